@@ -1,0 +1,26 @@
+package dev.actionqueues;
+
+/**
+ * The base class of every unchecked exception that actionqueues throws on its own account
+ * (misuse of an API is reported with the JDK's {@link IllegalArgumentException},
+ * {@link IllegalStateException} and {@link NullPointerException} instead).
+ */
+public class ActionQueuesException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param message what went wrong
+     */
+    public ActionQueuesException(String message) {
+        super(message);
+    }
+
+    /**
+     * @param message what went wrong
+     * @param cause the underlying failure
+     */
+    public ActionQueuesException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * Action queues: run a sequence of side-effecting {@link dev.actionqueues.Action}s in order with
+ * {@link dev.actionqueues.ActionQueue}, retry the ones that ask for it, and roll back what ran, in
+ * reverse order, when one fails. Start with {@link dev.actionqueues.ActionQueue#run()}.
+ */
+package dev.actionqueues;

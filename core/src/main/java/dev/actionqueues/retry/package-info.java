@@ -1,0 +1,8 @@
+/**
+ * The retry toolkit shared by action queues, deferred jobs and the sequential executor: a pure
+ * {@link dev.actionqueues.retry.Backoff} (failure count to delay), a pure
+ * {@link dev.actionqueues.retry.RetryPolicy} (failure to decision) and an injectable
+ * {@link dev.actionqueues.retry.Sleeper}, so that deciding what happens next is separate from
+ * waiting for it and every wait can be observed on fake time in tests.
+ */
+package dev.actionqueues.retry;
