@@ -25,13 +25,15 @@ public final class RetryPolicy {
 
     private final int maxAttempts;
     private final List<Class<? extends Throwable>> retryOn;
+    private final List<Class<? extends Throwable>> explicitRetryOn;
     private final List<Class<? extends Throwable>> abortOn;
     private final Backoff backoff;
     private final Duration maxElapsed;
 
     private RetryPolicy(Builder b) {
         this.maxAttempts = b.maxAttempts;
-        this.retryOn = List.copyOf(b.retryOn.isEmpty() ? List.of(Exception.class) : b.retryOn);
+        this.explicitRetryOn = List.copyOf(b.retryOn);
+        this.retryOn = explicitRetryOn.isEmpty() ? List.of(Exception.class) : explicitRetryOn;
         this.abortOn = List.copyOf(b.abortOn);
         this.backoff = b.backoff;
         this.maxElapsed = b.maxElapsed;
@@ -54,7 +56,7 @@ public final class RetryPolicy {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.maxAttempts = maxAttempts;
-        b.retryOn.addAll(retryOn);
+        b.retryOn.addAll(explicitRetryOn);
         b.abortOn.addAll(abortOn);
         b.backoff = backoff;
         b.maxElapsed = maxElapsed;
