@@ -146,20 +146,34 @@ public final class ActionQueue {
     public void execute() {
         transition(State.NEW, null, State.EXECUTING, "execute");
         boolean ok = false;
+        int executed = 0;
         try {
             List<Slot> all = slots;
             int n = all.size();
+            boolean observed = listeners.length > 0;
             for (int i = 0; i < n; i++) {
                 Slot slot = all.get(i);
-                executedCount = i + 1;
-                Attempts result = call(i, slot, Phase.EXECUTE);
-                if (result.failure != null) {
-                    notifyFailed(i, slot.action, result.failure);
-                    throw new ActionFailedException(slot.action, i, result.failure, null);
+                executed = i + 1;
+                Throwable failure;
+                if (observed) {
+                    failure = call(i, slot, Phase.EXECUTE, null).failure;
+                } else {
+                    // Fast path: one plain call; the retry machinery only starts on an exception.
+                    try {
+                        slot.action.execute();
+                        continue;
+                    } catch (Exception first) {
+                        failure = call(i, slot, Phase.EXECUTE, first).failure;
+                    }
+                }
+                if (failure != null) {
+                    notifyFailed(i, slot.action, failure);
+                    throw new ActionFailedException(slot.action, i, failure, null);
                 }
             }
             ok = true;
         } finally {
+            executedCount = executed;
             setState(ok ? State.EXECUTED : State.FAILED);
         }
     }
@@ -179,7 +193,7 @@ public final class ActionQueue {
         try {
             for (int i = executedCount - 1; i >= 0; i--) {
                 Slot slot = slots.get(i);
-                Attempts result = call(i, slot, Phase.ROLLBACK);
+                Attempts result = call(i, slot, Phase.ROLLBACK, null);
                 entries.add(new RollbackReport.Entry(i, slot.action, result.attempts, result.failure));
                 if (result.failure == null) {
                     notifyRolledBack(i, slot.action);
@@ -216,18 +230,31 @@ public final class ActionQueue {
 
     private static final Attempts FIRST_TRY = new Attempts(1, null);
 
-    private Attempts call(int index, Slot slot, Phase phase) {
+    /**
+     * Calls the action's method until it succeeds or fails for good. When {@code firstFailure} is
+     * given, the first attempt has already been made (by the fast path) and threw it.
+     */
+    private Attempts call(int index, Slot slot, Phase phase, Exception firstFailure) {
         Action action = slot.action;
         RetryPolicy policy = slot.policy;
         Instant start = null;
         int attempt = 1;
+        Exception pending = firstFailure;
+        if (pending != null && policy != null) {
+            start = clock.instant();
+        }
         while (true) {
-            if (listeners.length > 0) {
+            if (pending == null && listeners.length > 0) {
                 notifyStarted(index, action, phase, attempt);
             }
             Duration delay;
             Exception failure;
             try {
+                if (pending != null) {
+                    Exception e = pending;
+                    pending = null;
+                    throw e;
+                }
                 if (phase == Phase.EXECUTE) {
                     action.execute();
                 } else {
