@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -167,7 +168,9 @@ public final class ActionQueue {
                     }
                 }
                 if (failure != null) {
-                    notifyFailed(i, slot.action, failure);
+                    Throwable cause = failure;
+                    int index = i;
+                    fire(l -> l.actionFailed(index, slot.action, cause));
                     throw new ActionFailedException(slot.action, i, failure, null);
                 }
             }
@@ -192,15 +195,16 @@ public final class ActionQueue {
         List<RollbackReport.Entry> entries = new ArrayList<>(executedCount);
         try {
             for (int i = executedCount - 1; i >= 0; i--) {
+                int index = i;
                 Slot slot = slots.get(i);
                 Attempts result = call(i, slot, Phase.ROLLBACK, null);
                 entries.add(new RollbackReport.Entry(i, slot.action, result.attempts, result.failure));
                 if (result.failure == null) {
-                    notifyRolledBack(i, slot.action);
+                    fire(l -> l.actionRolledBack(index, slot.action));
                 } else {
                     LOG.warn("rollback of action {} ({}) failed after {} attempt(s); rolling back earlier actions",
                             i, slot.action, result.attempts, result.failure);
-                    notifyRollbackFailed(i, slot.action, result.failure);
+                    fire(l -> l.rollbackFailed(index, slot.action, result.failure));
                 }
             }
         } finally {
@@ -245,7 +249,8 @@ public final class ActionQueue {
         }
         while (true) {
             if (pending == null && listeners.length > 0) {
-                notifyStarted(index, action, phase, attempt);
+                int current = attempt;
+                fire(l -> l.actionStarted(index, action, phase, current));
             }
             Duration delay;
             Exception failure;
@@ -282,16 +287,21 @@ public final class ActionQueue {
             if (start == null && policy != null) {
                 start = clock.instant();
             }
-            notifyRetry(index, action, phase, attempt, delay, failure);
+            if (listeners.length > 0) {
+                Duration wait = delay;
+                Exception retried = failure;
+                int failed = attempt;
+                fire(l -> l.retryScheduled(index, action, phase, failed, wait, retried));
+            }
             try {
                 sleeper.sleep(delay);
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
-                InterruptedException cause = new InterruptedException("interrupted while waiting " + delay
+                InterruptedException stopped = new InterruptedException("interrupted while waiting " + delay
                         + " to retry " + phase.name().toLowerCase(java.util.Locale.ROOT) + " of action " + index
                         + " (" + action + ") after attempt " + attempt + "; retrying stopped");
-                cause.addSuppressed(failure);
-                return new Attempts(attempt, cause);
+                stopped.addSuppressed(failure);
+                return new Attempts(attempt, stopped);
             }
             attempt++;
         }
@@ -318,50 +328,11 @@ public final class ActionQueue {
         }
     }
 
-    private void notifyStarted(int index, Action action, Phase phase, int attempt) {
+    /** Calls each listener with the event; a listener that throws is logged and skipped. */
+    private void fire(Consumer<ActionQueueListener> event) {
         for (ActionQueueListener l : listeners) {
             try {
-                l.actionStarted(index, action, phase, attempt);
-            } catch (RuntimeException e) {
-                listenerFailed(l, e);
-            }
-        }
-    }
-
-    private void notifyRetry(int index, Action action, Phase phase, int attempt, Duration delay, Throwable cause) {
-        for (ActionQueueListener l : listeners) {
-            try {
-                l.retryScheduled(index, action, phase, attempt, delay, cause);
-            } catch (RuntimeException e) {
-                listenerFailed(l, e);
-            }
-        }
-    }
-
-    private void notifyFailed(int index, Action action, Throwable cause) {
-        for (ActionQueueListener l : listeners) {
-            try {
-                l.actionFailed(index, action, cause);
-            } catch (RuntimeException e) {
-                listenerFailed(l, e);
-            }
-        }
-    }
-
-    private void notifyRolledBack(int index, Action action) {
-        for (ActionQueueListener l : listeners) {
-            try {
-                l.actionRolledBack(index, action);
-            } catch (RuntimeException e) {
-                listenerFailed(l, e);
-            }
-        }
-    }
-
-    private void notifyRollbackFailed(int index, Action action, Throwable cause) {
-        for (ActionQueueListener l : listeners) {
-            try {
-                l.rollbackFailed(index, action, cause);
+                event.accept(l);
             } catch (RuntimeException e) {
                 listenerFailed(l, e);
             }
