@@ -61,7 +61,7 @@ public interface Action {
 
     /**
      * A named action from an execute lambda and a rollback lambda; the name appears in
-     * {@link #toString()} and so in exceptions, reports and listener calls.
+     * {@code toString()} and so in exceptions, reports and listener calls.
      *
      * @param name a short description, or null
      * @param execute performs the side effect
