@@ -1,0 +1,79 @@
+package dev.actionqueues.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The Redis keys of one group: {@code <prefix>:{<group>}:<name>}. Prefix and group are restricted
+ * to {@value #NAME_PATTERN_TEXT} (no colons, braces, globs or white space), so the mapping from
+ * (prefix, group) to keys is one-to-one and every key of a group carries the same Cluster hash tag.
+ * Immutable.
+ */
+record RedisKeys(String prefix, String group) {
+
+    static final String NAME_PATTERN_TEXT = "[A-Za-z0-9][A-Za-z0-9._-]{0,127}";
+    static final Pattern NAME_PATTERN = Pattern.compile(NAME_PATTERN_TEXT);
+
+    RedisKeys {
+        validate("prefix", prefix);
+        validate("group", group);
+    }
+
+    static String validate(String what, String name) {
+        Objects.requireNonNull(name, what);
+        if (!NAME_PATTERN.matcher(name).matches()) {
+            String shown = name.length() > 40 ? name.substring(0, 40) + "…(" + name.length() + " chars)" : name;
+            throw new IllegalArgumentException(what + " must match " + NAME_PATTERN_TEXT + " (letters, digits, '.', '_', '-';"
+                    + " at most 128 characters), was \"" + shown.replaceAll("\\p{Cntrl}", "?") + "\"");
+        }
+        return name;
+    }
+
+    private String key(String name) {
+        return prefix + ":{" + group + "}:" + name;
+    }
+
+    /** The eleven keys every script takes, in the order {@code common.lua} documents. */
+    String[] queueKeys() {
+        return new String[] {key("ready"), key("delayed"), key("leases"), key("payload"), key("tokens"),
+            key("deliveries"), key("limits"), key("seq"), key("wake"), key("errors"), key("errors:order")};
+    }
+
+    /** The queue keys plus the debounce state key for {@code debounceKey} (hashed, so any string is safe). */
+    String[] withDebounce(String debounceKey) {
+        String[] base = queueKeys();
+        String[] keys = java.util.Arrays.copyOf(base, base.length + 1);
+        keys[base.length] = key("debounce:" + sha256(debounceKey));
+        return keys;
+    }
+
+    String wake() {
+        return key("wake");
+    }
+
+    String errors() {
+        return key("errors");
+    }
+
+    String errorOrder() {
+        return key("errors:order");
+    }
+
+    /** Every key of the main queue (not the error queue, not debounce state). */
+    String[] mainQueueKeys() {
+        return new String[] {key("ready"), key("delayed"), key("leases"), key("payload"), key("tokens"),
+            key("deliveries"), key("limits"), key("wake")};
+    }
+
+    static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
+        }
+    }
+}

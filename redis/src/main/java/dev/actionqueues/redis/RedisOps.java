@@ -1,0 +1,114 @@
+package dev.actionqueues.redis;
+
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.api.sync.RedisListCommands;
+import io.lettuce.core.api.sync.RedisKeyCommands;
+import io.lettuce.core.api.sync.RedisHashCommands;
+import io.lettuce.core.api.sync.RedisSortedSetCommands;
+import io.lettuce.core.api.sync.RedisScriptingCommands;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The few Redis commands the backend uses, over one Lettuce connection, standalone or Cluster
+ * (Lettuce routes each command by its first key; all keys of a group share a hash tag).
+ * Thread-safe: Lettuce connections are.
+ */
+final class RedisOps implements AutoCloseable {
+
+    private final StatefulConnection<String, String> connection;
+    private final RedisScriptingCommands<String, String> scripting;
+    private final RedisListCommands<String, String> lists;
+    private final RedisKeyCommands<String, String> keys;
+    private final RedisHashCommands<String, String> hashes;
+    private final RedisSortedSetCommands<String, String> zsets;
+
+    private RedisOps(StatefulConnection<String, String> connection, Object sync) {
+        this.connection = connection;
+        @SuppressWarnings("unchecked")
+        RedisScriptingCommands<String, String> s = (RedisScriptingCommands<String, String>) sync;
+        @SuppressWarnings("unchecked")
+        RedisListCommands<String, String> l = (RedisListCommands<String, String>) sync;
+        @SuppressWarnings("unchecked")
+        RedisKeyCommands<String, String> k = (RedisKeyCommands<String, String>) sync;
+        @SuppressWarnings("unchecked")
+        RedisHashCommands<String, String> h = (RedisHashCommands<String, String>) sync;
+        @SuppressWarnings("unchecked")
+        RedisSortedSetCommands<String, String> z = (RedisSortedSetCommands<String, String>) sync;
+        this.scripting = s;
+        this.lists = l;
+        this.keys = k;
+        this.hashes = h;
+        this.zsets = z;
+    }
+
+    static RedisOps of(StatefulRedisConnection<String, String> c) {
+        return new RedisOps(c, c.sync());
+    }
+
+    static RedisOps of(StatefulRedisClusterConnection<String, String> c) {
+        return new RedisOps(c, c.sync());
+    }
+
+    /** Runs a script by digest, loading it first when the server does not know it (e.g. after a restart). */
+    <T> T run(Script script, ScriptOutputType type, String[] keyArgs, String... args) {
+        try {
+            return scripting.evalsha(script.sha(), type, keyArgs, args);
+        } catch (RedisNoScriptException e) {
+            return scripting.eval(script.source(), type, keyArgs, args);
+        }
+    }
+
+    KeyValue<String, String> blpop(Duration timeout, String key) {
+        double seconds = Math.max(0.01, timeout.toMillis() / 1000.0);
+        return lists.blpop(seconds, key);
+    }
+
+    void setTimeout(Duration timeout) {
+        connection.setTimeout(timeout);
+    }
+
+    long del(String... k) {
+        long n = 0;
+        for (String key : k) {
+            n += keys.del(key);
+        }
+        return n;
+    }
+
+    List<String> zrange(String key, long start, long stop) {
+        return zsets.zrange(key, start, stop);
+    }
+
+    Map<String, String> hmgetAll(String key, List<String> fields) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (fields.isEmpty()) {
+            return out;
+        }
+        for (var kv : hashes.hmget(key, fields.toArray(String[]::new))) {
+            if (kv.hasValue()) {
+                out.put(kv.getKey(), kv.getValue());
+            }
+        }
+        return out;
+    }
+
+    String hget(String key, String field) {
+        return hashes.hget(key, field);
+    }
+
+    long hlen(String key) {
+        return hashes.hlen(key);
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+    }
+}

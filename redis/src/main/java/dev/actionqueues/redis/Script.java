@@ -1,0 +1,48 @@
+package dev.actionqueues.redis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** One of the backend's fixed Lua scripts: {@code common.lua} followed by the script's body. Immutable. */
+record Script(String name, String source, String sha) {
+
+    static final Script PUSH = load("push");
+    static final Script CLAIM = load("claim");
+    static final Script TOUCH = load("touch");
+    static final Script COMPLETE = load("complete");
+    static final Script RELEASE = load("release");
+    static final Script FAIL = load("fail");
+    static final Script REPLAY = load("replay");
+    static final Script DEBOUNCE_PUSH = load("debounce_push");
+    static final Script STATS = load("stats");
+    static final Script REMOVE_ERROR = load("remove_error");
+
+    private static Script load(String name) {
+        String source = resource("common") + "\n" + resource(name);
+        return new Script(name, source, sha1(source));
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = Script.class.getResourceAsStream(name + ".lua")) {
+            if (in == null) {
+                throw new IllegalStateException("missing script resource " + name + ".lua");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String sha1(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is required by the Java platform", e);
+        }
+    }
+}
