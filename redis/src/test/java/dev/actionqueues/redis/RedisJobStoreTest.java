@@ -20,15 +20,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The store's scripts against the machine's Redis, under a unique key prefix per run. */
+/**
+ * The store's scripts against a real Redis, under a unique key prefix per run: the machine's
+ * standalone Redis here, a 3-node Cluster in {@link ClusterRedisJobStoreTest}.
+ */
 class RedisJobStoreTest {
 
     private static RedisClient client;
     private static StatefulRedisConnection<String, String> connection;
-    private static final String PREFIX = "aqtest-" + UUID.randomUUID().toString().substring(0, 8);
+    static final String PREFIX = "aqtest-" + UUID.randomUUID().toString().substring(0, 8);
     private static final Duration LEASE = Duration.ofSeconds(30);
 
-    private RedisJobStore store;
+    RedisJobStore store;
 
     @BeforeAll
     static void connect() {
@@ -48,10 +51,19 @@ class RedisJobStoreTest {
         }
     }
 
+    /** Creates the store under test; the Cluster variant overrides it. */
+    RedisJobStore newStore(RedisKeys keys) {
+        return new RedisJobStore(keys, RedisOps.of(connection), () -> RedisOps.of(client.connect()));
+    }
+
+    /** Pushes a raw entry into a key, bypassing the store. */
+    void rawLpush(String key, String value) {
+        connection.sync().lpush(key, value);
+    }
+
     @BeforeEach
     void newStore() {
-        store = new RedisJobStore(new RedisKeys(PREFIX, "g" + UUID.randomUUID().toString().substring(0, 8)),
-                RedisOps.of(connection), () -> RedisOps.of(client.connect()));
+        store = newStore(new RedisKeys(PREFIX, "g" + UUID.randomUUID().toString().substring(0, 8)));
     }
 
     @AfterEach
@@ -171,7 +183,7 @@ class RedisJobStoreTest {
     @Test
     void rawEntriesWrittenIntoTheListEndInTheErrorQueue() {
         String ready = store.keys().queueKeys()[0];
-        connection.sync().lpush(ready, "{\"not\":\"ours\"}");
+        rawLpush(ready, "{\"not\":\"ours\"}");
         store.push("good", "p", Duration.ZERO, 5);
         Claimed c = claimOne();
         assertThat(c.id()).isEqualTo("good");
