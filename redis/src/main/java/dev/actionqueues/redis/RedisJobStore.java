@@ -52,6 +52,14 @@ final class RedisJobStore implements AutoCloseable {
     private long wakeGeneration;
     private RedisOps blocking;
     private volatile boolean closed;
+    private final Combiner<Step, StepResult> stepper = new Combiner<>(64, this::stepBatch);
+
+    /** One thread's part of a combined call: complete a job (if id is set), then claim one (if claim). */
+    record Step(String id, String token, Duration lease, boolean claim) {
+    }
+
+    record StepResult(boolean completed, Claimed job) {
+    }
 
     RedisJobStore(RedisKeys keys, RedisOps ops, Supplier<RedisOps> blockingConnections) {
         this.keys = Objects.requireNonNull(keys, "keys");
@@ -84,6 +92,8 @@ final class RedisJobStore implements AutoCloseable {
             default -> new DebounceResult(DebounceKind.DUPLICATE, Duration.ZERO, null);
         };
     }
+
+    private volatile Duration lastNextEvent;
 
     ClaimResult claim(Duration lease, int max) {
         List<Object> r = call(() -> ops.run(Script.CLAIM, ScriptOutputType.MULTI, queueKeys,
@@ -179,6 +189,85 @@ final class RedisJobStore implements AutoCloseable {
         Long r = call(() -> ops.run(Script.TOUCH, ScriptOutputType.INTEGER, queueKeys, id, token,
                 Long.toString(lease.toMillis())), "touch");
         return r != null && r == 1L;
+    }
+
+    /** Completes a batch of (id, token) pairs in one script call; one result per pair. */
+    List<Boolean> completeAll(List<String[]> idTokens) {
+        String[] args = new String[idTokens.size() * 2];
+        for (int i = 0; i < idTokens.size(); i++) {
+            args[2 * i] = idTokens.get(i)[0];
+            args[2 * i + 1] = idTokens.get(i)[1];
+        }
+        List<Long> r = call(() -> ops.run(Script.COMPLETE_BATCH, ScriptOutputType.MULTI, queueKeys, args), "complete");
+        List<Boolean> out = new ArrayList<>(r.size());
+        for (Long x : r) {
+            out.add(x == 1L);
+        }
+        return out;
+    }
+
+    /** Completes one job, batched with concurrent calls from other threads. */
+    boolean completeCombined(String id, String token) throws InterruptedException {
+        return stepper.submit(new Step(id, token, null, false)).completed();
+    }
+
+    /** Claims one job, batched with concurrent calls from other threads; null when none is available. */
+    Claimed claimCombined(Duration lease) throws InterruptedException {
+        return stepper.submit(new Step(null, null, lease, true)).job();
+    }
+
+    /** Completes one job and claims the next in the same round trip, batched with other threads. */
+    StepResult completeAndClaim(String id, String token, Duration lease) throws InterruptedException {
+        return stepper.submit(new Step(id, token, lease, true));
+    }
+
+    private List<StepResult> stepBatch(List<Step> steps) {
+        List<String> args = new ArrayList<>(2 + steps.size() * 2);
+        Duration lease = null;
+        int wanted = 0;
+        args.add("");
+        args.add("");
+        for (Step s : steps) {
+            if (s.claim()) {
+                wanted++;
+                if (lease == null || s.lease().compareTo(lease) > 0) {
+                    lease = s.lease();
+                }
+            }
+            if (s.id() != null) {
+                args.add(s.id());
+                args.add(s.token());
+            }
+        }
+        args.set(0, Long.toString(lease == null ? 0 : lease.toMillis()));
+        args.set(1, Integer.toString(wanted));
+        List<Object> r = call(() -> ops.run(Script.STEP, ScriptOutputType.MULTI, queueKeys, args.toArray(String[]::new)),
+                "claim/complete");
+        String flags = (String) r.get(0);
+        List<Claimed> jobs = new ArrayList<>();
+        if ("empty".equals(r.get(1))) {
+            long next = Long.parseLong(r.get(2).toString());
+            lastNextEvent = next < 0 ? null : Duration.ofMillis(next);
+        } else {
+            for (int i = 2; i + 3 < r.size(); i += 4) {
+                jobs.add(new Claimed((String) r.get(i), (String) r.get(i + 1), (String) r.get(i + 2),
+                        Integer.parseInt(r.get(i + 3).toString())));
+            }
+        }
+        List<StepResult> out = new ArrayList<>(steps.size());
+        int flag = 0;
+        int job = 0;
+        for (Step s : steps) {
+            boolean completed = s.id() != null && flags.charAt(flag++) == '1';
+            Claimed c = s.claim() && job < jobs.size() ? jobs.get(job++) : null;
+            out.add(new StepResult(completed, c));
+        }
+        return out;
+    }
+
+    /** The time until the next delayed job falls due or lease runs out, as of the last empty claim. */
+    Duration lastNextEvent() {
+        return lastNextEvent;
     }
 
     boolean complete(String id, String token) {

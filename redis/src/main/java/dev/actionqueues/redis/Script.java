@@ -21,6 +21,8 @@ record Script(String name, String source, String sha) {
     static final Script DEBOUNCE_PUSH = load("debounce_push");
     static final Script STATS = load("stats");
     static final Script REMOVE_ERROR = load("remove_error");
+    static final Script COMPLETE_BATCH = load("complete_batch");
+    static final Script STEP = load("step");
 
     private static Script load(String name) {
         String source = resource("common") + "\n" + resource(name);

@@ -1,0 +1,138 @@
+package dev.actionqueues.redis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+/**
+ * Combines concurrent requests into one batch call ("group commit"): the first caller becomes the
+ * leader and sends everything queued by then in one call, the others wait for their result; the
+ * leader then hands leadership to the next waiting caller, so nobody serves others for long. An
+ * uncontended call costs one batch of one, with no added latency. Thread-safe; callers block
+ * (virtual-thread friendly: no {@code synchronized}).
+ *
+ * @param <Q> request
+ * @param <R> result
+ */
+final class Combiner<Q, R> {
+
+    private static final Object LEAD = new Object();
+
+    private static final class Pending<Q> {
+        final Q request;
+        final CompletableFuture<Object> outcome = new CompletableFuture<>();
+
+        Pending(Q request) {
+            this.request = request;
+        }
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final List<Pending<Q>> queue = new ArrayList<>();
+    private final int maxBatch;
+    private final Function<List<Q>, List<R>> batchCall;
+    private boolean leaderActive;
+
+    /**
+     * @param maxBatch the largest batch to send
+     * @param batchCall sends a batch; returns one result per request, in order
+     */
+    Combiner(int maxBatch, Function<List<Q>, List<R>> batchCall) {
+        this.maxBatch = maxBatch;
+        this.batchCall = batchCall;
+    }
+
+    @SuppressWarnings("unchecked")
+    R submit(Q request) throws InterruptedException {
+        Pending<Q> me = new Pending<>(request);
+        boolean lead;
+        lock.lock();
+        try {
+            queue.add(me);
+            lead = !leaderActive;
+            if (lead) {
+                leaderActive = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (!lead) {
+            Object outcome = await(me);
+            if (outcome != LEAD) {
+                return (R) outcome;
+            }
+        }
+        return lead(me);
+    }
+
+    private static Object await(Pending<?> p) throws InterruptedException {
+        try {
+            return p.outcome.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    private R lead(Pending<Q> me) {
+        List<Pending<Q>> batch;
+        lock.lock();
+        try {
+            int n = Math.min(queue.size(), maxBatch);
+            List<Pending<Q>> head = queue.subList(0, n);
+            batch = new ArrayList<>(head);
+            head.clear();
+            if (!batch.contains(me)) {
+                // Our own request is further back: take it too, so the leader never waits on others.
+                queue.remove(me);
+                batch.add(me);
+            }
+        } finally {
+            lock.unlock();
+        }
+        try {
+            List<Q> requests = new ArrayList<>(batch.size());
+            for (Pending<Q> p : batch) {
+                requests.add(p.request);
+            }
+            List<R> results = batchCall.apply(requests);
+            R mine = null;
+            for (int i = 0; i < batch.size(); i++) {
+                Pending<Q> p = batch.get(i);
+                if (p == me) {
+                    mine = results.get(i);
+                } else {
+                    p.outcome.complete(results.get(i));
+                }
+            }
+            return mine;
+        } catch (RuntimeException | Error e) {
+            for (Pending<Q> p : batch) {
+                if (p != me) {
+                    p.outcome.completeExceptionally(e);
+                }
+            }
+            throw e;
+        } finally {
+            lock.lock();
+            try {
+                if (queue.isEmpty()) {
+                    leaderActive = false;
+                } else {
+                    queue.get(0).outcome.complete(LEAD);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+}
