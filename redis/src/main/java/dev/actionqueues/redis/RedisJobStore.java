@@ -17,9 +17,10 @@ import java.util.function.Supplier;
  * The Redis job store of one group: every state change is one fixed Lua script, so no crash between
  * two commands can lose or duplicate a job; leases use the server's clock and carry a fencing token.
  *
- * <p>Idle waiting: at most one thread per store blocks on Redis ({@code BLPOP} on the group's wake
- * list, which every push feeds); the others wait on a local condition, so an idle store costs Redis
- * one command every {@link #MAX_IDLE_WAIT} at most, and still wakes for a delayed job's due time.
+ * <p>An immediate push is one {@code LPUSH}. Idle waiting: at most one thread per store blocks on
+ * Redis ({@code BLMOVE} of the ready list onto itself, which returns as soon as the list is
+ * non-empty and changes nothing); the others wait on a local condition, so an idle store costs Redis
+ * about two commands every {@link #MAX_IDLE_WAIT}, and still wakes for a delayed job's due time.
  *
  * <p>Thread-safe. Lettuce exceptions are wrapped in {@link RedisBackendException}.
  */
@@ -34,7 +35,7 @@ final class RedisJobStore implements AutoCloseable {
     record ClaimResult(List<Claimed> jobs, Duration nextEvent) {
     }
 
-    enum DebounceKind { NOW, DELAYED, SKIPPED, DUPLICATE }
+    enum DebounceKind { NOW, DELAYED, SKIPPED, }
 
     record DebounceResult(DebounceKind kind, Duration delay, String pendingId) {
     }
@@ -52,6 +53,7 @@ final class RedisJobStore implements AutoCloseable {
     private long wakeGeneration;
     private RedisOps blocking;
     private volatile boolean closed;
+    private volatile Duration lastNextEvent;
     private final Combiner<Step, StepResult> stepper = new Combiner<>(64, this::stepBatch);
 
     /** One thread's part of a combined call: complete a job (if id is set), then claim one (if claim). */
@@ -72,28 +74,56 @@ final class RedisJobStore implements AutoCloseable {
         return keys;
     }
 
-    boolean push(String id, String payload, Duration delay, int maxDeliveries) {
-        Long r = call(() -> ops.run(Script.PUSH, ScriptOutputType.INTEGER, queueKeys, id, payload,
-                Long.toString(delay.toMillis()), Integer.toString(maxDeliveries)), "push");
-        return r != null && r == 1L;
+    /** The entry format the scripts parse: {@code v1|<id>|<max deliveries>|<deliveries>|<payload>}. */
+    static String entry(String id, int maxDeliveries, String payload) {
+        checkId(id);
+        return "v1|" + id + "|" + maxDeliveries + "|0|" + payload;
+    }
+
+    static String checkId(String id) {
+        Objects.requireNonNull(id, "id");
+        if (id.isEmpty() || id.length() > 200 || id.indexOf('|') >= 0) {
+            throw new IllegalArgumentException("job id must be 1-200 characters without '|'");
+        }
+        return id;
+    }
+
+    void push(String id, String payload, Duration delay, int maxDeliveries) {
+        String entry = entry(id, maxDeliveries, payload);
+        if (delay.isZero() || delay.isNegative()) {
+            call(() -> ops.lpush(keys.ready(), entry), "push");
+        } else {
+            call(() -> ops.run(Script.PUSH_DELAYED, ScriptOutputType.INTEGER, queueKeys, entry,
+                    Long.toString(delay.toMillis())), "push");
+        }
+    }
+
+    /** Pushes many immediate jobs in one command: (id, payload) pairs. */
+    void pushAll(List<String[]> idPayloads, int maxDeliveries) {
+        if (idPayloads.isEmpty()) {
+            return;
+        }
+        String[] entries = new String[idPayloads.size()];
+        for (int i = 0; i < entries.length; i++) {
+            entries[i] = entry(idPayloads.get(i)[0], maxDeliveries, idPayloads.get(i)[1]);
+        }
+        call(() -> ops.lpush(keys.ready(), entries), "push");
     }
 
     DebounceResult debouncedPush(String debounceKey, String id, String payload, Duration window, boolean alwaysDelay,
             int maxDeliveries) {
+        String entry = entry(id, maxDeliveries, payload);
         List<Object> r = call(() -> ops.run(Script.DEBOUNCE_PUSH, ScriptOutputType.MULTI,
-                keys.withDebounce(debounceKey), id, payload, Long.toString(window.toMillis()), alwaysDelay ? "1" : "0",
-                Integer.toString(maxDeliveries)), "debounced push");
+                keys.withDebounce(debounceKey), entry, id, Long.toString(window.toMillis()), alwaysDelay ? "1" : "0"),
+                "debounced push");
         String kind = (String) r.get(0);
         return switch (kind) {
             case "skip" -> new DebounceResult(DebounceKind.SKIPPED, Duration.ZERO, (String) r.get(1));
             case "now" -> new DebounceResult(DebounceKind.NOW, Duration.ZERO, null);
-            case "delayed" -> new DebounceResult(DebounceKind.DELAYED,
+            default -> new DebounceResult(DebounceKind.DELAYED,
                     Duration.ofMillis(Long.parseLong(r.get(1).toString())), null);
-            default -> new DebounceResult(DebounceKind.DUPLICATE, Duration.ZERO, null);
         };
     }
-
-    private volatile Duration lastNextEvent;
 
     ClaimResult claim(Duration lease, int max) {
         List<Object> r = call(() -> ops.run(Script.CLAIM, ScriptOutputType.MULTI, queueKeys,
@@ -154,7 +184,7 @@ final class RedisJobStore implements AutoCloseable {
             Duration timeout = Duration.ofNanos(nanos);
             conn.setTimeout(timeout.plusSeconds(10));
             try {
-                conn.blpop(timeout, keys.wake());
+                conn.awaitNonEmpty(timeout, keys.ready());
             } catch (RedisCommandInterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedException("interrupted while waiting for a job");
@@ -191,20 +221,6 @@ final class RedisJobStore implements AutoCloseable {
         return r != null && r == 1L;
     }
 
-    /** Completes a batch of (id, token) pairs in one script call; one result per pair. */
-    List<Boolean> completeAll(List<String[]> idTokens) {
-        String[] args = new String[idTokens.size() * 2];
-        for (int i = 0; i < idTokens.size(); i++) {
-            args[2 * i] = idTokens.get(i)[0];
-            args[2 * i + 1] = idTokens.get(i)[1];
-        }
-        List<Long> r = call(() -> ops.run(Script.COMPLETE_BATCH, ScriptOutputType.MULTI, queueKeys, args), "complete");
-        List<Boolean> out = new ArrayList<>(r.size());
-        for (Long x : r) {
-            out.add(x == 1L);
-        }
-        return out;
-    }
 
     /** Completes one job, batched with concurrent calls from other threads. */
     boolean completeCombined(String id, String token) throws InterruptedException {
@@ -275,8 +291,9 @@ final class RedisJobStore implements AutoCloseable {
         return r != null && r == 1L;
     }
 
-    boolean release(String id, String token, String payload, Duration delay) {
-        Long r = call(() -> ops.run(Script.RELEASE, ScriptOutputType.INTEGER, queueKeys, id, token, payload,
+    boolean release(String id, String token, String payload, Duration delay, int maxDeliveries) {
+        String entry = entry(id, maxDeliveries, payload);
+        Long r = call(() -> ops.run(Script.RELEASE, ScriptOutputType.INTEGER, queueKeys, id, token, entry,
                 Long.toString(delay.toMillis())), "release");
         return r != null && r == 1L;
     }
@@ -287,8 +304,8 @@ final class RedisJobStore implements AutoCloseable {
     }
 
     boolean replay(String id, String payload, int maxDeliveries) {
-        Long r = call(() -> ops.run(Script.REPLAY, ScriptOutputType.INTEGER, queueKeys, id, payload,
-                Integer.toString(maxDeliveries)), "replay");
+        String entry = entry(id, maxDeliveries, payload);
+        Long r = call(() -> ops.run(Script.REPLAY, ScriptOutputType.INTEGER, queueKeys, id, entry), "replay");
         return r != null && r == 1L;
     }
 

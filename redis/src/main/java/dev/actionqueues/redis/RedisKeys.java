@@ -37,10 +37,10 @@ record RedisKeys(String prefix, String group) {
         return prefix + ":{" + group + "}:" + name;
     }
 
-    /** The eleven keys every script takes, in the order {@code common.lua} documents. */
+    /** The eight keys every script takes, in the order {@code common.lua} documents. */
     String[] queueKeys() {
-        return new String[] {key("ready"), key("delayed"), key("leases"), key("payload"), key("tokens"),
-            key("deliveries"), key("limits"), key("seq"), key("wake"), key("errors"), key("errors:order")};
+        return new String[] {ready(), key("delayed"), key("leases"), key("inflight"), key("seq"), errors(),
+            errorOrder(), key("markers")};
     }
 
     /** The queue keys plus the debounce state key for {@code debounceKey} (hashed, so any string is safe). */
@@ -51,8 +51,8 @@ record RedisKeys(String prefix, String group) {
         return keys;
     }
 
-    String wake() {
-        return key("wake");
+    String ready() {
+        return key("ready");
     }
 
     String errors() {
@@ -63,10 +63,9 @@ record RedisKeys(String prefix, String group) {
         return key("errors:order");
     }
 
-    /** Every key of the main queue (not the error queue, not debounce state). */
+    /** Every key of the main queue (not the error queue, not debounce state, not the token counter). */
     String[] mainQueueKeys() {
-        return new String[] {key("ready"), key("delayed"), key("leases"), key("payload"), key("tokens"),
-            key("deliveries"), key("limits"), key("wake")};
+        return new String[] {ready(), key("delayed"), key("leases"), key("inflight"), key("markers")};
     }
 
     static String sha256(String s) {

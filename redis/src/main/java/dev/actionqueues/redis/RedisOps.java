@@ -1,6 +1,6 @@
 package dev.actionqueues.redis;
 
-import io.lettuce.core.KeyValue;
+import io.lettuce.core.LMoveArgs;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulConnection;
@@ -65,9 +65,17 @@ final class RedisOps implements AutoCloseable {
         }
     }
 
-    KeyValue<String, String> blpop(Duration timeout, String key) {
+    /**
+     * Blocks until the list is non-empty or the timeout passes, without changing it: BLMOVE from the
+     * list's tail to its tail is one atomic command, so nothing can be lost if the client dies.
+     */
+    String awaitNonEmpty(Duration timeout, String key) {
         double seconds = Math.max(0.01, timeout.toMillis() / 1000.0);
-        return lists.blpop(seconds, key);
+        return lists.blmove(key, key, LMoveArgs.Builder.rightRight(), seconds);
+    }
+
+    long lpush(String key, String... values) {
+        return lists.lpush(key, values);
     }
 
     void setTimeout(Duration timeout) {

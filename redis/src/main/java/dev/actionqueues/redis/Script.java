@@ -11,7 +11,7 @@ import java.util.HexFormat;
 /** One of the backend's fixed Lua scripts: {@code common.lua} followed by the script's body. Immutable. */
 record Script(String name, String source, String sha) {
 
-    static final Script PUSH = load("push");
+    static final Script PUSH_DELAYED = load("push_delayed");
     static final Script CLAIM = load("claim");
     static final Script TOUCH = load("touch");
     static final Script COMPLETE = load("complete");
@@ -21,7 +21,6 @@ record Script(String name, String source, String sha) {
     static final Script DEBOUNCE_PUSH = load("debounce_push");
     static final Script STATS = load("stats");
     static final Script REMOVE_ERROR = load("remove_error");
-    static final Script COMPLETE_BATCH = load("complete_batch");
     static final Script STEP = load("step");
 
     private static Script load(String name) {

@@ -1,4 +1,4 @@
 -- ARGV: id, token. Removes exactly this job. Returns 1, or 0 if the lease is not held (stale worker).
-if not holds(ARGV[1], ARGV[2]) then return 0 end
-forget(ARGV[1])
+if not held(ARGV[1], ARGV[2]) then return 0 end
+release_lease(ARGV[1])
 return 1

@@ -3,8 +3,8 @@
 local now = now_ms()
 local flags = {}
 for i = 3, #ARGV, 2 do
-  if holds(ARGV[i], ARGV[i + 1]) then
-    forget(ARGV[i])
+  if held(ARGV[i], ARGV[i + 1]) then
+    release_lease(ARGV[i])
     flags[#flags + 1] = '1'
   else
     flags[#flags + 1] = '0'
