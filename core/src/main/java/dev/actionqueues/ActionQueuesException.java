@@ -3,7 +3,7 @@ package dev.actionqueues;
 /**
  * The base class of every unchecked exception that actionqueues throws on its own account
  * (misuse of an API is reported with the JDK's {@link IllegalArgumentException},
- * {@link IllegalStateException} and {@link NullPointerException} instead).
+ * {@link IllegalStateException} and {@link NullPointerException} instead). Immutable once thrown.
  */
 public class ActionQueuesException extends RuntimeException {
 

@@ -5,6 +5,9 @@ package dev.actionqueues.exceptionfactory;
  * {@link dev.actionqueues.ActionRetryException} while retries remain, a final exception once they
  * are used up. An action keeps one factory for {@code execute} and a separate one for
  * {@code rollback}, and calls {@link #raiseException(Exception)} from its {@code catch} block.
+ *
+ * <p>Implementations keep per-action state (the retries used so far); whether they are thread-safe
+ * is up to each one.
  */
 @FunctionalInterface
 public interface ExceptionFactory {
