@@ -4,7 +4,7 @@ import dev.actionqueues.ActionQueuesException;
 
 /**
  * Thrown by an {@link ExceptionFactory} when its retries are used up and it was given neither a
- * final exception nor the original failure.
+ * final exception nor the original failure. Immutable once thrown.
  */
 public class RetriesExhaustedException extends ActionQueuesException {
 
