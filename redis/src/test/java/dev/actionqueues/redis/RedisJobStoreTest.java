@@ -184,6 +184,31 @@ class RedisJobStoreTest {
     }
 
     @Test
+    void aThousandMalformedEntriesAmongAThousandGoodJobsAllEndUpSomewhere() {
+        String[] garbage = {"", "v1|", "v1||5|0|p", "v1|x|notanumber|0|p", "v1|x|5", "{\"method\":\"pickle\"}",
+            "\u0000\u0001binary", "v2|x|5|0|p"};
+        for (int i = 0; i < 1000; i++) {
+            store.push("good-" + i, "{}", Duration.ZERO, 5);
+            rawLpush(store.keys().ready(), garbage[i % garbage.length] + (i % 3 == 0 ? "" : "#" + i));
+        }
+        int good = 0;
+        while (true) {
+            List<Claimed> jobs = store.claim(LEASE, 100).jobs();
+            if (jobs.isEmpty()) {
+                break;
+            }
+            for (Claimed c : jobs) {
+                assertThat(c.id()).startsWith("good-");
+                store.complete(c.id(), c.token());
+                good++;
+            }
+        }
+        assertThat(good).isEqualTo(1000);
+        assertThat(store.counts().errors()).isEqualTo(1000);
+        assertThat(store.errors(0, 1000).values()).allSatisfy(e -> assertThat(e).contains("not written by actionqueues"));
+    }
+
+    @Test
     void leadingDebounceRunsNowThenOneTrailingRunAndSkipsTheRest() {
         var first = store.debouncedPush("k", "d1", "p", Duration.ofSeconds(10), false, 5);
         var second = store.debouncedPush("k", "d2", "p", Duration.ofSeconds(10), false, 5);
