@@ -8,12 +8,17 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * The Redis keys of one group: {@code <prefix>:{<group>}:<name>}. Prefix and group are restricted
- * to {@value #NAME_PATTERN_TEXT} (no colons, braces, globs or white space), so the mapping from
+ * The Redis keys of one queue of one group: {@code <prefix>:{<group>}:<queue>:<name>}, where the
+ * queue is {@code q} (main) or {@code e} (error). Prefix and group are restricted to
+ * {@value #NAME_PATTERN_TEXT} (no colons, braces, globs or white space), so the mapping from
  * (prefix, group) to keys is one-to-one and every key of a group carries the same Cluster hash tag.
  * Immutable.
+ *
+ * @param prefix the key prefix
+ * @param group the group
+ * @param queue {@code q} or {@code e}
  */
-record RedisKeys(String prefix, String group) {
+record RedisKeys(String prefix, String group, String queue) {
 
     static final String NAME_PATTERN_TEXT = "[A-Za-z0-9][A-Za-z0-9._-]{0,127}";
     static final Pattern NAME_PATTERN = Pattern.compile(NAME_PATTERN_TEXT);
@@ -21,6 +26,17 @@ record RedisKeys(String prefix, String group) {
     RedisKeys {
         validate("prefix", prefix);
         validate("group", group);
+        if (!queue.equals("q") && !queue.equals("e")) {
+            throw new IllegalArgumentException("queue must be q or e");
+        }
+    }
+
+    static RedisKeys main(String prefix, String group) {
+        return new RedisKeys(prefix, group, "q");
+    }
+
+    RedisKeys errorQueue() {
+        return new RedisKeys(prefix, group, "e");
     }
 
     static String validate(String what, String name) {
@@ -33,38 +49,43 @@ record RedisKeys(String prefix, String group) {
         return name;
     }
 
-    private String key(String name) {
+    private String groupKey(String name) {
         return prefix + ":{" + group + "}:" + name;
     }
 
-    /** The eight keys every script takes, in the order {@code common.lua} documents. */
-    String[] queueKeys() {
-        return new String[] {ready(), key("delayed"), key("leases"), key("inflight"), key("seq"), errors(),
-            errorOrder(), key("markers")};
+    private String key(String name) {
+        return groupKey(queue + ":" + name);
     }
 
-    /** The queue keys plus the debounce state key for {@code debounceKey} (hashed, so any string is safe). */
-    String[] withDebounce(String debounceKey) {
+    /** The six keys every script takes, in the order {@code common.lua} documents. */
+    String[] queueKeys() {
+        return new String[] {ready(), key("delayed"), key("leases"), key("inflight"), groupKey("seq"), key("markers")};
+    }
+
+    /** The queue keys plus one more key as KEYS[7]. */
+    String[] with(String seventh) {
         String[] base = queueKeys();
         String[] keys = java.util.Arrays.copyOf(base, base.length + 1);
-        keys[base.length] = key("debounce:" + sha256(debounceKey));
+        keys[base.length] = seventh;
         return keys;
+    }
+
+    /** The debounce state key for {@code debounceKey} (hashed, so any string is safe). */
+    String debounce(String debounceKey) {
+        return key("debounce:" + sha256(debounceKey));
+    }
+
+    /** The pattern of every debounce key of this queue, for flush. */
+    String debouncePattern() {
+        return key("debounce:*");
     }
 
     String ready() {
         return key("ready");
     }
 
-    String errors() {
-        return key("errors");
-    }
-
-    String errorOrder() {
-        return key("errors:order");
-    }
-
-    /** Every key of the main queue (not the error queue, not debounce state, not the token counter). */
-    String[] mainQueueKeys() {
+    /** Every key of this queue but the group's token counter. */
+    String[] stateKeys() {
         return new String[] {ready(), key("delayed"), key("leases"), key("inflight"), key("markers")};
     }
 

@@ -90,6 +90,19 @@ final class RedisOps implements AutoCloseable {
         return n;
     }
 
+    /** Every key matching {@code pattern} (SCAN, across all nodes of a Cluster). */
+    List<String> scanKeys(String pattern) {
+        List<String> out = new java.util.ArrayList<>();
+        io.lettuce.core.ScanArgs args = io.lettuce.core.ScanArgs.Builder.matches(pattern).limit(500);
+        io.lettuce.core.KeyScanCursor<String> cursor = keys.scan(args);
+        out.addAll(cursor.getKeys());
+        while (!cursor.isFinished()) {
+            cursor = keys.scan(cursor, args);
+            out.addAll(cursor.getKeys());
+        }
+        return out;
+    }
+
     List<String> zrange(String key, long start, long stop) {
         return zsets.zrange(key, start, stop);
     }

@@ -13,15 +13,16 @@ record Script(String name, String source, String sha) {
 
     static final Script PUSH_DELAYED = load("push_delayed");
     static final Script CLAIM = load("claim");
+    static final Script STEP = load("step");
     static final Script TOUCH = load("touch");
     static final Script COMPLETE = load("complete");
     static final Script RELEASE = load("release");
-    static final Script FAIL = load("fail");
-    static final Script REPLAY = load("replay");
+    static final Script DEAD_LETTER = load("dead_letter");
+    static final Script REPLAY_ERROR = load("replay_error");
     static final Script DEBOUNCE_PUSH = load("debounce_push");
+    static final Script REMOVE = load("remove");
+    static final Script LIST = load("list");
     static final Script STATS = load("stats");
-    static final Script REMOVE_ERROR = load("remove_error");
-    static final Script STEP = load("step");
 
     private static Script load(String name) {
         String source = resource("common") + "\n" + resource(name);

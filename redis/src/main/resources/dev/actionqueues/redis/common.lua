@@ -1,35 +1,35 @@
 -- Shared prelude of every script (prepended by the Java side). All keys of a group share a hash tag.
 -- KEYS[1] ready: list of entries; LPUSH to enqueue, RPOP to claim (FIFO). '~' is a wake-up marker.
 -- KEYS[2] delayed: zset entry -> due ms           KEYS[3] leases: zset id -> lease expiry ms
--- KEYS[4] inflight: hash id -> "<token>|<entry>"  KEYS[5] seq: fencing token counter
--- KEYS[6] errors: hash id -> entry JSON           KEYS[7] error order: zset id -> time ms
--- KEYS[8] markers: how many '~' markers the ready list holds (not jobs, so not counted as available)
--- KEYS[9] debounce state (string), only for debounce_push.
--- An entry is "v1|<id>|<max deliveries>|<deliveries>|<payload>"; ids never contain '|'.
+-- KEYS[4] inflight: hash id -> "<token>|<entry>"  KEYS[5] seq: fencing token counter of the group
+-- KEYS[6] markers: how many '~' the ready list holds (they are not jobs)
+-- KEYS[7] the other queue's ready list (dead_letter, replay_error) or the debounce state (debounce_push)
+-- An entry is "v1|<id>|<deliveries>|<payload>"; ids never contain '|'.
 local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function entry_of(id, deliveries, payload)
+  return 'v1|' .. id .. '|' .. deliveries .. '|' .. payload
 end
 local function enqueue(entry, delay, now)
   if delay > 0 then
     redis.call('ZADD', KEYS[2], now + delay, entry)
     redis.call('LPUSH', KEYS[1], '~')
-    redis.call('INCR', KEYS[8])
+    redis.call('INCR', KEYS[6])
   else
     redis.call('LPUSH', KEYS[1], entry)
   end
 end
--- Returns id, max deliveries, deliveries, payload; or nil for an entry actionqueues did not write.
+-- Returns id, deliveries, payload; or nil for an entry actionqueues did not write.
 local function parse(entry)
   if string.sub(entry, 1, 3) ~= 'v1|' then return nil end
   local a = string.find(entry, '|', 4, true)
   local b = a and string.find(entry, '|', a + 1, true)
-  local c = b and string.find(entry, '|', b + 1, true)
-  if not c then return nil end
-  local limit = tonumber(string.sub(entry, a + 1, b - 1))
-  local deliveries = tonumber(string.sub(entry, b + 1, c - 1))
-  if (not limit) or (not deliveries) or a == 4 then return nil end
-  return string.sub(entry, 4, a - 1), limit, deliveries, string.sub(entry, c + 1)
+  if (not b) or a == 4 then return nil end
+  local deliveries = tonumber(string.sub(entry, a + 1, b - 1))
+  if not deliveries then return nil end
+  return string.sub(entry, 4, a - 1), deliveries, string.sub(entry, b + 1)
 end
 -- The in-flight record of id if token holds its lease, else nil.
 local function held(id, token)
@@ -41,13 +41,19 @@ local function release_lease(id)
   redis.call('HDEL', KEYS[4], id)
   redis.call('ZREM', KEYS[3], id)
 end
-local function to_errors(id, entry, now)
-  redis.call('HSET', KEYS[6], id, entry)
-  redis.call('ZADD', KEYS[7], now, id)
+-- Finds the waiting entry of id in a ready list; returns it or nil. O(n): for admin calls only.
+local function find_in_list(key, id)
+  local prefix = 'v1|' .. id .. '|'
+  local all = redis.call('LRANGE', key, 0, -1)
+  for _, e in ipairs(all) do
+    if string.sub(e, 1, #prefix) == prefix then return e end
+  end
+  return nil
 end
--- Promotes due delayed jobs, reclaims expired leases (to the error queue once a job has used up its
--- deliveries), then claims up to max jobs. Returns {'jobs', id, payload, token, deliveries, ...} or
--- {'empty', ms until the next due job or lease expiry, or -1}.
+-- Promotes due delayed jobs and reclaims expired leases (back to the front of the queue), then
+-- claims up to max jobs. An entry not written by actionqueues is leased under a made-up id with the
+-- raw text as its payload, so the engine can dead-letter it with a reason.
+-- Returns {'jobs', now, id, payload, token, deliveries, ...} or {'empty', now, ms until the next due job or lease expiry, or -1}.
 local function claim_jobs(now, lease, max)
   local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 1000)
   for _, entry in ipairs(due) do
@@ -59,40 +65,32 @@ local function claim_jobs(now, lease, max)
     local rec = redis.call('HGET', KEYS[4], id)
     release_lease(id)
     if rec then
-      local entry = string.sub(rec, string.find(rec, '|', 1, true) + 1)
-      local _, limit, deliveries, payload = parse(entry)
-      if limit > 0 and deliveries >= limit then
-        to_errors(id, cjson.encode({id = id, payload = payload, time = now, deliveries = deliveries,
-          reason = 'lease expired ' .. deliveries .. ' time(s): the worker died or stalled each time'}), now)
-      else
-        redis.call('RPUSH', KEYS[1], entry)
-      end
+      redis.call('RPUSH', KEYS[1], string.sub(rec, string.find(rec, '|', 1, true) + 1))
     end
   end
-  local out = {'jobs'}
+  local out = {'jobs', tostring(now)}
   local claimed = 0
   while claimed < max do
     local entry = redis.call('RPOP', KEYS[1])
     if not entry then break end
     if entry == '~' then
-      redis.call('DECR', KEYS[8])
+      redis.call('DECR', KEYS[6])
     else
-      local id, limit, deliveries, payload = parse(entry)
+      local id, deliveries, payload = parse(entry)
       if not id then
-        local raw_id = 'raw-' .. redis.call('INCR', KEYS[5])
-        to_errors(raw_id, cjson.encode({id = raw_id, raw = entry, time = now, deliveries = 0,
-          reason = 'queue entry not written by actionqueues (unknown format)'}), now)
-      else
-        local token = tostring(redis.call('INCR', KEYS[5]))
-        deliveries = deliveries + 1
-        redis.call('HSET', KEYS[4], id, token .. '|v1|' .. id .. '|' .. limit .. '|' .. deliveries .. '|' .. payload)
-        redis.call('ZADD', KEYS[3], now + lease, id)
-        out[#out + 1] = id
-        out[#out + 1] = payload
-        out[#out + 1] = token
-        out[#out + 1] = tostring(deliveries)
-        claimed = claimed + 1
+        id = 'malformed-' .. redis.call('INCR', KEYS[5])
+        deliveries = 0
+        payload = entry
       end
+      local token = tostring(redis.call('INCR', KEYS[5]))
+      deliveries = deliveries + 1
+      redis.call('HSET', KEYS[4], id, token .. '|' .. entry_of(id, deliveries, payload))
+      redis.call('ZADD', KEYS[3], now + lease, id)
+      out[#out + 1] = id
+      out[#out + 1] = payload
+      out[#out + 1] = token
+      out[#out + 1] = tostring(deliveries)
+      claimed = claimed + 1
     end
   end
   if claimed > 0 then
@@ -107,5 +105,5 @@ local function claim_jobs(now, lease, max)
     if next_ms < 0 or lm < next_ms then next_ms = lm end
   end
   if next_ms == 0 then next_ms = 1 end
-  return {'empty', tostring(next_ms)}
+  return {'empty', tostring(now), tostring(next_ms)}
 end

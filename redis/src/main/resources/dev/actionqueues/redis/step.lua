@@ -15,7 +15,7 @@ local out
 if wanted > 0 then
   out = claim_jobs(now, tonumber(ARGV[1]), wanted)
 else
-  out = {'jobs'}
+  out = {'jobs', tostring(now)}
 end
 table.insert(out, 1, table.concat(flags))
 return out

@@ -3,6 +3,9 @@ package dev.actionqueues.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.actionqueues.deferred.spi.JobQueue;
+import dev.actionqueues.deferred.spi.NewJob;
+import dev.actionqueues.deferred.spi.QueueStats;
 import dev.actionqueues.redis.fault.ChildJvm;
 import dev.actionqueues.redis.fault.Ledger;
 import dev.actionqueues.redis.testing.SharedRedis;
@@ -24,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A worker JVM killed with SIGKILL in the middle of 2,000 jobs, twice, and restarted: nothing is
  * lost, only jobs in flight at a kill run twice, and orphans run again within lease + reclaim.
  */
-class StoreWorkerKillTest {
+class RedisWorkerKillTest {
 
     private static final int JOBS = 2000;
     private static final long LEASE_MS = 2000;
@@ -35,21 +38,22 @@ class StoreWorkerKillTest {
         String prefix = "aqkill-" + UUID.randomUUID().toString().substring(0, 8);
         RedisClient client = RedisClient.create(uri);
         StatefulRedisConnection<String, String> c = client.connect();
-        RedisKeys keys = new RedisKeys(prefix, "kill");
-        RedisJobStore store = new RedisJobStore(keys, RedisOps.of(c), () -> RedisOps.of(client.connect()));
+        RedisBackendFactory factory = RedisBackendFactory.builder().uri(uri).keyPrefix(prefix).build();
+        JobQueue queue = factory.createBackendForGroup("kill").queue();
+        String inflightKey = RedisKeys.main(prefix, "kill").queueKeys()[3];
         Path ledger = dir.resolve("ledger.txt");
         Path log = dir.resolve("worker.log");
         Set<String> inFlightAtKills = new HashSet<>();
         try {
             for (int i = 0; i < JOBS; i++) {
-                store.push("job-" + i, "{}", Duration.ZERO, 10);
+                queue.push(NewJob.of("job-" + i, "{}"));
             }
             for (int threshold : new int[] {500, 1200}) {
                 Process worker = startWorker(uri, prefix, ledger, log);
                 await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(5))
                         .until(() -> lines(ledger) >= threshold);
                 worker.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                Set<String> inFlight = new HashSet<>(c.sync().hkeys(keys.queueKeys()[3]));
+                Set<String> inFlight = new HashSet<>(c.sync().hkeys(inflightKey));
                 assertThat(inFlight).as("jobs in flight at the kill").isNotEmpty();
                 inFlightAtKills.addAll(inFlight);
             }
@@ -60,7 +64,7 @@ class StoreWorkerKillTest {
                         .until(() -> Ledger.runs(ledger).keySet().containsAll(inFlightAtKills));
                 Duration orphansBack = Duration.ofNanos(System.nanoTime() - restart);
                 await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(20))
-                        .until(() -> Ledger.runs(ledger).size() == JOBS && store.counts().inFlight() == 0);
+                        .until(() -> Ledger.runs(ledger).size() == JOBS && queue.stats().inFlight() == 0);
                 // Child JVM start (~1 s) + lease + one reclaim pass.
                 assertThat(orphansBack).isLessThan(Duration.ofMillis(LEASE_MS + 5000));
             } finally {
@@ -80,20 +84,20 @@ class StoreWorkerKillTest {
                     JOBS, lost.size(), twice.size(), inFlightAtKills.size());
             assertThat(lost).isEmpty();
             assertThat(inFlightAtKills).containsAll(twice);
-            assertThat(store.counts()).isEqualTo(new RedisJobStore.Counts(0, 0, 0, 0));
+            assertThat(queue.stats()).isEqualTo(new QueueStats(0, 0, 0));
         } finally {
             var all = c.sync().keys(prefix + ":*");
             if (!all.isEmpty()) {
                 c.sync().del(all.toArray(String[]::new));
             }
-            store.close();
+            factory.close();
             c.close();
             client.shutdown();
         }
     }
 
     private static Process startWorker(String uri, String prefix, Path ledger, Path log) throws Exception {
-        return ChildJvm.start(StoreLedgerWorker.class, log, uri, prefix, "kill", ledger.toString(), "4",
+        return ChildJvm.start(LedgerWorker.class, log, uri, prefix, "kill", ledger.toString(), "4",
                 Long.toString(LEASE_MS), "5");
     }
 

@@ -1,31 +1,27 @@
 package dev.actionqueues.redis;
 
+import dev.actionqueues.deferred.spi.JobQueue;
+import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.redis.fault.Ledger;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.TimeoutOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * The worker process of the kill tests: claims jobs from the store, "works" for a few ms, records
- * the run in the ledger, then completes the job. Runs until killed.
+ * The worker process of the kill tests: pops jobs, "works" for a few ms, records the run in the
+ * ledger, then completes the job. Runs until killed.
  * Args: redis uri, prefix, group, ledger file, concurrency, lease ms, work ms.
  */
-public final class StoreLedgerWorker {
+public final class LedgerWorker {
 
-    private StoreLedgerWorker() {
+    private LedgerWorker() {
     }
 
     public static void main(String[] args) throws Exception {
-        RedisClient client = RedisClient.create(args[0]);
-        client.setOptions(ClientOptions.builder()
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(5))).build());
-        RedisJobStore store = new RedisJobStore(new RedisKeys(args[1], args[2]), RedisOps.of(client.connect()),
-                () -> RedisOps.of(client.connect()));
+        RedisBackendFactory factory = RedisBackendFactory.builder().uri(args[0]).keyPrefix(args[1]).build();
+        JobQueue queue = factory.createBackendForGroup(args[2]).queue();
         Ledger ledger = new Ledger(Path.of(args[3]));
         int concurrency = Integer.parseInt(args[4]);
         Duration lease = Duration.ofMillis(Long.parseLong(args[5]));
@@ -35,10 +31,11 @@ public final class StoreLedgerWorker {
             threads.add(Thread.ofVirtual().start(() -> {
                 try {
                     while (true) {
-                        for (var job : store.claim(lease, 1, Duration.ofSeconds(1)).jobs()) {
+                        Optional<Lease> job = queue.pop(lease, Duration.ofSeconds(1));
+                        if (job.isPresent()) {
                             Thread.sleep(workMs);
-                            ledger.record(job.id());
-                            store.complete(job.id(), job.token());
+                            ledger.record(job.get().jobId());
+                            queue.complete(job.get());
                         }
                     }
                 } catch (Exception e) {

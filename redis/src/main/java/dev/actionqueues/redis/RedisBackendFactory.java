@@ -1,0 +1,261 @@
+package dev.actionqueues.redis;
+
+import dev.actionqueues.deferred.spi.Backend;
+import dev.actionqueues.deferred.spi.BackendException;
+import dev.actionqueues.deferred.spi.BackendFactory;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * Backends on Redis, standalone or Cluster, through Lettuce: reliable at-least-once queues with
+ * leases (server time, fencing tokens), delayed jobs without a limit, atomic debouncing across
+ * processes, and an error queue, for as long as Redis keeps its data.
+ *
+ * <p>Keys are {@code <prefix>:{<group>}:...}; prefix and group must match
+ * {@value RedisKeys#NAME_PATTERN_TEXT}, so no name can break or collide with another group's keys,
+ * and all keys of a group share one Cluster hash slot.
+ *
+ * <p>A factory built from a URI owns its client: it gives commands a {@value #DEFAULT_TIMEOUT_SECONDS}
+ * s timeout and, for a standalone Redis, rejects commands while disconnected (so a push during an
+ * outage fails at once with a {@link BackendException} instead of waiting; a Cluster client fails
+ * after the timeout), and {@link #close()} shuts it down. A factory built from your client uses your client's options and leaves it open.
+ * Passwords never appear in {@link #toString()} or in exceptions. Thread-safe.
+ */
+public final class RedisBackendFactory implements BackendFactory, AutoCloseable {
+
+    /** Key prefix when none is set. */
+    public static final String DEFAULT_PREFIX = "aq";
+    /** Command timeout of clients this factory creates. */
+    public static final int DEFAULT_TIMEOUT_SECONDS = 10;
+
+    private final String prefix;
+    private final RedisClient client;
+    private final RedisClusterClient clusterClient;
+    private final boolean ownsClient;
+    private final String description;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final List<RedisJobQueue> queues = new ArrayList<>();
+    private RedisOps shared;
+
+    private RedisBackendFactory(Builder b) {
+        this.prefix = RedisKeys.validate("prefix", b.prefix);
+        if (b.uri != null) {
+            RedisURI uri = RedisURI.create(b.uri);
+            this.description = (b.cluster ? "redis-cluster://" : "redis://") + uri.getHost() + ":" + uri.getPort();
+            TimeoutOptions timeouts = TimeoutOptions.enabled(Duration.ofSeconds(DEFAULT_TIMEOUT_SECONDS));
+            if (b.cluster) {
+                this.clusterClient = RedisClusterClient.create(uri);
+                // Cluster node connections open lazily, so rejecting while disconnected would fail the
+                // first command to each node: a Cluster client relies on the command timeout instead.
+                this.clusterClient.setOptions(ClusterClientOptions.builder().autoReconnect(true)
+                        .timeoutOptions(timeouts).build());
+                this.client = null;
+            } else {
+                this.client = RedisClient.create(uri);
+                this.client.setOptions(ClientOptions.builder().autoReconnect(true)
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .timeoutOptions(timeouts).build());
+                this.clusterClient = null;
+            }
+            this.ownsClient = true;
+        } else {
+            this.client = b.client;
+            this.clusterClient = b.clusterClient;
+            this.ownsClient = false;
+            this.description = b.client != null ? "redis (your RedisClient)" : "redis-cluster (your RedisClusterClient)";
+        }
+    }
+
+    /**
+     * A builder; set exactly one of {@link Builder#uri}, {@link Builder#clusterUri},
+     * {@link Builder#client} or {@link Builder#clusterClient}.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The factory for a standalone Redis at {@code uri} with the default prefix.
+     *
+     * @param uri e.g. {@code redis://127.0.0.1:6379}
+     * @return the factory
+     */
+    public static RedisBackendFactory create(String uri) {
+        return builder().uri(uri).build();
+    }
+
+    /** @return the key prefix */
+    public String prefix() {
+        return prefix;
+    }
+
+    /**
+     * The backend of {@code group}: its main queue and its error queue.
+     *
+     * @throws IllegalArgumentException if {@code group} does not match {@value RedisKeys#NAME_PATTERN_TEXT}
+     * @throws BackendException if Redis cannot be reached
+     */
+    @Override
+    public Backend createBackendForGroup(String group) {
+        RedisKeys keys = RedisKeys.main(prefix, group);
+        RedisOps ops = sharedOps();
+        Supplier<RedisOps> blocking = this::connect;
+        RedisJobQueue main = new RedisJobQueue(keys, keys.errorQueue(), ops, blocking);
+        RedisJobQueue errors = new RedisJobQueue(keys.errorQueue(), null, ops, blocking);
+        lock.lock();
+        try {
+            queues.add(main);
+            queues.add(errors);
+        } finally {
+            lock.unlock();
+        }
+        return new Backend(group, main, errors);
+    }
+
+    private RedisOps sharedOps() {
+        lock.lock();
+        try {
+            if (shared == null) {
+                shared = connect();
+            }
+            return shared;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private RedisOps connect() {
+        try {
+            return client != null ? RedisOps.of(client.connect()) : RedisOps.of(clusterClient.connect());
+        } catch (RedisException e) {
+            throw new BackendException("cannot connect to " + description + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Closes every connection this factory opened, and the client if the factory created it. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            for (RedisJobQueue q : queues) {
+                q.close();
+            }
+            queues.clear();
+            if (shared != null) {
+                shared.close();
+                shared = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (ownsClient) {
+            if (client != null) {
+                client.shutdown();
+            } else {
+                clusterClient.shutdown();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedisBackendFactory[" + description + ", prefix=" + prefix + "]";
+    }
+
+    /** Builds a {@link RedisBackendFactory}. Not thread-safe. */
+    public static final class Builder {
+        private String uri;
+        private boolean cluster;
+        private RedisClient client;
+        private RedisClusterClient clusterClient;
+        private String prefix = DEFAULT_PREFIX;
+
+        private Builder() {
+        }
+
+        /**
+         * A standalone Redis; the factory creates and owns the client.
+         *
+         * @param uri e.g. {@code redis://:password@host:6379/0}
+         * @return this builder
+         */
+        public Builder uri(String uri) {
+            this.uri = Objects.requireNonNull(uri, "uri");
+            this.cluster = false;
+            return this;
+        }
+
+        /**
+         * A Redis Cluster reached through one seed node; the factory creates and owns the client.
+         *
+         * @param seedUri e.g. {@code redis://host:7000}
+         * @return this builder
+         */
+        public Builder clusterUri(String seedUri) {
+            this.uri = Objects.requireNonNull(seedUri, "seedUri");
+            this.cluster = true;
+            return this;
+        }
+
+        /**
+         * Your standalone client; the factory does not shut it down.
+         *
+         * @param client the client
+         * @return this builder
+         */
+        public Builder client(RedisClient client) {
+            this.client = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        /**
+         * Your Cluster client; the factory does not shut it down.
+         *
+         * @param clusterClient the client
+         * @return this builder
+         */
+        public Builder clusterClient(RedisClusterClient clusterClient) {
+            this.clusterClient = Objects.requireNonNull(clusterClient, "clusterClient");
+            return this;
+        }
+
+        /**
+         * Sets the key prefix.
+         *
+         * @param prefix matching {@value RedisKeys#NAME_PATTERN_TEXT}
+         * @return this builder
+         * @throws IllegalArgumentException if it does not match
+         */
+        public Builder keyPrefix(String prefix) {
+            this.prefix = RedisKeys.validate("prefix", prefix);
+            return this;
+        }
+
+        /**
+         * Creates the factory; connections open on first use.
+         *
+         * @return the factory
+         * @throws IllegalStateException unless exactly one connection source was set
+         */
+        public RedisBackendFactory build() {
+            int sources = (uri != null ? 1 : 0) + (client != null ? 1 : 0) + (clusterClient != null ? 1 : 0);
+            if (sources != 1) {
+                throw new IllegalStateException("set exactly one of uri, clusterUri, client or clusterClient");
+            }
+            return new RedisBackendFactory(this);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+-- ARGV: id. Removes the waiting (available or delayed) job id. Returns 1, or 0 if there is none.
+local found = find_in_list(KEYS[1], ARGV[1])
+if found then
+  redis.call('LREM', KEYS[1], 1, found)
+  return 1
+end
+local prefix = 'v1|' .. ARGV[1] .. '|'
+for _, e in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  if string.sub(e, 1, #prefix) == prefix then
+    redis.call('ZREM', KEYS[2], e)
+    return 1
+  end
+end
+return 0

@@ -1,0 +1,266 @@
+package dev.actionqueues.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.actionqueues.deferred.spi.Backend;
+import dev.actionqueues.deferred.spi.DebounceDecision;
+import dev.actionqueues.deferred.spi.Debounce;
+import dev.actionqueues.deferred.spi.JobQueue;
+import dev.actionqueues.deferred.spi.Lease;
+import dev.actionqueues.deferred.spi.NewJob;
+import dev.actionqueues.deferred.spi.QueueStats;
+import dev.actionqueues.redis.testing.SharedRedis;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Redis-specific behaviour of the queue (the backend contract suite covers the rest), against the
+ * machine's Redis under a unique key prefix per run; {@link ClusterRedisJobQueueTest} runs the same
+ * tests on a 3-node Cluster.
+ */
+class RedisJobQueueTest {
+
+    static final String PREFIX = "aqtest-" + UUID.randomUUID().toString().substring(0, 8);
+    private static final Duration LEASE = Duration.ofSeconds(30);
+    private static RedisClient rawClient;
+    private static StatefulRedisConnection<String, String> raw;
+
+    RedisBackendFactory factory;
+    Backend backend;
+    JobQueue queue;
+
+    @BeforeAll
+    static void connect() {
+        rawClient = RedisClient.create(SharedRedis.require());
+        raw = rawClient.connect();
+    }
+
+    @AfterAll
+    static void cleanUp() {
+        if (raw != null) {
+            var keys = raw.sync().keys(PREFIX + ":*");
+            if (!keys.isEmpty()) {
+                raw.sync().del(keys.toArray(String[]::new));
+            }
+            raw.close();
+            rawClient.shutdown();
+        }
+    }
+
+    RedisBackendFactory newFactory() {
+        return RedisBackendFactory.builder().uri(SharedRedis.url()).keyPrefix(PREFIX).build();
+    }
+
+    void rawLpush(String key, String value) {
+        raw.sync().lpush(key, value);
+    }
+
+    @BeforeEach
+    void setUp() {
+        factory = newFactory();
+        backend = factory.createBackendForGroup("g" + UUID.randomUUID().toString().substring(0, 8));
+        queue = backend.queue();
+    }
+
+    @AfterEach
+    void tearDown() {
+        factory.close();
+    }
+
+    private Lease popOne() throws InterruptedException {
+        return queue.pop(LEASE, Duration.ZERO).orElseThrow();
+    }
+
+    @Test
+    void pushPopCompleteInFifoOrderWithFencingTokens() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            queue.push(NewJob.of("j" + i, "{\"n\":" + i + "}"));
+        }
+        assertThat(queue.stats()).isEqualTo(new QueueStats(5, 0, 0));
+        long lastToken = 0;
+        for (int i = 0; i < 5; i++) {
+            Lease l = popOne();
+            assertThat(l.jobId()).isEqualTo("j" + i);
+            assertThat(l.payload()).isEqualTo("{\"n\":" + i + "}");
+            assertThat(l.deliveries()).isEqualTo(1);
+            assertThat(l.fencingToken()).isGreaterThan(lastToken);
+            lastToken = l.fencingToken();
+            assertThat(queue.complete(l)).isTrue();
+            assertThat(queue.complete(l)).isFalse();
+        }
+        assertThat(queue.pop(LEASE, Duration.ZERO)).isEmpty();
+    }
+
+    @Test
+    void expiredLeaseIsRedeliveredAndTheOldLeaseIsStale() throws Exception {
+        queue.push(NewJob.of("a", "p"));
+        Lease first = queue.pop(Duration.ofMillis(50), Duration.ZERO).orElseThrow();
+        Lease second = await().atMost(5, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(10))
+                .until(() -> queue.pop(LEASE, Duration.ZERO), java.util.Optional::isPresent).orElseThrow();
+        assertThat(second.jobId()).isEqualTo("a");
+        assertThat(second.deliveries()).isEqualTo(2);
+        assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+        assertThat(queue.complete(first)).isFalse();
+        assertThat(queue.touch(first, LEASE)).isEmpty();
+        assertThat(queue.release(first, "x", Duration.ZERO)).isFalse();
+        assertThat(queue.deadLetter(first, "x")).isFalse();
+        assertThat(queue.complete(second)).isTrue();
+    }
+
+    @Test
+    void touchUsesServerTimeAndKeepsTheToken() throws Exception {
+        queue.push(NewJob.of("a", "p"));
+        Lease l = queue.pop(Duration.ofMillis(300), Duration.ZERO).orElseThrow();
+        Lease renewed = queue.touch(l, Duration.ofMinutes(5)).orElseThrow();
+        assertThat(renewed.fencingToken()).isEqualTo(l.fencingToken());
+        assertThat(renewed.expiresAt()).isAfter(l.expiresAt().plusSeconds(200));
+        assertThat(queue.stats().inFlight()).isEqualTo(1);
+        assertThat(queue.complete(renewed)).isTrue();
+    }
+
+    @Test
+    void releaseRequeuesWithTheNewPayload() throws Exception {
+        queue.push(NewJob.of("a", "v1"));
+        Lease l = popOne();
+        assertThat(queue.release(l, "v2", Duration.ofMillis(100))).isTrue();
+        assertThat(queue.stats().delayed()).isEqualTo(1);
+        Lease again = await().atMost(5, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(10))
+                .until(() -> queue.pop(LEASE, Duration.ZERO), java.util.Optional::isPresent).orElseThrow();
+        assertThat(again.payload()).isEqualTo("v2");
+    }
+
+    @Test
+    void deadLetterAndReplayMoveJobsBetweenTheQueuesAtomically() throws Exception {
+        queue.push(NewJob.of("a", "p"));
+        Lease l = popOne();
+        assertThat(queue.deadLetter(l, "{\"error\":\"boom\"}")).isTrue();
+        assertThat(queue.stats().total()).isZero();
+        assertThat(backend.errorQueue().stats().available()).isEqualTo(1);
+        assertThat(backend.errorQueue().list(0, 10)).singleElement()
+                .satisfies(r -> assertThat(r.payload()).isEqualTo("{\"error\":\"boom\"}"));
+        assertThat(queue.replayError("a", "p2")).isTrue();
+        assertThat(queue.replayError("a", "p2")).isFalse();
+        assertThat(popOne().payload()).isEqualTo("p2");
+        assertThatThrownBy(() -> backend.errorQueue().deadLetter(l, "x")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void malformedEntriesWrittenIntoTheListArePoppableUnderAMadeUpId() throws Exception {
+        String[] garbage = {"", "v1|", "v1||0|p", "v1|x|notanumber|p", "{\"method\":\"pickle\"}", "v2|x|0|p"};
+        for (int i = 0; i < 600; i++) {
+            queue.push(NewJob.of("good-" + i, "{}"));
+            rawLpush(((RedisJobQueue) queue).keys().ready(), garbage[i % garbage.length] + (i % 3 == 0 ? "" : "#" + i));
+        }
+        int good = 0;
+        int malformed = 0;
+        while (true) {
+            List<Lease> leases = queue.popBatch(100, LEASE, Duration.ZERO);
+            if (leases.isEmpty()) {
+                break;
+            }
+            for (Lease l : leases) {
+                if (l.jobId().startsWith("good-")) {
+                    good++;
+                    assertThat(queue.complete(l)).isTrue();
+                } else {
+                    malformed++;
+                    assertThat(l.jobId()).startsWith("malformed-");
+                    assertThat(queue.deadLetter(l, "{\"reason\":\"malformed\"}")).isTrue();
+                }
+            }
+        }
+        assertThat(good).isEqualTo(600);
+        assertThat(malformed).isEqualTo(600);
+        assertThat(backend.errorQueue().stats().available()).isEqualTo(600);
+    }
+
+    @Test
+    void leadingDebounceCollapsesIntoTheWaitingJobAndSpacesRunsAWindowApart() throws Exception {
+        Debounce d = new Debounce("k", Duration.ofSeconds(10), false);
+        var first = queue.pushDebounced(NewJob.of("d1", "p"), d);
+        var second = queue.pushDebounced(NewJob.of("d2", "p"), d);
+        assertThat(first.decision()).isEqualTo(DebounceDecision.PUSH_NOW);
+        assertThat(second.decision()).isEqualTo(DebounceDecision.SKIP);
+        assertThat(second.jobId()).isEqualTo("d1");
+        Lease running = popOne();
+        var third = queue.pushDebounced(NewJob.of("d3", "p"), d);
+        assertThat(third.decision()).isEqualTo(DebounceDecision.PUSH_DELAYED);
+        assertThat(third.delay()).isBetween(Duration.ofSeconds(9), Duration.ofSeconds(10));
+        var fourth = queue.pushDebounced(NewJob.of("d4", "p"), d);
+        assertThat(fourth.decision()).isEqualTo(DebounceDecision.SKIP);
+        assertThat(fourth.jobId()).isEqualTo("d3");
+        queue.complete(running);
+    }
+
+    @Test
+    void alwaysDelayDebounceDelaysTheFirstCallByTheWindow() {
+        Debounce d = new Debounce("k", Duration.ofSeconds(10), true);
+        var first = queue.pushDebounced(NewJob.of("d1", "p"), d);
+        var second = queue.pushDebounced(NewJob.of("d2", "p"), d);
+        assertThat(first.decision()).isEqualTo(DebounceDecision.PUSH_DELAYED);
+        assertThat(first.delay()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(second.decision()).isEqualTo(DebounceDecision.SKIP);
+        assertThat(queue.stats()).isEqualTo(new QueueStats(0, 0, 1));
+    }
+
+    @Test
+    void blockingPopWakesWhenAJobIsPushedAndForADelayedJobsDueTime() throws Exception {
+        CompletableFuture<List<Lease>> waiting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return queue.popBatch(1, LEASE, Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().pollDelay(Duration.ofMillis(100)).until(() -> true);
+        queue.push(NewJob.of("x", "p"));
+        assertThat(waiting.get(5, TimeUnit.SECONDS)).extracting(Lease::jobId).containsExactly("x");
+
+        queue.push(new NewJob("soon", "p", Duration.ofMillis(200)));
+        long start = System.nanoTime();
+        assertThat(queue.pop(LEASE, Duration.ofSeconds(10))).hasValueSatisfying(l -> assertThat(l.jobId()).isEqualTo("soon"));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void flushRemovesEverythingIncludingInFlightAndDebounceState() throws Exception {
+        queue.push(NewJob.of("a", "p"));
+        queue.push(new NewJob("b", "p", Duration.ofMinutes(5)));
+        queue.pushDebounced(NewJob.of("c", "p"), new Debounce("k", Duration.ofMinutes(5), true));
+        Lease l = popOne();
+        queue.flush();
+        assertThat(queue.stats()).isEqualTo(new QueueStats(0, 0, 0));
+        assertThat(queue.complete(l)).isFalse();
+        var again = queue.pushDebounced(NewJob.of("e", "p"), new Debounce("k", Duration.ofMinutes(5), true));
+        assertThat(again.decision()).isEqualTo(DebounceDecision.PUSH_DELAYED);
+    }
+
+    @Test
+    void groupAndPrefixNamesAreValidatedAndPasswordsStayHidden() {
+        for (String bad : List.of("a:b", "{x}", "*", "line\nbreak", "", " sp", "x".repeat(10_000), "é")) {
+            assertThatThrownBy(() -> factory.createBackendForGroup(bad)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("group must match").hasMessageNotContaining("\n");
+            assertThatThrownBy(() -> RedisBackendFactory.builder().keyPrefix(bad))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThat(RedisKeys.main("app-1", "emails_v2.eu").ready()).isEqualTo("app-1:{emails_v2.eu}:q:ready");
+        assertThatThrownBy(() -> queue.push(NewJob.of("a|b", "p"))).isInstanceOf(IllegalArgumentException.class);
+        try (RedisBackendFactory secret = RedisBackendFactory.builder().uri("redis://:s3cr3t-pw@127.0.0.1:1").build()) {
+            assertThat(secret.toString()).doesNotContain("s3cr3t");
+            assertThatThrownBy(() -> secret.createBackendForGroup("g"))
+                    .hasMessageNotContaining("s3cr3t");
+        }
+    }
+}
