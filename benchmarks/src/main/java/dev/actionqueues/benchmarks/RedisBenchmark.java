@@ -1,0 +1,231 @@
+package dev.actionqueues.benchmarks;
+
+import dev.actionqueues.deferred.spi.JobQueue;
+import dev.actionqueues.deferred.spi.Lease;
+import dev.actionqueues.deferred.spi.NewJob;
+import dev.actionqueues.redis.RedisBackendFactory;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The Redis backend against the local Redis, beside {@code redis-benchmark} LPUSH on the same
+ * server in the same run (the raw limit): enqueue one at a time and in batches, burn-down of
+ * pre-enqueued no-op jobs at concurrency 1 and 16, pickup latency of an idle worker, Redis
+ * commands per job, and what an idle worker costs Redis.
+ *
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.actionqueues.benchmarks.RedisBenchmark [redis-uri] [jobs]}
+ */
+public final class RedisBenchmark {
+
+    private RedisBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String uri = args.length > 0 ? args[0] : "redis://127.0.0.1:6379";
+        int jobs = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
+        String prefix = "aqbench-" + UUID.randomUUID().toString().substring(0, 8);
+        RedisClient admin = RedisClient.create(uri);
+        RedisCommands<String, String> redis = admin.connect().sync();
+        try (RedisBackendFactory factory = RedisBackendFactory.builder().uri(uri).keyPrefix(prefix).build()) {
+            JobQueue queue = factory.createBackendForGroup("bench").queue();
+            warmUp(queue);
+
+            double lpush50 = redisBenchmark(uri, 50, 200_000);
+            double lpush1 = redisBenchmark(uri, 1, 50_000);
+            System.out.printf("redis-benchmark LPUSH -c 50: %.0f/s; -c 1: %.0f/s%n", lpush50, lpush1);
+
+            redis.configResetstat();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < jobs; i++) {
+                queue.push(NewJob.of("one-" + i, "{\"task\":\"noop\",\"args\":{}}"));
+            }
+            double enqueueOne = jobs / seconds(t0);
+            double pushCalls = commands(redis) / (double) jobs;
+            System.out.printf("enqueue one at a time: %.0f jobs/s = %.0f%% of LPUSH -c 1 (%.2f Redis commands per job)%n",
+                    enqueueOne, 100 * enqueueOne / lpush1, pushCalls);
+            queue.flush();
+
+            long t1 = System.nanoTime();
+            List<NewJob> batch = new ArrayList<>(100);
+            for (int i = 0; i < jobs; i++) {
+                batch.add(NewJob.of("b-" + i, "{\"task\":\"noop\",\"args\":{}}"));
+                if (batch.size() == 100) {
+                    queue.pushBatch(batch);
+                    batch.clear();
+                }
+            }
+            double enqueueBatch = jobs / seconds(t1);
+            System.out.printf("enqueue in batches of 100: %.0f jobs/s%n", enqueueBatch);
+
+            for (int concurrency : new int[] {1, 16}) {
+                if (queue.stats().available() < jobs) {
+                    queue.flush();
+                    fill(queue, jobs);
+                }
+                redis.configResetstat();
+                double rate = burnDown(queue, jobs, concurrency);
+                double perJob = commands(redis) / (double) jobs;
+                System.out.printf("burn-down c=%d: %.0f jobs/s = %.0f%% of LPUSH -c 50 (%.2f Redis commands per job)%n",
+                        concurrency, rate, 100 * rate / lpush50, perJob);
+            }
+
+            pickupLatency(queue);
+            idleCost(queue, redis);
+        } finally {
+            var keys = redis.keys(prefix + ":*");
+            if (!keys.isEmpty()) {
+                redis.del(keys.toArray(String[]::new));
+            }
+            admin.shutdown();
+        }
+    }
+
+    private static void warmUp(JobQueue queue) throws InterruptedException {
+        for (int round = 0; round < 3; round++) {
+            fill(queue, 20_000);
+            burnDown(queue, 20_000, 16);
+        }
+        queue.flush();
+    }
+
+    private static void fill(JobQueue queue, int jobs) {
+        List<NewJob> batch = new ArrayList<>(500);
+        for (int i = 0; i < jobs; i++) {
+            batch.add(NewJob.of(UUID.randomUUID().toString(), "{\"task\":\"noop\",\"args\":{}}"));
+            if (batch.size() == 500) {
+                queue.pushBatch(batch);
+                batch.clear();
+            }
+        }
+        if (!batch.isEmpty()) {
+            queue.pushBatch(batch);
+        }
+    }
+
+    /** Pops and completes every job with {@code concurrency} virtual threads; returns jobs per second. */
+    private static double burnDown(JobQueue queue, int jobs, int concurrency) throws InterruptedException {
+        AtomicInteger done = new AtomicInteger();
+        CountDownLatch finished = new CountDownLatch(concurrency);
+        long t0 = System.nanoTime();
+        for (int t = 0; t < concurrency; t++) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        Optional<Lease> lease = queue.pop(Duration.ofSeconds(60), Duration.ZERO);
+                        if (lease.isEmpty()) {
+                            break;
+                        }
+                        queue.complete(lease.get());
+                        done.incrementAndGet();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    finished.countDown();
+                }
+            });
+        }
+        finished.await();
+        return done.get() / seconds(t0);
+    }
+
+    private static void pickupLatency(JobQueue queue) throws Exception {
+        int samples = 1000;
+        long[] latencies = new long[samples];
+        AtomicInteger got = new AtomicInteger();
+        CountDownLatch all = new CountDownLatch(1);
+        Thread consumer = Thread.ofVirtual().start(() -> {
+            try {
+                while (got.get() < samples) {
+                    Optional<Lease> lease = queue.pop(Duration.ofSeconds(60), Duration.ofSeconds(10));
+                    if (lease.isPresent()) {
+                        long sent = Long.parseLong(lease.get().payload());
+                        latencies[got.getAndIncrement()] = System.nanoTime() - sent;
+                        queue.complete(lease.get());
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                all.countDown();
+            }
+        });
+        for (int i = 0; i < samples; i++) {
+            // Let the consumer go idle (blocked on Redis) before each job.
+            while (got.get() < i) {
+                Thread.onSpinWait();
+            }
+            Thread.sleep(2);
+            queue.push(NewJob.of("lat-" + i, Long.toString(System.nanoTime())));
+        }
+        all.await(60, TimeUnit.SECONDS);
+        consumer.join(1000);
+        Arrays.sort(latencies);
+        System.out.printf("pickup latency of an idle worker: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d samples)%n",
+                latencies[samples / 2] / 1e6, latencies[samples * 99 / 100] / 1e6, latencies[samples - 1] / 1e6, samples);
+    }
+
+    private static void idleCost(JobQueue queue, RedisCommands<String, String> redis) throws Exception {
+        Thread idle = Thread.ofVirtual().start(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    queue.pop(Duration.ofSeconds(60), Duration.ofSeconds(30));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Thread.sleep(1000);
+        redis.configResetstat();
+        long t0 = System.nanoTime();
+        Thread.sleep(20_000);
+        double perSecond = (commands(redis) - 1) / seconds(t0);
+        idle.interrupt();
+        System.out.printf("idle worker: %.2f Redis commands per second%n", perSecond);
+    }
+
+    /** Total commands since the last CONFIG RESETSTAT, not counting CONFIG/INFO themselves. */
+    private static long commands(RedisCommands<String, String> redis) {
+        String info = redis.info("commandstats");
+        long total = 0;
+        Matcher m = Pattern.compile("cmdstat_(\\w+):calls=(\\d+)").matcher(info);
+        while (m.find()) {
+            if (!m.group(1).equals("config") && !m.group(1).equals("info")) {
+                total += Long.parseLong(m.group(2));
+            }
+        }
+        return total;
+    }
+
+    private static double redisBenchmark(String uri, int clients, int requests) throws IOException, InterruptedException {
+        java.net.URI u = java.net.URI.create(uri);
+        Process p = new ProcessBuilder("redis-benchmark", "-h", u.getHost(), "-p", Integer.toString(u.getPort()),
+                "-t", "lpush", "-c", Integer.toString(clients), "-n", Integer.toString(requests), "-q")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        Matcher m = Pattern.compile("LPUSH: ([0-9.]+) requests per second").matcher(out);
+        double rate = 0;
+        while (m.find()) {
+            rate = Double.parseDouble(m.group(1));
+        }
+        return rate;
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}
