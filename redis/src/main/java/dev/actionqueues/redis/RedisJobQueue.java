@@ -403,6 +403,12 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
     }
 
     @Override
+    public Optional<JobRecord> find(String id) {
+        String payload = call(() -> ops.run(Script.FIND, ScriptOutputType.VALUE, queueKeys, id), "find");
+        return payload == null ? Optional.empty() : Optional.of(new JobRecord(id, payload));
+    }
+
+    @Override
     public boolean remove(String id) {
         Long r = call(() -> ops.run(Script.REMOVE, ScriptOutputType.INTEGER, queueKeys, id), "remove");
         return r != null && r == 1L;

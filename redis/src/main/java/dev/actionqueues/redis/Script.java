@@ -21,6 +21,7 @@ record Script(String name, String source, String sha) {
     static final Script REPLAY_ERROR = load("replay_error");
     static final Script DEBOUNCE_PUSH = load("debounce_push");
     static final Script REMOVE = load("remove");
+    static final Script FIND = load("find");
     static final Script LIST = load("list");
     static final Script STATS = load("stats");
 

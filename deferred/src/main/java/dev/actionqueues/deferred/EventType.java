@@ -1,0 +1,31 @@
+package dev.actionqueues.deferred;
+
+/**
+ * The events a {@link Deferrable} reports to its {@link DeferrableListener}s, in the seed's order
+ * per outcome: a run is {@code POP} then one of nothing, {@code EXPIRE}, {@code RETRY} or
+ * {@code ERROR}, then {@code COMPLETE}; an empty queue is {@code EMPTY}; {@code later} is
+ * {@code PUSH}, or {@code DEBOUNCE_MISS, PUSH}, or {@code DEBOUNCE_HIT}, or
+ * {@code DEBOUNCE_ERROR, PUSH}.
+ */
+public enum EventType {
+    /** A job was pushed by {@code later} (retries do not emit it). */
+    PUSH,
+    /** A job was popped. */
+    POP,
+    /** {@code runOnce} found nothing to run. */
+    EMPTY,
+    /** The popped job is done with: ran, expired, retried or dead-lettered. */
+    COMPLETE,
+    /** The popped job's TTL had passed; it was not run. */
+    EXPIRE,
+    /** The job failed and was put back for another attempt. */
+    RETRY,
+    /** The job went to the error queue. */
+    ERROR,
+    /** A debounced call collapsed into a waiting job. */
+    DEBOUNCE_HIT,
+    /** A debounced call was pushed. */
+    DEBOUNCE_MISS,
+    /** The debounce decision failed; the job is pushed at once without debouncing. */
+    DEBOUNCE_ERROR
+}

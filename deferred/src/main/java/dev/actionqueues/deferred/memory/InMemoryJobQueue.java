@@ -1,0 +1,378 @@
+package dev.actionqueues.deferred.memory;
+
+import dev.actionqueues.deferred.memory.MemoryStore.DebounceState;
+import dev.actionqueues.deferred.memory.MemoryStore.Entry;
+import dev.actionqueues.deferred.memory.MemoryStore.State;
+import dev.actionqueues.deferred.spi.Debounce;
+import dev.actionqueues.deferred.spi.DebounceDecision;
+import dev.actionqueues.deferred.spi.DebounceResult;
+import dev.actionqueues.deferred.spi.JobQueue;
+import dev.actionqueues.deferred.spi.JobRecord;
+import dev.actionqueues.deferred.spi.Lease;
+import dev.actionqueues.deferred.spi.NewJob;
+import dev.actionqueues.deferred.spi.QueueCapabilities;
+import dev.actionqueues.deferred.spi.QueueStats;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** A main or error queue of a {@link MemoryStore}; see {@link InMemoryBackendFactory}. */
+final class InMemoryJobQueue implements JobQueue {
+
+    /** Effectively unlimited; keeps {@code now + delay} far from overflowing an {@link Instant}. */
+    static final Duration MAX_DELAY = Duration.ofDays(365L * 100);
+    private static final int MAX_BATCH = 10_000;
+
+    private final MemoryStore store;
+    private final State state;
+    private final State errorState;
+    private final QueueCapabilities capabilities;
+
+    InMemoryJobQueue(MemoryStore store, State state, State errorState) {
+        this.store = store;
+        this.state = state;
+        this.errorState = errorState;
+        this.capabilities = new QueueCapabilities(MAX_DELAY, MAX_BATCH, Integer.MAX_VALUE, true, true,
+                errorState != null);
+    }
+
+    @Override
+    public QueueCapabilities capabilities() {
+        return capabilities;
+    }
+
+    private static Duration checkDelay(Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        if (delay.isNegative() || delay.compareTo(MAX_DELAY) > 0) {
+            throw new IllegalArgumentException("delay must be between 0 and " + MAX_DELAY + ", was " + delay);
+        }
+        return delay;
+    }
+
+    @Override
+    public void push(NewJob job) {
+        checkDelay(job.delay());
+        store.lock.lock();
+        try {
+            Entry e = new Entry(job.id(), job.payload(), store.nextSeq());
+            state.add(e, store.clock.instant(), job.delay());
+        } finally {
+            store.lock.unlock();
+        }
+    }
+
+    @Override
+    public DebounceResult pushDebounced(NewJob job, Debounce debounce) {
+        Objects.requireNonNull(job, "job");
+        Objects.requireNonNull(debounce, "debounce");
+        if (errorState == null) {
+            throw new UnsupportedOperationException("an error queue does not debounce");
+        }
+        checkDelay(debounce.window());
+        store.lock.lock();
+        try {
+            Instant now = store.clock.instant();
+            state.sweepDebounce(now);
+            DebounceState st = state.debounce.get(debounce.key());
+            if (st != null && st.pendingId != null) {
+                return new DebounceResult(DebounceDecision.SKIP, st.pendingId, Duration.ZERO);
+            }
+            if (st == null) {
+                st = new DebounceState();
+                state.debounce.put(debounce.key(), st);
+            }
+            Duration window = debounce.window();
+            Duration delay;
+            if (debounce.alwaysDelay()) {
+                delay = window;
+                st.lastDue = now.plus(window);
+            } else if (st.lastDue == null || !now.isBefore(st.lastDue.plus(window))) {
+                delay = Duration.ZERO;
+                st.lastDue = now;
+            } else {
+                Instant due = st.lastDue.plus(window);
+                delay = Duration.between(now, due);
+                st.lastDue = due;
+            }
+            st.window = window;
+            st.pendingId = job.id();
+            Entry e = new Entry(job.id(), job.payload(), store.nextSeq());
+            e.debounceKey = debounce.key();
+            state.add(e, now, delay);
+            return new DebounceResult(delay.isZero() ? DebounceDecision.PUSH_NOW : DebounceDecision.PUSH_DELAYED,
+                    job.id(), delay);
+        } finally {
+            store.lock.unlock();
+        }
+    }
+
+    @Override
+    public List<Lease> popBatch(int max, Duration leaseDuration, Duration maxWait) throws InterruptedException {
+        if (max < 1 || max > MAX_BATCH) {
+            throw new IllegalArgumentException("max must be between 1 and " + MAX_BATCH + ", was " + max);
+        }
+        Objects.requireNonNull(leaseDuration, "leaseDuration");
+        Objects.requireNonNull(maxWait, "maxWait");
+        if (leaseDuration.isZero() || leaseDuration.isNegative()) {
+            throw new IllegalArgumentException("leaseDuration must be positive, was " + leaseDuration);
+        }
+        if (maxWait.isNegative()) {
+            throw new IllegalArgumentException("maxWait must not be negative, was " + maxWait);
+        }
+        long remaining = maxWait.toNanos();
+        store.lock.lockInterruptibly();
+        try {
+            while (true) {
+                Instant now = store.clock.instant();
+                state.maintain(now);
+                if (!state.ready.isEmpty()) {
+                    List<Lease> leases = take(max, now, leaseDuration);
+                    if (!state.ready.isEmpty()) {
+                        state.available.signal();
+                    }
+                    return leases;
+                }
+                if (remaining <= 0) {
+                    return List.of();
+                }
+                long wait = remaining;
+                Duration next = state.untilNextChange(now);
+                if (next != null) {
+                    wait = Math.min(wait, Math.max(1, saturatedNanos(next)));
+                }
+                long left = state.available.awaitNanos(wait);
+                remaining -= wait - Math.max(0, left);
+            }
+        } finally {
+            store.lock.unlock();
+        }
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private List<Lease> take(int max, Instant now, Duration leaseDuration) {
+        List<Lease> leases = new ArrayList<>(Math.min(max, state.ready.size()));
+        Instant expiry = now.plus(leaseDuration);
+        var it = state.ready.values().iterator();
+        while (leases.size() < max && it.hasNext()) {
+            Entry e = it.next();
+            it.remove();
+            state.clearPending(e);
+            e.token = store.nextToken();
+            e.deliveries++;
+            e.leaseExpiry = expiry;
+            state.inFlight.put(e.id, e);
+            state.leases.add(e);
+            leases.add(new Lease(e.id, e.payload, e.token, expiry, e.deliveries, ""));
+        }
+        return leases;
+    }
+
+    @Override
+    public Optional<Lease> touch(Lease lease, Duration leaseDuration) {
+        Objects.requireNonNull(lease, "lease");
+        if (leaseDuration.isZero() || leaseDuration.isNegative()) {
+            throw new IllegalArgumentException("leaseDuration must be positive, was " + leaseDuration);
+        }
+        store.lock.lock();
+        try {
+            Entry e = state.currentLease(lease.jobId(), lease.fencingToken());
+            if (e == null) {
+                return Optional.empty();
+            }
+            state.leases.remove(e);
+            e.leaseExpiry = store.clock.instant().plus(leaseDuration);
+            state.leases.add(e);
+            return Optional.of(lease.withExpiry(e.leaseExpiry));
+        } finally {
+            store.lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean complete(Lease lease) {
+        Objects.requireNonNull(lease, "lease");
+        store.lock.lock();
+        try {
+            Entry e = state.currentLease(lease.jobId(), lease.fencingToken());
+            if (e == null) {
+                return false;
+            }
+            state.endLease(e);
+            return true;
+        } finally {
+            store.lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean release(Lease lease, String newPayload, Duration delay) {
+        Objects.requireNonNull(lease, "lease");
+        Objects.requireNonNull(newPayload, "newPayload");
+        checkDelay(delay);
+        store.lock.lock();
+        try {
+            Entry e = state.currentLease(lease.jobId(), lease.fencingToken());
+            if (e == null) {
+                return false;
+            }
+            state.endLease(e);
+            e.payload = newPayload;
+            e.deliveries = 0;
+            state.add(e, store.clock.instant(), delay);
+            return true;
+        } finally {
+            store.lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean deadLetter(Lease lease, String errorPayload) {
+        Objects.requireNonNull(lease, "lease");
+        Objects.requireNonNull(errorPayload, "errorPayload");
+        if (errorState == null) {
+            throw new UnsupportedOperationException("an error queue has no error queue");
+        }
+        store.lock.lock();
+        try {
+            Entry e = state.currentLease(lease.jobId(), lease.fencingToken());
+            if (e == null) {
+                return false;
+            }
+            state.endLease(e);
+            Entry entry = new Entry(e.id, errorPayload, store.nextSeq());
+            errorState.ready.remove(e.id);
+            errorState.add(entry, store.clock.instant(), Duration.ZERO);
+            return true;
+        } finally {
+            store.lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean replayError(String id, String newPayload) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(newPayload, "newPayload");
+        if (errorState == null) {
+            throw new UnsupportedOperationException("an error queue has no error queue to replay from");
+        }
+        store.lock.lock();
+        try {
+            Entry old = errorState.removeWaiting(id);
+            if (old == null) {
+                return false;
+            }
+            state.add(new Entry(id, newPayload, store.nextSeq()), store.clock.instant(), Duration.ZERO);
+            return true;
+        } finally {
+            store.lock.unlock();
+        }
+    }
+
+    @Override
+    public List<JobRecord> list(int offset, int limit) {
+        if (offset < 0 || limit < 1) {
+            throw new IllegalArgumentException("offset must be >= 0 and limit >= 1");
+        }
+        store.lock.lock();
+        try {
+            state.maintain(store.clock.instant());
+            List<JobRecord> out = new ArrayList<>(Math.min(limit, 64));
+            int skipped = 0;
+            for (Entry e : state.ready.values()) {
+                if (out.size() == limit) {
+                    return out;
+                }
+                if (skipped++ >= offset) {
+                    out.add(new JobRecord(e.id, e.payload));
+                }
+            }
+            List<Entry> delayed = new ArrayList<>(state.delayed);
+            delayed.sort(Comparator.comparing((Entry e) -> e.due).thenComparingLong(e -> e.seq));
+            for (Entry e : delayed) {
+                if (out.size() == limit) {
+                    return out;
+                }
+                if (skipped++ >= offset) {
+                    out.add(new JobRecord(e.id, e.payload));
+                }
+            }
+            return out;
+        } finally {
+            store.lock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<JobRecord> find(String id) {
+        Objects.requireNonNull(id, "id");
+        store.lock.lock();
+        try {
+            state.maintain(store.clock.instant());
+            Entry e = state.ready.get(id);
+            if (e == null) {
+                for (Entry d : state.delayed) {
+                    if (d.id.equals(id)) {
+                        e = d;
+                        break;
+                    }
+                }
+            }
+            return e == null ? Optional.empty() : Optional.of(new JobRecord(e.id, e.payload));
+        } finally {
+            store.lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean remove(String id) {
+        Objects.requireNonNull(id, "id");
+        store.lock.lock();
+        try {
+            Entry e = state.removeWaiting(id);
+            if (e == null) {
+                return false;
+            }
+            state.clearPending(e);
+            return true;
+        } finally {
+            store.lock.unlock();
+        }
+    }
+
+    @Override
+    public QueueStats stats() {
+        store.lock.lock();
+        try {
+            state.maintain(store.clock.instant());
+            return new QueueStats(state.ready.size(), state.inFlight.size(), state.delayed.size());
+        } finally {
+            store.lock.unlock();
+        }
+    }
+
+    @Override
+    public void flush() {
+        store.lock.lock();
+        try {
+            state.clear();
+        } finally {
+            store.lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return errorState == null ? "InMemoryJobQueue[error queue]" : "InMemoryJobQueue[main queue]";
+    }
+}

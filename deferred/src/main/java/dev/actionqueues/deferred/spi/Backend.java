@@ -1,0 +1,31 @@
+package dev.actionqueues.deferred.spi;
+
+import java.util.Objects;
+
+/**
+ * A group's pair of queues: the main queue that jobs are pushed to and popped from, and the error
+ * queue where jobs that failed for good are kept. The main queue moves jobs into the error queue
+ * ({@link JobQueue#deadLetter}) and back ({@link JobQueue#replayError}) itself, so both moves are
+ * atomic where the broker allows it. Immutable; thread-safe if its queues are.
+ *
+ * @param group the group name the queues were created for
+ * @param queue the main queue
+ * @param errorQueue the error queue
+ */
+public record Backend(String group, JobQueue queue, JobQueue errorQueue) {
+
+    /**
+     * Checks the fields.
+     *
+     * @throws NullPointerException if any field is null
+     * @throws IllegalArgumentException if {@code queue} and {@code errorQueue} are the same object
+     */
+    public Backend {
+        Objects.requireNonNull(group, "group");
+        Objects.requireNonNull(queue, "queue");
+        Objects.requireNonNull(errorQueue, "errorQueue");
+        if (queue == errorQueue) {
+            throw new IllegalArgumentException("the error queue must differ from the main queue");
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.actionqueues.deferred.spi;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A request to push a job under debouncing: calls with the same {@link #key()} collapse while a
+ * job of that key waits. Immutable.
+ *
+ * <p>The decision the backend must take atomically with the push, at time {@code now}:
+ * <ol>
+ *   <li>if a job pushed under {@code key} has not been popped yet (it is available or delayed):
+ *       {@link DebounceDecision#SKIP}; nothing is pushed and that job's id is returned;</li>
+ *   <li>else if {@link #alwaysDelay()}: push with delay {@code window}
+ *       ({@link DebounceDecision#PUSH_DELAYED});</li>
+ *   <li>else if no job of this key became due within the last {@code window}
+ *       ({@code now >= lastDue + window}, or none at all): push at once
+ *       ({@link DebounceDecision#PUSH_NOW}) and remember {@code lastDue = now};</li>
+ *   <li>else push with delay {@code lastDue + window - now} ({@link DebounceDecision#PUSH_DELAYED})
+ *       and remember {@code lastDue = lastDue + window}.</li>
+ * </ol>
+ * A job stops being pending for its key when it is popped (or removed or flushed), so a call made
+ * after the trailing job has started always gets a new run (the seed lost such calls), and in
+ * leading mode runs of one key become due at least one window apart.
+ *
+ * @param key the debounce key, chosen by the engine; backends may hash it
+ * @param window the window, positive
+ * @param alwaysDelay true for the always-delay mode (no leading-edge run)
+ */
+public record Debounce(String key, Duration window, boolean alwaysDelay) {
+
+    /**
+     * Checks the fields.
+     *
+     * @throws NullPointerException if a field is null
+     * @throws IllegalArgumentException if {@code window} is not positive
+     */
+    public Debounce {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(window, "window");
+        if (window.isZero() || window.isNegative()) {
+            throw new IllegalArgumentException("window must be positive, was " + window);
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package dev.actionqueues.deferred.spi;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A queue of jobs with opaque string payloads, at-least-once delivery and leases: the seed's
+ * {@code Queue}, renamed so it does not clash with {@link java.util.Queue}.
+ *
+ * <p>Life of a job: {@link #push} makes it available (or delayed until its due time);
+ * {@link #pop} claims it with a {@link Lease}; the holder then ends the lease with exactly one of
+ * {@link #complete} (done, the job is removed), {@link #release} (back to the queue with a new
+ * payload and a delay, for a retry or on shutdown) or {@link #deadLetter} (moved to the error
+ * queue). {@link #touch} extends the lease while the job runs. A job whose lease runs out is
+ * delivered again, with a greater fencing token; the old lease is stale from then on and every
+ * call made with it returns {@code false} or empty and changes nothing. Each of these calls is a
+ * single atomic step of the backend.
+ *
+ * <p>Payloads are stored and returned exactly, whatever they contain: the engine owns their
+ * format, and a malformed one must still be poppable so the engine can dead-letter it.
+ *
+ * <p>The same interface serves the error queue of a {@link Backend}: there {@link #deadLetter} and
+ * {@link #replayError} throw {@link UnsupportedOperationException}.
+ *
+ * <p>Every method may throw {@link BackendException} when the broker fails; the SPI lets no vendor
+ * exception through. Implementations are thread-safe.
+ */
+public interface JobQueue {
+
+    /** @return what this queue can do */
+    QueueCapabilities capabilities();
+
+    /**
+     * Adds a job: available at once if its delay is zero, else after the delay.
+     *
+     * @param job the job
+     * @throws IllegalArgumentException if the delay exceeds {@link QueueCapabilities#maxDelay()} or
+     *     the payload exceeds {@link QueueCapabilities#maxPayloadBytes()}
+     * @throws BackendException if the broker failed; the job may or may not have been stored
+     */
+    void push(NewJob job);
+
+    /**
+     * Adds several jobs. The default pushes one by one; brokers with a batch call override it.
+     *
+     * @param jobs at most {@link QueueCapabilities#maxBatchSize()} jobs
+     * @return for each job, in order, whether it was stored
+     * @throws IllegalArgumentException if the batch is too large or a job is invalid
+     * @throws BackendException if the broker failed as a whole
+     */
+    default List<Boolean> pushBatch(List<NewJob> jobs) {
+        checkBatch(jobs.size());
+        List<Boolean> result = new ArrayList<>(jobs.size());
+        for (NewJob job : jobs) {
+            push(job);
+            result.add(Boolean.TRUE);
+        }
+        return result;
+    }
+
+    /**
+     * Pushes a job under debouncing, deciding and pushing in one atomic step (see {@link Debounce}
+     * for the rules). The job's own delay is ignored: the decision sets it.
+     *
+     * @param job the job to push unless the call is skipped
+     * @param debounce the key and window
+     * @return what was decided, and the id of the job the call is served by
+     * @throws UnsupportedOperationException if {@link QueueCapabilities#debounce()} is false
+     * @throws BackendException if the broker failed; the job may or may not have been stored
+     */
+    DebounceResult pushDebounced(NewJob job, Debounce debounce);
+
+    /**
+     * Claims up to {@code max} available jobs, each with a lease of {@code leaseDuration}, waiting
+     * up to {@code maxWait} for the first one. Delayed jobs become available when due and jobs whose
+     * lease ran out become available again, without any other process running.
+     *
+     * @param max how many jobs at most, between 1 and {@link QueueCapabilities#maxBatchSize()}
+     * @param leaseDuration how long the leases last, positive
+     * @param maxWait how long to wait when nothing is available; zero does not wait
+     * @return the leases, possibly none; FIFO queues return them in order
+     * @throws InterruptedException if the thread is interrupted while waiting; nothing was claimed
+     * @throws IllegalArgumentException if an argument is out of range
+     * @throws BackendException if the broker failed
+     */
+    List<Lease> popBatch(int max, Duration leaseDuration, Duration maxWait) throws InterruptedException;
+
+    /**
+     * Claims one available job; see {@link #popBatch(int, Duration, Duration)}.
+     *
+     * @param leaseDuration how long the lease lasts, positive
+     * @param maxWait how long to wait when nothing is available; zero does not wait
+     * @return the lease, or empty if nothing became available in time
+     * @throws InterruptedException if the thread is interrupted while waiting; nothing was claimed
+     * @throws BackendException if the broker failed
+     */
+    default Optional<Lease> pop(Duration leaseDuration, Duration maxWait) throws InterruptedException {
+        List<Lease> leases = popBatch(1, leaseDuration, maxWait);
+        return leases.isEmpty() ? Optional.empty() : Optional.of(leases.get(0));
+    }
+
+    /**
+     * Sets the lease to run out {@code leaseDuration} from now (from now: this may also shorten it),
+     * keeping its fencing token.
+     *
+     * @param lease the current lease
+     * @param leaseDuration the new remaining time, positive
+     * @return the renewed lease, or empty if the lease is stale
+     * @throws BackendException if the broker failed
+     */
+    Optional<Lease> touch(Lease lease, Duration leaseDuration);
+
+    /**
+     * Removes exactly the leased job, and nothing else.
+     *
+     * @param lease the lease
+     * @return true if removed; false if the lease is stale (the job was handed to someone else, or
+     *     already finished) and nothing changed
+     * @throws BackendException if the broker failed
+     */
+    boolean complete(Lease lease);
+
+    /**
+     * Completes several jobs. The default completes one by one.
+     *
+     * @param leases at most {@link QueueCapabilities#maxBatchSize()} leases
+     * @return for each lease, in order, what {@link #complete(Lease)} would return
+     * @throws IllegalArgumentException if the batch is too large
+     * @throws BackendException if the broker failed as a whole
+     */
+    default List<Boolean> completeBatch(List<Lease> leases) {
+        checkBatch(leases.size());
+        List<Boolean> result = new ArrayList<>(leases.size());
+        for (Lease lease : leases) {
+            result.add(complete(lease));
+        }
+        return result;
+    }
+
+    /**
+     * Ends the lease and puts the job back with {@code newPayload}, available after {@code delay}
+     * (a retry), or at once (a shutdown giving a job back). The job keeps its id.
+     *
+     * @param lease the lease
+     * @param newPayload the payload the job carries from now on
+     * @param delay zero or positive, at most {@link QueueCapabilities#maxDelay()}
+     * @return true if released; false if the lease is stale and nothing changed
+     * @throws IllegalArgumentException if the delay is out of range
+     * @throws BackendException if the broker failed
+     */
+    boolean release(Lease lease, String newPayload, Duration delay);
+
+    /**
+     * Removes the leased job from this queue and adds {@code errorPayload} to the error queue under
+     * the same id, in one step.
+     *
+     * @param lease the lease
+     * @param errorPayload the error entry to store
+     * @return true if moved; false if the lease is stale and nothing changed
+     * @throws UnsupportedOperationException if this is an error queue
+     * @throws BackendException if the broker failed
+     */
+    boolean deadLetter(Lease lease, String errorPayload);
+
+    /**
+     * Removes entry {@code id} from the error queue and pushes it into this queue with
+     * {@code newPayload}, available at once, in one step.
+     *
+     * @param id the error entry's id
+     * @param newPayload the payload of the replayed job
+     * @return true if replayed; false if the error queue has no waiting entry with that id
+     * @throws UnsupportedOperationException if this is an error queue
+     * @throws BackendException if the broker failed
+     */
+    boolean replayError(String id, String newPayload);
+
+    /**
+     * Lists waiting jobs (not in flight): available ones in pop order, then delayed ones by due time.
+     *
+     * @param offset how many to skip, at least 0
+     * @param limit how many at most, at least 1
+     * @return the jobs
+     * @throws IllegalArgumentException if an argument is out of range
+     * @throws BackendException if the broker failed
+     */
+    List<JobRecord> list(int offset, int limit);
+
+    /**
+     * Finds a waiting (not in flight) job by id.
+     *
+     * @param id the job id
+     * @return the job, or empty if no waiting job has that id
+     * @throws BackendException if the broker failed
+     */
+    Optional<JobRecord> find(String id);
+
+    /**
+     * Removes a waiting (not in flight) job.
+     *
+     * @param id the job id
+     * @return true if removed; false if there is no such waiting job
+     * @throws BackendException if the broker failed
+     */
+    boolean remove(String id);
+
+    /**
+     * @return the current counts
+     * @throws BackendException if the broker failed
+     */
+    QueueStats stats();
+
+    /**
+     * Removes every job: available, delayed and in flight (their leases become stale), and the
+     * queue's debounce state.
+     *
+     * @throws BackendException if the broker failed
+     */
+    void flush();
+
+    /**
+     * Checks a batch size against {@link QueueCapabilities#maxBatchSize()}; for implementations.
+     *
+     * @param size the batch size
+     * @throws IllegalArgumentException if the size is negative or above the maximum
+     */
+    default void checkBatch(int size) {
+        int max = capabilities().maxBatchSize();
+        if (size < 0 || size > max) {
+            throw new IllegalArgumentException("batch size must be between 0 and " + max + ", was " + size);
+        }
+    }
+}

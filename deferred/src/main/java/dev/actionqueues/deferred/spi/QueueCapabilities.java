@@ -1,0 +1,35 @@
+package dev.actionqueues.deferred.spi;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What a queue can do; the engine validates against it before any I/O. Immutable.
+ *
+ * @param maxDelay the longest delay a push or release may ask for (SQS: 15 minutes)
+ * @param maxBatchSize the most jobs one batch call may carry (SQS: 10)
+ * @param maxPayloadBytes the largest payload, in UTF-8 bytes, the queue stores
+ * @param fifo whether jobs that are available are popped in the order they became available
+ * @param blockingPop whether {@link JobQueue#pop(Duration, Duration)} waits without polling; if
+ *     not, it may return early and the caller waits between attempts
+ * @param debounce whether {@link JobQueue#pushDebounced} is supported
+ */
+public record QueueCapabilities(Duration maxDelay, int maxBatchSize, int maxPayloadBytes, boolean fifo,
+        boolean blockingPop, boolean debounce) {
+
+    /**
+     * Checks the fields.
+     *
+     * @throws NullPointerException if {@code maxDelay} is null
+     * @throws IllegalArgumentException if {@code maxDelay} is negative or a size is below 1
+     */
+    public QueueCapabilities {
+        Objects.requireNonNull(maxDelay, "maxDelay");
+        if (maxDelay.isNegative()) {
+            throw new IllegalArgumentException("maxDelay must not be negative");
+        }
+        if (maxBatchSize < 1 || maxPayloadBytes < 1) {
+            throw new IllegalArgumentException("sizes must be >= 1");
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.actionqueues.testkit;
+
+import dev.actionqueues.retry.Sleeper;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A clock and a sleeper on fake time, for tests: the clock stands still until the test calls
+ * {@link #advance(Duration)}, and {@link #sleep(Duration)} records the wait and moves the clock
+ * forward at once, so backoff sequences, TTLs, delays, debounce windows and leases can be asserted
+ * exactly without waiting. Like {@link Thread#sleep}, {@code sleep} throws
+ * {@link InterruptedException} (clearing the flag) when the calling thread is interrupted.
+ *
+ * <p>Thread-safe.
+ */
+public final class FakeTime implements InstantSource, Sleeper {
+
+    /** Where a {@code FakeTime} created with {@link #FakeTime()} starts. */
+    public static final Instant DEFAULT_START = Instant.parse("2026-01-01T00:00:00Z");
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final List<Duration> sleeps = new ArrayList<>();
+    private Instant now;
+
+    /** Fake time starting at {@link #DEFAULT_START}. */
+    public FakeTime() {
+        this(DEFAULT_START);
+    }
+
+    /**
+     * Fake time starting at {@code start}.
+     *
+     * @param start the first instant
+     * @throws NullPointerException if {@code start} is null
+     */
+    public FakeTime(Instant start) {
+        this.now = Objects.requireNonNull(start, "start");
+    }
+
+    @Override
+    public Instant instant() {
+        lock.lock();
+        try {
+            return now;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Records the wait and moves the clock forward by it, without blocking.
+     *
+     * @param duration the wait; negative counts as zero
+     * @throws InterruptedException if the thread is interrupted
+     */
+    @Override
+    public void sleep(Duration duration) throws InterruptedException {
+        Objects.requireNonNull(duration, "duration");
+        if (Thread.interrupted()) {
+            throw new InterruptedException("fake sleep interrupted");
+        }
+        lock.lock();
+        try {
+            sleeps.add(duration);
+            if (!duration.isNegative()) {
+                now = now.plus(duration);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Moves the clock forward without recording a sleep.
+     *
+     * @param duration how far, zero or positive
+     * @throws IllegalArgumentException if {@code duration} is negative
+     */
+    public void advance(Duration duration) {
+        Objects.requireNonNull(duration, "duration");
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("time only moves forward, was " + duration);
+        }
+        lock.lock();
+        try {
+            now = now.plus(duration);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return every wait requested through {@link #sleep(Duration)} so far, in order */
+    public List<Duration> sleeps() {
+        lock.lock();
+        try {
+            return List.copyOf(sleeps);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FakeTime[" + instant() + "]";
+    }
+}

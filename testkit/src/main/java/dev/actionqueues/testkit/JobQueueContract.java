@@ -1,0 +1,657 @@
+package dev.actionqueues.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.actionqueues.deferred.Deferrable;
+import dev.actionqueues.deferred.RunOutcome;
+import dev.actionqueues.deferred.TaskOptions;
+import dev.actionqueues.deferred.spi.Backend;
+import dev.actionqueues.deferred.spi.Debounce;
+import dev.actionqueues.deferred.spi.DebounceDecision;
+import dev.actionqueues.deferred.spi.DebounceResult;
+import dev.actionqueues.deferred.spi.JobQueue;
+import dev.actionqueues.deferred.spi.JobRecord;
+import dev.actionqueues.deferred.spi.Lease;
+import dev.actionqueues.deferred.spi.NewJob;
+import dev.actionqueues.deferred.spi.QueueStats;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every deferred-jobs backend must pass, as a JUnit 5 suite: extend it, implement
+ * {@link #createBackend(String)} and {@link #advance(Duration)}, and run it against the real
+ * broker. It covers order, delays, leases and redelivery, exact complete, stale-lease rejection,
+ * the error queue, TTL, stats, flush, debouncing, blocking pops, concurrent consumers (8 threads,
+ * 10,000 jobs: none lost, none run twice while its lease holds) and malformed payloads.
+ *
+ * <p>Time: backends on an injected clock pass a {@link FakeTime} to their factory and advance it
+ * in {@link #advance(Duration)}; backends on server time wait for real there and may shorten
+ * {@link #tick()}. Every delay and lease in the suite is a small multiple of {@code tick()}.
+ *
+ * <p>Each test gets a backend for a fresh group and flushes it afterwards. Not thread-safe (one
+ * instance per test, as JUnit makes them).
+ */
+public abstract class JobQueueContract {
+
+    /** The lease used where a test does not want it to run out: far longer than any test. */
+    protected static final Duration LONG_LEASE = Duration.ofMinutes(10);
+
+    /** The backend under test; set before each test. */
+    protected Backend backend;
+    /** Its main queue. */
+    protected JobQueue queue;
+    /** Its error queue. */
+    protected JobQueue errors;
+
+    /**
+     * A backend for {@code group}, whose queues are empty.
+     *
+     * @param group a fresh group name of letters, digits and {@code _}
+     * @return the backend
+     */
+    protected abstract Backend createBackend(String group);
+
+    /**
+     * Lets {@code duration} pass on the backend's clock: advance a {@link FakeTime}, or wait for real.
+     *
+     * @param duration how long
+     * @throws InterruptedException if interrupted while waiting
+     */
+    protected abstract void advance(Duration duration) throws InterruptedException;
+
+    /**
+     * The clock the engine should use in the engine-level tests (TTL); the backend's clock.
+     *
+     * @return the clock; the system clock unless overridden
+     */
+    protected InstantSource clock() {
+        return InstantSource.system();
+    }
+
+    /**
+     * The unit of time of the suite's delays and leases.
+     *
+     * @return one second unless overridden
+     */
+    protected Duration tick() {
+        return Duration.ofSeconds(1);
+    }
+
+    private Duration ticks(double n) {
+        return Duration.ofNanos((long) (tick().toNanos() * n));
+    }
+
+    @BeforeEach
+    void createQueues() {
+        backend = createBackend("contract_" + UUID.randomUUID().toString().replace("-", ""));
+        queue = backend.queue();
+        errors = backend.errorQueue();
+    }
+
+    @AfterEach
+    void flushQueues() {
+        queue.flush();
+        errors.flush();
+    }
+
+    private static String id() {
+        return UUID.randomUUID().toString();
+    }
+
+    private Optional<Lease> popNow(Duration lease) throws InterruptedException {
+        return queue.pop(lease, Duration.ZERO);
+    }
+
+    // ---- push, pop, order ----
+
+    @Test
+    void emptyQueuePopsNothingAndCountsZero() throws InterruptedException {
+        assertThat(popNow(LONG_LEASE)).isEmpty();
+        assertThat(queue.stats()).isEqualTo(new QueueStats(0, 0, 0));
+        assertThat(errors.stats()).isEqualTo(new QueueStats(0, 0, 0));
+    }
+
+    @Test
+    void popReturnsTheJobPushedWithItsIdAndPayloadAndALease() throws InterruptedException {
+        String id = id();
+        queue.push(NewJob.of(id, "{\"a\":1}"));
+        assertThat(queue.stats().available()).isEqualTo(1);
+
+        Lease lease = popNow(LONG_LEASE).orElseThrow();
+
+        assertThat(lease.jobId()).isEqualTo(id);
+        assertThat(lease.payload()).isEqualTo("{\"a\":1}");
+        assertThat(lease.deliveries()).isEqualTo(1);
+        assertThat(queue.stats()).isEqualTo(new QueueStats(0, 1, 0));
+        assertThat(popNow(LONG_LEASE)).isEmpty();
+    }
+
+    @Test
+    void availableJobsArePoppedInPushOrderOnFifoQueues() throws InterruptedException {
+        assumeTrue(queue.capabilities().fifo(), "the queue is not FIFO");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(id());
+            queue.push(NewJob.of(ids.get(i), "job " + i));
+        }
+        List<String> popped = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            popped.add(popNow(LONG_LEASE).orElseThrow().jobId());
+        }
+        assertThat(popped).containsExactlyElementsOf(ids);
+    }
+
+    @Test
+    void batchesPushAndPopAndCompleteSeveralJobs() throws InterruptedException {
+        List<NewJob> jobs = List.of(NewJob.of(id(), "one"), NewJob.of(id(), "two"), NewJob.of(id(), "three"));
+        assertThat(queue.pushBatch(jobs)).containsExactly(true, true, true);
+
+        List<Lease> leases = queue.popBatch(2, LONG_LEASE, Duration.ZERO);
+        assertThat(leases).hasSize(2);
+        assertThat(queue.stats()).isEqualTo(new QueueStats(1, 2, 0));
+        if (queue.capabilities().fifo()) {
+            assertThat(leases).extracting(Lease::payload).containsExactly("one", "two");
+        }
+
+        assertThat(queue.completeBatch(leases)).containsExactly(true, true);
+        assertThat(queue.stats()).isEqualTo(new QueueStats(1, 0, 0));
+    }
+
+    @Test
+    void batchesLargerThanTheCapabilityAreRejected() {
+        int max = queue.capabilities().maxBatchSize();
+        assumeTrue(max < 100_000, "no practical batch limit");
+        List<NewJob> jobs = new ArrayList<>();
+        for (int i = 0; i <= max; i++) {
+            jobs.add(NewJob.of(id(), "x"));
+        }
+        assertThatThrownBy(() -> queue.pushBatch(jobs)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    // ---- delays ----
+
+    @Test
+    void aDelayedJobIsNotPoppedBeforeItsDueTime() throws InterruptedException {
+        String id = id();
+        queue.push(new NewJob(id, "later", ticks(2)));
+        assertThat(queue.stats()).isEqualTo(new QueueStats(0, 0, 1));
+        assertThat(popNow(LONG_LEASE)).isEmpty();
+
+        advance(ticks(1));
+        assertThat(popNow(LONG_LEASE)).isEmpty();
+
+        advance(ticks(1.2));
+        assertThat(queue.stats()).isEqualTo(new QueueStats(1, 0, 0));
+        assertThat(popNow(LONG_LEASE).orElseThrow().jobId()).isEqualTo(id);
+    }
+
+    @Test
+    void aDelayBeyondTheCapabilityIsRejected() {
+        Duration max = queue.capabilities().maxDelay();
+        assertThatThrownBy(() -> queue.push(new NewJob(id(), "x", max.plusSeconds(1))))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void releaseGivesTheJobBackWithTheNewPayloadAfterTheDelay() throws InterruptedException {
+        String id = id();
+        queue.push(NewJob.of(id, "attempt 0"));
+        Lease lease = popNow(LONG_LEASE).orElseThrow();
+
+        assertThat(queue.release(lease, "attempt 1", ticks(2))).isTrue();
+        assertThat(queue.stats()).isEqualTo(new QueueStats(0, 0, 1));
+        assertThat(popNow(LONG_LEASE)).isEmpty();
+
+        advance(ticks(2.2));
+        Lease again = popNow(LONG_LEASE).orElseThrow();
+        assertThat(again.jobId()).isEqualTo(id);
+        assertThat(again.payload()).isEqualTo("attempt 1");
+        assertThat(again.deliveries()).isEqualTo(1);
+        assertThat(again.fencingToken()).isGreaterThan(lease.fencingToken());
+    }
+
+    // ---- leases ----
+
+    @Test
+    void completeRemovesExactlyTheJobItIsGiven() throws InterruptedException {
+        queue.push(NewJob.of(id(), "first"));
+        queue.push(NewJob.of(id(), "second"));
+        Lease first = popNow(LONG_LEASE).orElseThrow();
+        Lease second = popNow(LONG_LEASE).orElseThrow();
+
+        assertThat(queue.complete(first)).isTrue();
+
+        assertThat(queue.stats()).isEqualTo(new QueueStats(0, 1, 0));
+        assertThat(queue.complete(first)).isFalse();
+        assertThat(queue.complete(second)).isTrue();
+        assertThat(queue.stats()).isEqualTo(new QueueStats(0, 0, 0));
+    }
+
+    @Test
+    void aJobWhoseLeaseRunsOutIsDeliveredAgainWithAGreaterToken() throws InterruptedException {
+        String id = id();
+        queue.push(NewJob.of(id, "p"));
+        Lease first = popNow(ticks(2)).orElseThrow();
+
+        advance(ticks(1));
+        assertThat(popNow(ticks(2))).isEmpty();
+
+        advance(ticks(1.5));
+        Lease second = popNow(ticks(2)).orElseThrow();
+        assertThat(second.jobId()).isEqualTo(id);
+        assertThat(second.payload()).isEqualTo("p");
+        assertThat(second.deliveries()).isEqualTo(2);
+        assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+    }
+
+    @Test
+    void aStaleLeaseIsRejectedByEveryCallAndChangesNothing() throws InterruptedException {
+        queue.push(NewJob.of(id(), "p"));
+        Lease stale = popNow(ticks(1)).orElseThrow();
+        advance(ticks(1.5));
+        Lease current = popNow(LONG_LEASE).orElseThrow();
+
+        assertThat(queue.complete(stale)).isFalse();
+        assertThat(queue.touch(stale, LONG_LEASE)).isEmpty();
+        assertThat(queue.release(stale, "stale", Duration.ZERO)).isFalse();
+        assertThat(queue.deadLetter(stale, "stale")).isFalse();
+        assertThat(queue.completeBatch(List.of(stale))).containsExactly(false);
+
+        assertThat(queue.stats()).isEqualTo(new QueueStats(0, 1, 0));
+        assertThat(errors.stats().total()).isZero();
+        assertThat(queue.complete(current)).isTrue();
+    }
+
+    @Test
+    void touchKeepsTheJobLeasedPastItsFirstExpiry() throws InterruptedException {
+        queue.push(NewJob.of(id(), "p"));
+        Lease lease = popNow(ticks(2)).orElseThrow();
+        advance(ticks(1));
+
+        Lease renewed = queue.touch(lease, ticks(2)).orElseThrow();
+        assertThat(renewed.fencingToken()).isEqualTo(lease.fencingToken());
+        advance(ticks(1.5));
+        assertThat(popNow(LONG_LEASE)).isEmpty();
+        assertThat(queue.stats().inFlight()).isEqualTo(1);
+
+        advance(ticks(1));
+        assertThat(popNow(LONG_LEASE)).isPresent();
+        assertThat(queue.complete(renewed)).isFalse();
+    }
+
+    // ---- error queue ----
+
+    @Test
+    void deadLetterMovesTheJobToTheErrorQueueUnderTheSameId() throws InterruptedException {
+        String id = id();
+        queue.push(NewJob.of(id, "job"));
+        Lease lease = popNow(LONG_LEASE).orElseThrow();
+
+        assertThat(queue.deadLetter(lease, "job+error")).isTrue();
+
+        assertThat(queue.stats().total()).isZero();
+        assertThat(errors.stats().available()).isEqualTo(1);
+        assertThat(errors.list(0, 10)).containsExactly(new JobRecord(id, "job+error"));
+        assertThat(errors.find(id)).contains(new JobRecord(id, "job+error"));
+        assertThat(queue.complete(lease)).isFalse();
+    }
+
+    @Test
+    void replayErrorMovesAnEntryBackToTheMainQueue() throws InterruptedException {
+        String id = id();
+        queue.push(NewJob.of(id, "job"));
+        queue.deadLetter(popNow(LONG_LEASE).orElseThrow(), "job+error");
+
+        assertThat(queue.replayError(id, "job again")).isTrue();
+        assertThat(queue.replayError(id, "job again")).isFalse();
+        assertThat(queue.replayError(id(), "unknown")).isFalse();
+
+        assertThat(errors.stats().total()).isZero();
+        Lease lease = popNow(LONG_LEASE).orElseThrow();
+        assertThat(lease.jobId()).isEqualTo(id);
+        assertThat(lease.payload()).isEqualTo("job again");
+    }
+
+    @Test
+    void errorQueueEntriesCanBeListedFoundRemovedAndPurged() throws InterruptedException {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String id = id();
+            ids.add(id);
+            queue.push(NewJob.of(id, "job " + i));
+            queue.deadLetter(popNow(LONG_LEASE).orElseThrow(), "error " + i);
+        }
+        assertThat(errors.list(0, 10)).extracting(JobRecord::id).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(errors.list(1, 10)).hasSize(2);
+        assertThat(errors.list(0, 1)).hasSize(1);
+
+        assertThat(errors.remove(ids.get(0))).isTrue();
+        assertThat(errors.remove(ids.get(0))).isFalse();
+        assertThat(errors.find(ids.get(0))).isEmpty();
+        assertThat(errors.stats().available()).isEqualTo(2);
+
+        errors.flush();
+        assertThat(errors.stats().total()).isZero();
+        assertThat(errors.list(0, 10)).isEmpty();
+    }
+
+    @Test
+    void theErrorQueueDoesNotDeadLetterOrReplay() throws InterruptedException {
+        errors.push(NewJob.of(id(), "x"));
+        Lease lease = errors.pop(LONG_LEASE, Duration.ZERO).orElseThrow();
+        assertThatThrownBy(() -> errors.deadLetter(lease, "y")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> errors.replayError("a", "y")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    // ---- stats and flush ----
+
+    @Test
+    void statsCountAvailableInFlightAndDelayedJobs() throws InterruptedException {
+        queue.push(NewJob.of(id(), "a"));
+        queue.push(NewJob.of(id(), "b"));
+        queue.push(NewJob.of(id(), "c"));
+        queue.push(new NewJob(id(), "d", ticks(5)));
+        popNow(LONG_LEASE).orElseThrow();
+
+        assertThat(queue.stats()).isEqualTo(new QueueStats(2, 1, 1));
+    }
+
+    @Test
+    void flushRemovesEveryJobAndMakesLeasesStale() throws InterruptedException {
+        queue.push(NewJob.of(id(), "a"));
+        queue.push(NewJob.of(id(), "b"));
+        queue.push(new NewJob(id(), "c", ticks(5)));
+        Lease lease = popNow(LONG_LEASE).orElseThrow();
+
+        queue.flush();
+
+        assertThat(queue.stats()).isEqualTo(new QueueStats(0, 0, 0));
+        assertThat(queue.complete(lease)).isFalse();
+        advance(ticks(6));
+        assertThat(popNow(LONG_LEASE)).isEmpty();
+    }
+
+    // ---- payloads ----
+
+    @Test
+    void payloadsAreStoredExactlyWhateverTheyContain() throws InterruptedException {
+        List<String> payloads = List.of("not json {", "{\"unicode\":\"d'\u00c9vry \u65e5\u672c \ud83d\ude00\"}",
+                "line\nbreak\ttab \"quotes\" \\ back", "  ", "x".repeat(200 * 1024));
+        for (String p : payloads) {
+            queue.push(NewJob.of(id(), p));
+        }
+        List<String> popped = new ArrayList<>();
+        for (int i = 0; i < payloads.size(); i++) {
+            popped.add(popNow(LONG_LEASE).orElseThrow().payload());
+        }
+        assertThat(popped).containsExactlyInAnyOrderElementsOf(payloads);
+    }
+
+    @Test
+    void malformedPayloadsGoToTheErrorQueueWithAReasonAndGoodJobsStillRun() {
+        Deferrable deferrable = Deferrable.builder(backend).clock(clock()).hostName("contract").build();
+        AtomicInteger ran = new AtomicInteger();
+        deferrable.register("contract.count", Integer.class, n -> ran.addAndGet(n));
+        var good = deferrable.register("contract.good", Integer.class, n -> ran.incrementAndGet());
+
+        queue.push(NewJob.of(id(), "this is not json"));
+        queue.push(NewJob.of(id(), "{\"v\":1,\"task\":\"contract.nobody\",\"args\":1,\"attempts\":0}"));
+        queue.push(NewJob.of(id(), "{\"v\":1,\"task\":\"contract.count\",\"args\":{\"not\":\"an int\"},\"attempts\":0}"));
+        queue.push(NewJob.of(id(), "[1,2,3]"));
+        good.later(1);
+
+        List<RunOutcome.Status> outcomes = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            outcomes.add(deferrable.runOnce().status());
+        }
+
+        assertThat(outcomes).containsExactly(RunOutcome.Status.ERRORED, RunOutcome.Status.ERRORED,
+                RunOutcome.Status.ERRORED, RunOutcome.Status.ERRORED, RunOutcome.Status.RAN);
+        assertThat(ran).hasValue(1);
+        assertThat(deferrable.errors(0, 10)).hasSize(4).allSatisfy(e -> assertThat(e.error().reason()).isNotBlank());
+        assertThat(deferrable.errors(0, 10)).extracting(e -> e.error().reason()).anySatisfy(
+                r -> assertThat(r).contains("unknown task")).anySatisfy(r -> assertThat(r).contains("do not fit"))
+                .anySatisfy(r -> assertThat(r).contains("does not parse"));
+        assertThat(queue.stats().total()).isZero();
+    }
+
+    // ---- TTL (engine over this backend) ----
+
+    @Test
+    void aJobPoppedAfterItsTtlIsCompletedWithoutRunning() throws InterruptedException {
+        Deferrable deferrable = Deferrable.builder(backend).clock(clock()).build();
+        AtomicInteger ran = new AtomicInteger();
+        var task = deferrable.register("contract.ttl", String.class,
+                TaskOptions.builder().ttl(ticks(2)).build(), s -> ran.incrementAndGet());
+        task.later("fresh");
+        task.later("stale");
+        assertThat(deferrable.runOnce().status()).isEqualTo(RunOutcome.Status.RAN);
+
+        advance(ticks(2.5));
+
+        assertThat(deferrable.runOnce().status()).isEqualTo(RunOutcome.Status.EXPIRED);
+        assertThat(ran).hasValue(1);
+        assertThat(queue.stats().total()).isZero();
+        assertThat(errors.stats().total()).isZero();
+    }
+
+    // ---- debounce ----
+
+    @Test
+    void debounceLeadingModeRunsAtOnceThenCollapsesIntoOneTrailingRun() throws InterruptedException {
+        assumeTrue(queue.capabilities().debounce(), "the queue does not debounce");
+        Debounce d = new Debounce("k", ticks(4), false);
+        DebounceResult first = queue.pushDebounced(NewJob.of(id(), "1"), d);
+        assertThat(first.decision()).isEqualTo(DebounceDecision.PUSH_NOW);
+        assertThat(queue.pushDebounced(NewJob.of(id(), "1b"), d).decision()).isEqualTo(DebounceDecision.SKIP);
+        Lease run1 = popNow(LONG_LEASE).orElseThrow();
+        queue.complete(run1);
+
+        advance(ticks(1));
+        DebounceResult second = queue.pushDebounced(NewJob.of(id(), "2"), d);
+        assertThat(second.decision()).isEqualTo(DebounceDecision.PUSH_DELAYED);
+        assertThat(second.delay()).isLessThanOrEqualTo(ticks(3)).isGreaterThan(ticks(2));
+        DebounceResult third = queue.pushDebounced(NewJob.of(id(), "3"), d);
+        assertThat(third.decision()).isEqualTo(DebounceDecision.SKIP);
+        assertThat(third.jobId()).isEqualTo(second.jobId());
+        assertThat(popNow(LONG_LEASE)).isEmpty();
+
+        advance(ticks(3.2));
+        assertThat(popNow(LONG_LEASE).orElseThrow().jobId()).isEqualTo(second.jobId());
+        assertThat(popNow(LONG_LEASE)).isEmpty();
+    }
+
+    @Test
+    void debounceNeverLosesACallMadeAfterTheTrailingRunStarted() throws InterruptedException {
+        assumeTrue(queue.capabilities().debounce(), "the queue does not debounce");
+        Debounce d = new Debounce("lost-trigger", ticks(4), false);
+        queue.pushDebounced(NewJob.of(id(), "lead"), d);
+        queue.complete(popNow(LONG_LEASE).orElseThrow());
+        advance(ticks(1));
+        DebounceResult trailing = queue.pushDebounced(NewJob.of(id(), "trail"), d);
+        advance(ticks(3.2));
+        Lease started = popNow(LONG_LEASE).orElseThrow();
+        assertThat(started.jobId()).isEqualTo(trailing.jobId());
+
+        // The seed skipped this call (its debounce key outlived the trailing run): lost trigger.
+        DebounceResult after = queue.pushDebounced(NewJob.of(id(), "after"), d);
+
+        assertThat(after.decision()).isNotEqualTo(DebounceDecision.SKIP);
+        assertThat(after.delay()).isGreaterThan(ticks(3));
+    }
+
+    @Test
+    void debounceAlwaysDelayModeDelaysByTheWindowAndCollapsesUntilTheRunStarts() throws InterruptedException {
+        assumeTrue(queue.capabilities().debounce(), "the queue does not debounce");
+        Debounce d = new Debounce("always", ticks(2), true);
+        DebounceResult first = queue.pushDebounced(NewJob.of(id(), "1"), d);
+        assertThat(first.decision()).isEqualTo(DebounceDecision.PUSH_DELAYED);
+        assertThat(first.delay()).isEqualTo(ticks(2));
+        assertThat(queue.pushDebounced(NewJob.of(id(), "2"), d).decision()).isEqualTo(DebounceDecision.SKIP);
+        assertThat(popNow(LONG_LEASE)).isEmpty();
+
+        advance(ticks(2.2));
+        assertThat(queue.pushDebounced(NewJob.of(id(), "3"), d).decision()).isEqualTo(DebounceDecision.SKIP);
+        assertThat(popNow(LONG_LEASE).orElseThrow().jobId()).isEqualTo(first.jobId());
+        DebounceResult fourth = queue.pushDebounced(NewJob.of(id(), "4"), d);
+        assertThat(fourth.decision()).isEqualTo(DebounceDecision.PUSH_DELAYED);
+        assertThat(fourth.delay()).isEqualTo(ticks(2));
+    }
+
+    @Test
+    void debounceKeysAreIndependent() {
+        assumeTrue(queue.capabilities().debounce(), "the queue does not debounce");
+        assertThat(queue.pushDebounced(NewJob.of(id(), "a"), new Debounce("a", ticks(4), false)).decision())
+                .isEqualTo(DebounceDecision.PUSH_NOW);
+        assertThat(queue.pushDebounced(NewJob.of(id(), "b"), new Debounce("b", ticks(4), false)).decision())
+                .isEqualTo(DebounceDecision.PUSH_NOW);
+        assertThat(queue.stats().available()).isEqualTo(2);
+    }
+
+    @Test
+    void debounceIsAtomicAcrossThreads() throws Exception {
+        assumeTrue(queue.capabilities().debounce(), "the queue does not debounce");
+        Debounce d = new Debounce("race", ticks(4), true);
+        int threads = 8;
+        CountDownLatch start = new CountDownLatch(1);
+        Set<String> pushed = ConcurrentHashMap.newKeySet();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < 50; i++) {
+                        DebounceResult r = queue.pushDebounced(NewJob.of(id(), "x"), d);
+                        if (r.decision() != DebounceDecision.SKIP) {
+                            pushed.add(r.jobId());
+                        }
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : futures) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(pushed).hasSize(1);
+        assertThat(queue.stats().delayed()).isEqualTo(1);
+    }
+
+    // ---- blocking pop ----
+
+    @Test
+    void aBlockingPopReturnsAJobPushedWhileItWaits() {
+        assumeTrue(queue.capabilities().blockingPop(), "the queue has no blocking pop");
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            AtomicReference<Lease> got = new AtomicReference<>();
+            Thread popper = Thread.ofVirtual().start(() -> {
+                try {
+                    got.set(queue.pop(LONG_LEASE, Duration.ofSeconds(15)).orElse(null));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            String id = id();
+            queue.push(NewJob.of(id, "wake up"));
+            popper.join();
+            assertThat(got.get()).isNotNull();
+            assertThat(got.get().jobId()).isEqualTo(id);
+        });
+    }
+
+    @Test
+    void aBlockingPopGivesUpAfterItsMaxWait() {
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            long start = System.nanoTime();
+            assertThat(queue.pop(LONG_LEASE, Duration.ofMillis(100))).isEmpty();
+            assertThat(System.nanoTime() - start).isLessThan(Duration.ofSeconds(10).toNanos());
+        });
+    }
+
+    // ---- concurrency ----
+
+    @Test
+    void eightConsumersRunTenThousandJobsNoneLostNoneTwiceWhileLeased() {
+        int jobs = 10_000;
+        int threads = 8;
+        int batch = Math.min(500, queue.capabilities().maxBatchSize());
+        List<NewJob> pending = new ArrayList<>();
+        for (int i = 0; i < jobs; i++) {
+            pending.add(NewJob.of("job-" + i, Integer.toString(i)));
+            if (pending.size() == batch) {
+                queue.pushBatch(pending);
+                pending = new ArrayList<>();
+            }
+        }
+        if (!pending.isEmpty()) {
+            queue.pushBatch(pending);
+        }
+        Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+        Set<String> running = ConcurrentHashMap.newKeySet();
+        AtomicInteger overlaps = new AtomicInteger();
+        AtomicInteger rejectedCompletes = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
+        assertTimeoutPreemptively(Duration.ofSeconds(120), () -> {
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<?>> futures = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    futures.add(pool.submit(() -> {
+                        while (done.get() < jobs) {
+                            Optional<Lease> lease = queue.pop(LONG_LEASE, Duration.ofMillis(50));
+                            if (lease.isEmpty()) {
+                                continue;
+                            }
+                            String id = lease.get().jobId();
+                            if (!running.add(id)) {
+                                overlaps.incrementAndGet();
+                            }
+                            runs.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+                            running.remove(id);
+                            if (queue.complete(lease.get())) {
+                                done.incrementAndGet();
+                            } else {
+                                rejectedCompletes.incrementAndGet();
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : futures) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        });
+        assertThat(overlaps).hasValue(0);
+        assertThat(rejectedCompletes).hasValue(0);
+        assertThat(runs).hasSize(jobs);
+        assertThat(runs.values()).allSatisfy(n -> assertThat(n).hasValue(1));
+        assertThat(queue.stats().total()).isZero();
+    }
+}

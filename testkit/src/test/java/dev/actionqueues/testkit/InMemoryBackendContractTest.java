@@ -1,0 +1,28 @@
+package dev.actionqueues.testkit;
+
+import dev.actionqueues.deferred.memory.InMemoryBackendFactory;
+import dev.actionqueues.deferred.spi.Backend;
+import java.time.Duration;
+import java.time.InstantSource;
+
+/** The in-memory backend passes the contract, on fake time. */
+class InMemoryBackendContractTest extends JobQueueContract {
+
+    private final FakeTime time = new FakeTime();
+    private final InMemoryBackendFactory factory = InMemoryBackendFactory.create(time);
+
+    @Override
+    protected Backend createBackend(String group) {
+        return factory.createBackendForGroup(group);
+    }
+
+    @Override
+    protected void advance(Duration duration) {
+        time.advance(duration);
+    }
+
+    @Override
+    protected InstantSource clock() {
+        return time;
+    }
+}
