@@ -82,7 +82,8 @@ public final class RedisBenchmark {
                         concurrency, rate, 100 * rate / lpush50, perJob);
             }
 
-            pickupLatency(queue);
+            pickupLatency(queue, 300, false);
+            pickupLatency(queue, 2000, true);
             idleCost(queue, redis);
         } finally {
             var keys = redis.keys(prefix + ":*");
@@ -142,8 +143,7 @@ public final class RedisBenchmark {
         return done.get() / seconds(t0);
     }
 
-    private static void pickupLatency(JobQueue queue) throws Exception {
-        int samples = 1000;
+    private static void pickupLatency(JobQueue queue, int samples, boolean print) throws Exception {
         long[] latencies = new long[samples];
         AtomicInteger got = new AtomicInteger();
         CountDownLatch all = new CountDownLatch(1);
@@ -174,6 +174,9 @@ public final class RedisBenchmark {
         all.await(60, TimeUnit.SECONDS);
         consumer.join(1000);
         Arrays.sort(latencies);
+        if (!print) {
+            return;
+        }
         System.out.printf("pickup latency of an idle worker: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d samples)%n",
                 latencies[samples / 2] / 1e6, latencies[samples * 99 / 100] / 1e6, latencies[samples - 1] / 1e6, samples);
     }

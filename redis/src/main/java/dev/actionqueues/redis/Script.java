@@ -25,9 +25,57 @@ record Script(String name, String source, String sha) {
     static final Script LIST = load("list");
     static final Script STATS = load("stats");
 
+    /**
+     * The script's body preceded by the helper functions of {@code common.lua} that its first line
+     * ({@code -- uses: a b c}) names, in their order in {@code common.lua}. Defining only what a
+     * script uses matters: Redis runs the whole prelude on every call.
+     */
     private static Script load(String name) {
-        String source = resource("common") + "\n" + resource(name);
-        return new Script(name, source, sha1(source));
+        String body = resource(name);
+        String first = body.lines().findFirst().orElse("");
+        if (!first.startsWith("-- uses:")) {
+            throw new IllegalStateException(name + ".lua must start with a '-- uses:' line");
+        }
+        java.util.Set<String> wanted = new java.util.HashSet<>(java.util.Arrays.asList(
+                first.substring("-- uses:".length()).trim().split("\\s+")));
+        StringBuilder source = new StringBuilder();
+        java.util.Set<String> found = new java.util.HashSet<>();
+        for (java.util.Map.Entry<String, String> fn : functions().entrySet()) {
+            if (wanted.contains(fn.getKey())) {
+                source.append(fn.getValue());
+                found.add(fn.getKey());
+            }
+        }
+        if (!found.equals(wanted)) {
+            wanted.removeAll(found);
+            throw new IllegalStateException(name + ".lua uses unknown functions " + wanted);
+        }
+        source.append(body);
+        String text = source.toString();
+        return new Script(name, text, sha1(text));
+    }
+
+    /** The functions of common.lua by name, in order; each with its leading comment. */
+    private static java.util.LinkedHashMap<String, String> functions() {
+        java.util.LinkedHashMap<String, String> out = new java.util.LinkedHashMap<>();
+        StringBuilder pending = new StringBuilder();
+        String current = null;
+        for (String line : resource("common").split("\n", -1)) {
+            if (line.startsWith("local function ")) {
+                if (current != null) {
+                    out.put(current, pending.toString());
+                    pending.setLength(0);
+                }
+                current = line.substring("local function ".length(), line.indexOf('('));
+            } else if (current == null && line.startsWith("--")) {
+                continue;
+            }
+            pending.append(line).append('\n');
+        }
+        if (current != null) {
+            out.put(current, pending.toString());
+        }
+        return out;
     }
 
     private static String resource(String name) {

@@ -1,3 +1,4 @@
+-- uses: now_ms enqueue parse
 -- ARGV: entry, window ms, always delay ('1' or '0').
 -- Decides and pushes in one step. The state (KEYS[7]) is "<last due ms>|<pending entry or empty>":
 -- the pending entry is the job this key last pushed, pending while it waits (delayed or ready).

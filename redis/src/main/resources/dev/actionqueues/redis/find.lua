@@ -1,3 +1,4 @@
+-- uses: find_in_list parse
 -- ARGV: id. Returns the payload of the waiting (available or delayed) job id, or false. O(n): admin calls only.
 local found = find_in_list(KEYS[1], ARGV[1])
 if not found then

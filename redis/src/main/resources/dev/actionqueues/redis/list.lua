@@ -1,3 +1,4 @@
+-- uses: parse
 -- ARGV: offset, limit. Waiting jobs: available ones in pop order (oldest first), then delayed ones by due time.
 -- Returns {id, payload, id, payload, ...}; entries not written by actionqueues are skipped.
 local offset, limit = tonumber(ARGV[1]), tonumber(ARGV[2])

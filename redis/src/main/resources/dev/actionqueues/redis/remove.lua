@@ -1,3 +1,4 @@
+-- uses: find_in_list
 -- ARGV: id. Removes the waiting (available or delayed) job id. Returns 1, or 0 if there is none.
 local found = find_in_list(KEYS[1], ARGV[1])
 if found then

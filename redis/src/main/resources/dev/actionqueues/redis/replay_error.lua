@@ -1,3 +1,4 @@
+-- uses: find_in_list
 -- ARGV: id, new entry. Moves the waiting error entry of id (in KEYS[7], the error queue's ready list)
 -- into this queue, available at once. Returns 1, or 0 if the error queue has no such waiting entry.
 local found = find_in_list(KEYS[7], ARGV[1])

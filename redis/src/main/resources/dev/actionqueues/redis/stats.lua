@@ -1,3 +1,4 @@
+-- uses: now_ms
 -- Returns {available, in flight, delayed}; due delayed jobs count as available.
 local now = now_ms()
 local due = redis.call('ZCOUNT', KEYS[2], '-inf', now)

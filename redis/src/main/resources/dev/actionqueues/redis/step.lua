@@ -1,3 +1,4 @@
+-- uses: now_ms entry_of parse held release_lease claim_jobs
 -- ARGV: lease ms, jobs to claim, then id1, token1, id2, token2, ... to complete first.
 -- Returns {completed flags as a string of 0/1, then what claim_jobs returns}.
 local now = now_ms()
