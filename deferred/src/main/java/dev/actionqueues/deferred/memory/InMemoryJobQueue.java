@@ -167,7 +167,7 @@ final class InMemoryJobQueue implements JobQueue {
         while (leases.size() < max && it.hasNext()) {
             Entry e = it.next();
             it.remove();
-            state.clearPending(e);
+            state.clearPending(e, now);
             e.token = store.nextToken();
             e.deliveries++;
             e.leaseExpiry = expiry;
@@ -343,7 +343,7 @@ final class InMemoryJobQueue implements JobQueue {
             if (e == null) {
                 return false;
             }
-            state.clearPending(e);
+            state.clearPending(e, null);
             return true;
         } finally {
             store.lock.unlock();

@@ -66,7 +66,7 @@ final class MemoryStore {
         }
     }
 
-    /** Debounce memory of one key: the waiting job, if any, and the due time of the last push. */
+    /** Debounce memory of one key: the waiting job, if any, and when the last job started (or is due). */
     static final class DebounceState {
         String pendingId;
         Instant lastDue;
@@ -133,11 +133,15 @@ final class MemoryStore {
             e.leaseExpiry = null;
         }
 
-        void clearPending(Entry e) {
+        /** The job stops being pending for its debounce key; if it is starting now, that is its key's last start. */
+        void clearPending(Entry e, Instant startedAt) {
             if (e.debounceKey != null) {
                 DebounceState st = debounce.get(e.debounceKey);
                 if (st != null && e.id.equals(st.pendingId)) {
                     st.pendingId = null;
+                    if (startedAt != null && (st.lastDue == null || startedAt.isAfter(st.lastDue))) {
+                        st.lastDue = startedAt;
+                    }
                 }
                 e.debounceKey = null;
             }

@@ -7,21 +7,23 @@ import java.util.Objects;
  * A request to push a job under debouncing: calls with the same {@link #key()} collapse while a
  * job of that key waits. Immutable.
  *
- * <p>The decision the backend must take atomically with the push, at time {@code now}:
+ * <p>The decision the backend must take atomically with the push, at time {@code now}, where
+ * {@code lastStart} is when the key's last job was popped (or, until it is, when it is due):
  * <ol>
  *   <li>if a job pushed under {@code key} has not been popped yet (it is available or delayed):
  *       {@link DebounceDecision#SKIP}; nothing is pushed and that job's id is returned;</li>
  *   <li>else if {@link #alwaysDelay()}: push with delay {@code window}
  *       ({@link DebounceDecision#PUSH_DELAYED});</li>
- *   <li>else if no job of this key became due within the last {@code window}
- *       ({@code now >= lastDue + window}, or none at all): push at once
- *       ({@link DebounceDecision#PUSH_NOW}) and remember {@code lastDue = now};</li>
- *   <li>else push with delay {@code lastDue + window - now} ({@link DebounceDecision#PUSH_DELAYED})
- *       and remember {@code lastDue = lastDue + window}.</li>
+ *   <li>else if {@code lastStart} is unknown or {@code now >= lastStart + window}: push at once
+ *       ({@link DebounceDecision#PUSH_NOW});</li>
+ *   <li>else push with delay {@code lastStart + window - now}
+ *       ({@link DebounceDecision#PUSH_DELAYED}).</li>
  * </ol>
- * A job stops being pending for its key when it is popped (or removed or flushed), so a call made
- * after the trailing job has started always gets a new run (the seed lost such calls), and in
- * leading mode runs of one key become due at least one window apart.
+ * The pushed job becomes the key's pending job; when it is popped it stops being pending and
+ * {@code lastStart} becomes the pop time (if later). So a call made after the trailing job has
+ * started always gets a new run (the seed lost such calls), and in leading mode the runs of one
+ * key start at least one window apart, however late consumers pop them. Backends may forget a
+ * key's state once nothing is pending and {@code lastStart + window} has passed.
  *
  * @param key the debounce key, chosen by the engine; backends may hash it
  * @param window the window, positive

@@ -1,0 +1,432 @@
+package dev.actionqueues.deferred;
+
+import dev.actionqueues.deferred.spi.BackendException;
+import dev.actionqueues.deferred.spi.JobQueue;
+import dev.actionqueues.deferred.spi.Lease;
+import dev.actionqueues.retry.Sleeper;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A long-running consumer for a {@link Deferrable}: {@link Builder#concurrency(int) concurrency}
+ * virtual threads each pop a job (waiting on the backend, without polling, where the backend can
+ * block), run it as {@link Deferrable#runOnce()} would and pop the next. While a job runs its lease
+ * is renewed every third of the lease duration, so a long job is not handed to another consumer.
+ *
+ * <p>{@link #shutdown(Duration)} stops taking jobs, lets running ones finish within the timeout,
+ * then gives the unfinished ones back to the queue (their lease released, the thread interrupted).
+ * Each failure is logged by the Deferrable, one line per job; a failing backend is logged and
+ * retried after {@link Builder#errorBackoff(Duration)}.
+ *
+ * <p>Thread-safe. A worker runs once: start, then shut down.
+ */
+public final class Worker implements AutoCloseable {
+
+    /** Lease taken on each job unless set: renewed while the job runs. */
+    public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(30);
+    /** The longest a thread waits in one pop before checking for shutdown. */
+    public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofSeconds(1);
+    /** How long {@link #close()} lets running jobs finish. */
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+
+    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+    private static final int IDLE = 0;
+    private static final int POLLING = 1;
+    private static final int RUNNING = 2;
+    private static final int STOPPED = 3;
+
+    private final Deferrable deferrable;
+    private final JobQueue queue;
+    private final int concurrency;
+    private final Duration leaseDuration;
+    private final Duration pollTimeout;
+    private final Duration errorBackoff;
+    private final Duration shutdownTimeout;
+    private final Sleeper sleeper;
+    private final String name;
+    private final ReentrantLock lifecycle = new ReentrantLock();
+    private final List<Slot> slots = new ArrayList<>();
+    private final Map<String, AtomicReference<Lease>> running = new ConcurrentHashMap<>();
+    private final AtomicLong processed = new AtomicLong();
+    private volatile boolean started;
+    private volatile boolean stopping;
+    private Thread renewer;
+
+    /** One consumer thread and what it is doing. */
+    private static final class Slot {
+        final AtomicInteger state = new AtomicInteger(IDLE);
+        volatile Thread thread;
+    }
+
+    private Worker(Builder b) {
+        this.deferrable = b.deferrable;
+        this.queue = b.deferrable.backend().queue();
+        this.concurrency = b.concurrency;
+        this.leaseDuration = b.leaseDuration;
+        this.pollTimeout = b.pollTimeout;
+        this.errorBackoff = b.errorBackoff;
+        this.shutdownTimeout = b.shutdownTimeout;
+        this.sleeper = b.sleeper;
+        this.name = b.name;
+    }
+
+    /**
+     * A builder for a worker running {@code deferrable}'s jobs.
+     *
+     * @param deferrable the tasks and the backend
+     * @return the builder
+     * @throws NullPointerException if {@code deferrable} is null
+     */
+    public static Builder builder(Deferrable deferrable) {
+        return new Builder(deferrable);
+    }
+
+    /**
+     * Starts the consumer threads and the lease renewer.
+     *
+     * @return this worker
+     * @throws IllegalStateException if the worker was already started
+     */
+    public Worker start() {
+        lifecycle.lock();
+        try {
+            if (started) {
+                throw new IllegalStateException("the worker was already started");
+            }
+            started = true;
+            for (int i = 0; i < concurrency; i++) {
+                Slot slot = new Slot();
+                slots.add(slot);
+                slot.thread = Thread.ofVirtual().name(name + "-" + i).start(() -> consume(slot));
+            }
+            renewer = Thread.ofVirtual().name(name + "-lease-renewer").start(this::renewLeases);
+            LOG.info("Worker {} started: {} threads on group '{}'", name, concurrency, deferrable.backend().group());
+            return this;
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    /** @return true between {@link #start()} and the end of {@link #shutdown(Duration)} */
+    public boolean isRunning() {
+        return started && !stopping;
+    }
+
+    /** @return how many jobs this worker has popped and processed so far, whatever the outcome */
+    public long processed() {
+        return processed.get();
+    }
+
+    private void consume(Slot slot) {
+        while (!stopping) {
+            slot.state.set(POLLING);
+            if (stopping) {
+                break;
+            }
+            Optional<Lease> lease;
+            try {
+                lease = queue.pop(leaseDuration, pollTimeout);
+            } catch (InterruptedException e) {
+                continue;
+            } catch (RuntimeException e) {
+                LOG.warn("Worker {}: popping from group '{}' failed; retrying in {}", name,
+                        deferrable.backend().group(), errorBackoff, e);
+                pause(errorBackoff);
+                continue;
+            }
+            if (lease.isEmpty()) {
+                if (!queue.capabilities().blockingPop()) {
+                    pause(pollTimeout);
+                }
+                continue;
+            }
+            if (!slot.state.compareAndSet(POLLING, RUNNING)) {
+                Thread.interrupted();
+                giveBack(lease.get());
+                break;
+            }
+            run(lease.get());
+            slot.state.set(IDLE);
+        }
+        slot.state.set(STOPPED);
+        Thread.interrupted();
+    }
+
+    private void run(Lease lease) {
+        String key = lease.jobId() + "#" + lease.fencingToken();
+        running.put(key, new AtomicReference<>(lease));
+        try {
+            deferrable.process(lease);
+        } catch (BackendException e) {
+            LOG.warn("Worker {}: the backend failed while finishing job {}; it runs again when its lease runs out",
+                    name, lease.jobId(), e);
+            pause(errorBackoff);
+        } catch (RuntimeException | Error e) {
+            LOG.error("Worker {}: job {} escaped its handler with {}; it runs again when its lease runs out", name,
+                    lease.jobId(), e.toString(), e);
+        } finally {
+            running.remove(key);
+            processed.incrementAndGet();
+        }
+    }
+
+    private void pause(Duration d) {
+        try {
+            sleeper.sleep(d);
+        } catch (InterruptedException e) {
+            LOG.debug("Worker {}: pause interrupted", name);
+        }
+    }
+
+    private void giveBack(Lease lease) {
+        try {
+            if (queue.release(lease, lease.payload(), Duration.ZERO)) {
+                LOG.info("Worker {}: gave job {} back to the queue", name, lease.jobId());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Worker {}: could not give job {} back; it runs again when its lease runs out", name,
+                    lease.jobId(), e);
+        }
+    }
+
+    private void renewLeases() {
+        Duration interval = leaseDuration.dividedBy(3);
+        while (!stopping) {
+            try {
+                sleeper.sleep(interval);
+            } catch (InterruptedException e) {
+                continue;
+            }
+            for (AtomicReference<Lease> ref : running.values()) {
+                Lease lease = ref.get();
+                try {
+                    Optional<Lease> renewed = queue.touch(lease, leaseDuration);
+                    if (renewed.isPresent()) {
+                        ref.compareAndSet(lease, renewed.get());
+                    } else {
+                        LOG.warn("Worker {}: the lease of running job {} was lost; it may run twice", name,
+                                lease.jobId());
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("Worker {}: renewing the lease of job {} failed", name, lease.jobId(), e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Stops taking jobs, waits up to {@code timeout} for running jobs to finish, then releases the
+     * leases of the unfinished ones back to the queue (available at once, no attempt counted) and
+     * interrupts their threads. Returns when every thread has stopped or, for threads stuck in a
+     * job that ignores interrupts, after a further second.
+     *
+     * @param timeout how long running jobs may take to finish
+     * @return true if every running job finished within the timeout
+     * @throws InterruptedException if interrupted while waiting; the worker keeps stopping
+     * @throws IllegalStateException if the worker was never started
+     */
+    public boolean shutdown(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        lifecycle.lock();
+        try {
+            if (!started) {
+                throw new IllegalStateException("the worker was never started");
+            }
+            stopping = true;
+        } finally {
+            lifecycle.unlock();
+        }
+        for (Slot slot : slots) {
+            if (slot.state.compareAndSet(POLLING, STOPPED)) {
+                slot.thread.interrupt();
+            }
+        }
+        renewer.interrupt();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean finished = true;
+        for (Slot slot : slots) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !slot.thread.join(Duration.ofNanos(left))) {
+                finished = false;
+            }
+        }
+        renewer.join(Duration.ofSeconds(1));
+        if (!finished) {
+            for (AtomicReference<Lease> ref : running.values()) {
+                LOG.warn("Worker {}: job {} did not finish within {}; giving it back", name, ref.get().jobId(),
+                        timeout);
+                giveBack(ref.get());
+            }
+            for (Slot slot : slots) {
+                slot.thread.interrupt();
+            }
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            for (Slot slot : slots) {
+                slot.thread.join(Duration.ofNanos(Math.max(1, until - System.nanoTime())));
+            }
+        }
+        LOG.info("Worker {} stopped after {} jobs", name, processed.get());
+        return finished;
+    }
+
+    /**
+     * {@link #shutdown(Duration)} with {@link Builder#shutdownTimeout(Duration)}; does nothing if the
+     * worker was never started or is already stopping. If interrupted, keeps the interrupt flag.
+     */
+    @Override
+    public void close() {
+        if (!started || stopping) {
+            return;
+        }
+        try {
+            shutdown(shutdownTimeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Worker[" + name + ", concurrency=" + concurrency + ", running=" + isRunning() + "]";
+    }
+
+    /**
+     * Builds a {@link Worker}. Each setter validates its argument; {@link #build()} copies, so a
+     * builder can be reused. Not thread-safe.
+     */
+    public static final class Builder {
+        private final Deferrable deferrable;
+        private int concurrency = 1;
+        private Duration leaseDuration = DEFAULT_LEASE_DURATION;
+        private Duration pollTimeout = DEFAULT_POLL_TIMEOUT;
+        private Duration errorBackoff = Duration.ofSeconds(1);
+        private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private Sleeper sleeper = Sleeper.system();
+        private String name = "deferrable-worker";
+
+        private Builder(Deferrable deferrable) {
+            this.deferrable = Objects.requireNonNull(deferrable, "deferrable");
+        }
+
+        /**
+         * Sets how many jobs run at once, each on its own virtual thread.
+         *
+         * @param concurrency at least 1; default 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code concurrency < 1}
+         */
+        public Builder concurrency(int concurrency) {
+            if (concurrency < 1) {
+                throw new IllegalArgumentException("concurrency must be >= 1, was " + concurrency);
+            }
+            this.concurrency = concurrency;
+            return this;
+        }
+
+        /**
+         * Sets the lease taken on each job; it is renewed every third of it while the job runs.
+         *
+         * @param leaseDuration positive; default 30 s
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder leaseDuration(Duration leaseDuration) {
+            this.leaseDuration = positive(leaseDuration, "leaseDuration");
+            return this;
+        }
+
+        /**
+         * Sets the longest wait of one blocking pop (or the pause between pops on a backend that
+         * cannot block).
+         *
+         * @param pollTimeout positive; default 1 s
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder pollTimeout(Duration pollTimeout) {
+            this.pollTimeout = positive(pollTimeout, "pollTimeout");
+            return this;
+        }
+
+        /**
+         * Sets the pause after the backend fails.
+         *
+         * @param errorBackoff positive; default 1 s
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder errorBackoff(Duration errorBackoff) {
+            this.errorBackoff = positive(errorBackoff, "errorBackoff");
+            return this;
+        }
+
+        /**
+         * Sets how long {@link Worker#close()} lets running jobs finish.
+         *
+         * @param shutdownTimeout zero or positive; default 30 s
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder shutdownTimeout(Duration shutdownTimeout) {
+            Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+            if (shutdownTimeout.isNegative()) {
+                throw new IllegalArgumentException("shutdownTimeout must not be negative");
+            }
+            this.shutdownTimeout = shutdownTimeout;
+            return this;
+        }
+
+        /**
+         * Sets the sleeper for the lease renewer's interval and for pauses.
+         *
+         * @param sleeper the sleeper; default {@link Sleeper#system()}
+         * @return this builder
+         * @throws NullPointerException if {@code sleeper} is null
+         */
+        public Builder sleeper(Sleeper sleeper) {
+            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+            return this;
+        }
+
+        /**
+         * Sets the prefix of the threads' names and of log lines.
+         *
+         * @param name the name; default {@code deferrable-worker}
+         * @return this builder
+         * @throws NullPointerException if {@code name} is null
+         */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * Creates the worker, not yet started.
+         *
+         * @return the worker
+         */
+        public Worker build() {
+            return new Worker(this);
+        }
+
+        private static Duration positive(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isZero() || d.isNegative()) {
+                throw new IllegalArgumentException(what + " must be positive, was " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.actionqueues.deferred;
+
+import dev.actionqueues.deferred.spi.BackendException;
+import dev.actionqueues.deferred.spi.Debounce;
+import dev.actionqueues.deferred.spi.DebounceResult;
+import dev.actionqueues.deferred.spi.JobQueue;
+import dev.actionqueues.deferred.spi.JobRecord;
+import dev.actionqueues.deferred.spi.Lease;
+import dev.actionqueues.deferred.spi.NewJob;
+import dev.actionqueues.deferred.spi.QueueCapabilities;
+import dev.actionqueues.deferred.spi.QueueStats;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A queue decorator for tests: records calls and delays, can fake capabilities and failures. */
+final class RecordingQueue implements JobQueue {
+
+    final JobQueue delegate;
+    final AtomicInteger pushes = new AtomicInteger();
+    final AtomicInteger pops = new AtomicInteger();
+    final AtomicInteger touches = new AtomicInteger();
+    final List<Duration> releaseDelays = new CopyOnWriteArrayList<>();
+    volatile QueueCapabilities capabilities;
+    volatile boolean failDebounce;
+
+    RecordingQueue(JobQueue delegate) {
+        this.delegate = delegate;
+        this.capabilities = delegate.capabilities();
+    }
+
+    @Override
+    public QueueCapabilities capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public void push(NewJob job) {
+        pushes.incrementAndGet();
+        delegate.push(job);
+    }
+
+    @Override
+    public DebounceResult pushDebounced(NewJob job, Debounce debounce) {
+        pushes.incrementAndGet();
+        if (failDebounce) {
+            throw new BackendException("debounce store down");
+        }
+        return delegate.pushDebounced(job, debounce);
+    }
+
+    @Override
+    public List<Lease> popBatch(int max, Duration leaseDuration, Duration maxWait) throws InterruptedException {
+        pops.incrementAndGet();
+        return delegate.popBatch(max, leaseDuration, maxWait);
+    }
+
+    @Override
+    public Optional<Lease> touch(Lease lease, Duration leaseDuration) {
+        touches.incrementAndGet();
+        return delegate.touch(lease, leaseDuration);
+    }
+
+    @Override
+    public boolean complete(Lease lease) {
+        return delegate.complete(lease);
+    }
+
+    @Override
+    public boolean release(Lease lease, String newPayload, Duration delay) {
+        releaseDelays.add(delay);
+        return delegate.release(lease, newPayload, delay);
+    }
+
+    @Override
+    public boolean deadLetter(Lease lease, String errorPayload) {
+        return delegate.deadLetter(lease, errorPayload);
+    }
+
+    @Override
+    public boolean replayError(String id, String newPayload) {
+        return delegate.replayError(id, newPayload);
+    }
+
+    @Override
+    public List<JobRecord> list(int offset, int limit) {
+        return delegate.list(offset, limit);
+    }
+
+    @Override
+    public Optional<JobRecord> find(String id) {
+        return delegate.find(id);
+    }
+
+    @Override
+    public boolean remove(String id) {
+        return delegate.remove(id);
+    }
+
+    @Override
+    public QueueStats stats() {
+        return delegate.stats();
+    }
+
+    @Override
+    public void flush() {
+        delegate.flush();
+    }
+}

@@ -1,0 +1,172 @@
+package dev.actionqueues.deferred;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import dev.actionqueues.deferred.memory.InMemoryBackendFactory;
+import dev.actionqueues.deferred.spi.Backend;
+import dev.actionqueues.deferred.spi.NewJob;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The worker on the real clock, with short durations; waits are on latches and Awaitility. */
+class WorkerTest {
+
+    private final Backend memory = InMemoryBackendFactory.create().createBackendForGroup("worker");
+    private final RecordingQueue queue = new RecordingQueue(memory.queue());
+    private final Deferrable deferrable = Deferrable.builder(new Backend("worker", queue, memory.errorQueue()))
+            .hostName("test").build();
+    private Worker worker;
+
+    @AfterEach
+    void stop() {
+        if (worker != null) {
+            worker.close();
+        }
+    }
+
+    private Worker start(Worker.Builder b) {
+        worker = b.shutdownTimeout(Duration.ofSeconds(5)).build().start();
+        return worker;
+    }
+
+    @Test
+    void runsJobsConcurrentlyOnVirtualThreads() {
+        CountDownLatch allStarted = new CountDownLatch(4);
+        Set<Boolean> virtual = ConcurrentHashMap.newKeySet();
+        TaskHandle<Integer> t = deferrable.register("parallel", Integer.class, n -> {
+            virtual.add(Thread.currentThread().isVirtual());
+            allStarted.countDown();
+            if (!allStarted.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("not concurrent");
+            }
+        });
+        for (int i = 0; i < 4; i++) {
+            t.later(i);
+        }
+        start(Worker.builder(deferrable).concurrency(4));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> deferrable.stats().equals(new DeferrableStats(0, 0, 0, 0))
+                && worker.processed() == 4);
+        assertThat(virtual).containsExactly(true);
+    }
+
+    @Test
+    void anIdleWorkerWaitsOnTheBackendInsteadOfPolling() {
+        start(Worker.builder(deferrable).concurrency(2).pollTimeout(Duration.ofMillis(200)));
+        await().pollDelay(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        assertThat(queue.pops.get()).as("about 2 threads x 3 waits, not thousands of polls").isLessThanOrEqualTo(12);
+    }
+
+    @Test
+    void aDelayedJobIsPickedUpWhenItFallsDueWithoutPolling() {
+        AtomicInteger runs = new AtomicInteger();
+        deferrable.register("soon", String.class, TaskOptions.builder().delay(Duration.ofMillis(300)).build(),
+                s -> runs.incrementAndGet()).later("x");
+        start(Worker.builder(deferrable).pollTimeout(Duration.ofSeconds(30)));
+
+        await().atMost(Duration.ofSeconds(5)).untilAtomic(runs, org.hamcrest.Matchers.is(1));
+        assertThat(queue.pops.get()).isLessThanOrEqualTo(3);
+    }
+
+    @Test
+    void theLeaseIsRenewedWhileAJobRunsSoNobodyElseGetsIt() {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger runs = new AtomicInteger();
+        deferrable.register("long", String.class, s -> {
+            runs.incrementAndGet();
+            release.await();
+        }).later("x");
+        start(Worker.builder(deferrable).leaseDuration(Duration.ofMillis(300)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 1);
+
+        await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> true);
+
+        assertThat(queue.touches.get()).as("renewed about every 100 ms").isGreaterThanOrEqualTo(3);
+        assertThat(deferrable.runOnce().status()).as("still leased after 3 lease durations")
+                .isEqualTo(RunOutcome.Status.EMPTY);
+        release.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> deferrable.stats().inFlight() == 0);
+        assertThat(runs).hasValue(1);
+        assertThat(deferrable.stats()).isEqualTo(new DeferrableStats(0, 0, 0, 0));
+    }
+
+    @Test
+    void shutdownLetsRunningJobsFinishAndStopsTakingNewOnes() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean finished = new AtomicBoolean();
+        TaskHandle<String> t = deferrable.register("finishing", String.class, s -> {
+            started.countDown();
+            release.await();
+            finished.set(true);
+        });
+        t.later("x");
+        start(Worker.builder(deferrable).concurrency(2));
+        assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            Thread stopper = Thread.ofVirtual().start(() -> {
+                try {
+                    assertThat(worker.shutdown(Duration.ofSeconds(5))).isTrue();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            await().atMost(Duration.ofSeconds(5)).until(() -> !worker.isRunning());
+            release.countDown();
+            stopper.join();
+        });
+
+        assertThat(finished).isTrue();
+        assertThat(deferrable.stats()).isEqualTo(new DeferrableStats(0, 0, 0, 0));
+        t.later("after shutdown");
+        assertThat(deferrable.stats().available()).isEqualTo(1);
+        assertThatThrownBy(worker::start).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void shutdownGivesBackJobsThatDoNotFinishInTime() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        deferrable.register("stuck", String.class, s -> {
+            started.countDown();
+            new CountDownLatch(1).await();
+        }).later("x");
+        start(Worker.builder(deferrable));
+        assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+
+        boolean inTime = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> worker.shutdown(Duration.ofMillis(200)));
+
+        assertThat(inTime).isFalse();
+        assertThat(deferrable.stats()).isEqualTo(new DeferrableStats(1, 0, 0, 0));
+        assertThat(queue.list(0, 1).get(0).payload()).contains("\"attempts\":0");
+    }
+
+    @Test
+    void theWorkerKeepsRunningAfterMalformedPayloadsAndEscapingErrors() {
+        AtomicInteger good = new AtomicInteger();
+        TaskHandle<Integer> t = deferrable.register("good", Integer.class, n -> good.incrementAndGet());
+        deferrable.register("fatal", String.class, s -> {
+            throw new Error("escapes the handler");
+        }).later("x");
+        queue.push(NewJob.of("garbage", "{{{"));
+        for (int i = 0; i < 10; i++) {
+            t.later(i);
+        }
+        start(Worker.builder(deferrable).concurrency(2));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> good.get() == 10 && deferrable.stats().errors() == 1);
+        assertThat(worker.isRunning()).isTrue();
+        assertThat(deferrable.errors(0, 1).get(0).jobId()).isEqualTo("garbage");
+    }
+}
