@@ -10,6 +10,9 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +46,7 @@ public final class RedisBackendFactory implements BackendFactory, AutoCloseable 
     private final RedisClient client;
     private final RedisClusterClient clusterClient;
     private final boolean ownsClient;
+    private final ClientResources resources;
     private final String description;
     private final ReentrantLock lock = new ReentrantLock();
     private final List<RedisJobQueue> queues = new ArrayList<>();
@@ -54,15 +58,19 @@ public final class RedisBackendFactory implements BackendFactory, AutoCloseable 
             RedisURI uri = RedisURI.create(b.uri);
             this.description = (b.cluster ? "redis-cluster://" : "redis://") + uri.getHost() + ":" + uri.getPort();
             TimeoutOptions timeouts = TimeoutOptions.enabled(Duration.ofSeconds(DEFAULT_TIMEOUT_SECONDS));
+            // Reconnect quickly after an outage: 10 ms doubling to at most 1 s between attempts.
+            this.resources = ClientResources.builder()
+                    .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                    .build();
             if (b.cluster) {
-                this.clusterClient = RedisClusterClient.create(uri);
+                this.clusterClient = RedisClusterClient.create(resources, uri);
                 // Cluster node connections open lazily, so rejecting while disconnected would fail the
                 // first command to each node: a Cluster client relies on the command timeout instead.
                 this.clusterClient.setOptions(ClusterClientOptions.builder().autoReconnect(true)
                         .timeoutOptions(timeouts).build());
                 this.client = null;
             } else {
-                this.client = RedisClient.create(uri);
+                this.client = RedisClient.create(resources, uri);
                 this.client.setOptions(ClientOptions.builder().autoReconnect(true)
                         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                         .timeoutOptions(timeouts).build());
@@ -70,6 +78,7 @@ public final class RedisBackendFactory implements BackendFactory, AutoCloseable 
             }
             this.ownsClient = true;
         } else {
+            this.resources = null;
             this.client = b.client;
             this.clusterClient = b.clusterClient;
             this.ownsClient = false;
@@ -167,6 +176,7 @@ public final class RedisBackendFactory implements BackendFactory, AutoCloseable 
             } else {
                 clusterClient.shutdown();
             }
+            resources.shutdown();
         }
     }
 
