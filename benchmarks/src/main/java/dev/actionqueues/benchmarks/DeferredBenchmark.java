@@ -4,9 +4,13 @@ import dev.actionqueues.deferred.Deferrable;
 import dev.actionqueues.deferred.TaskHandle;
 import dev.actionqueues.deferred.Worker;
 import dev.actionqueues.deferred.memory.InMemoryBackendFactory;
+import dev.actionqueues.deferred.spi.JobQueue;
+import dev.actionqueues.deferred.spi.Lease;
+import dev.actionqueues.deferred.spi.NewJob;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -43,6 +47,7 @@ public class DeferredBenchmark {
 
     static final int JOBS = 100_000;
     private static final Runnable NO_OP = () -> { };
+    private static final Duration LEASE = Duration.ofSeconds(30);
 
     /** A Deferrable over a fresh in-memory backend with one no-op task. */
     @State(Scope.Benchmark)
@@ -129,6 +134,58 @@ public class DeferredBenchmark {
         }
         worker.shutdown(Duration.ofSeconds(5));
         return worker.processed();
+    }
+
+    /** Burn-down through the backend SPI alone (pop and complete, no JSON, no handler): the backend's share. */
+    @State(Scope.Benchmark)
+    public static class BackendBurn {
+        @Param({"1", "8"})
+        int concurrency;
+        JobQueue queue;
+        ExecutorService executor;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            queue = InMemoryBackendFactory.create().createBackendForGroup("raw").queue();
+            executor = Executors.newFixedThreadPool(concurrency, Thread.ofVirtual().factory());
+        }
+
+        @Setup(Level.Invocation)
+        public void fill() {
+            for (int i = 0; i < JOBS; i++) {
+                queue.push(NewJob.of("job-" + i, "{}"));
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            executor.shutdownNow();
+        }
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SingleShotTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @OperationsPerInvocation(JOBS)
+    @Warmup(iterations = 5)
+    @Measurement(iterations = 10)
+    public long processBackendOnly(BackendBurn s) throws Exception {
+        AtomicLong done = new AtomicLong();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int i = 0; i < s.concurrency; i++) {
+            futures.add(s.executor.submit(() -> {
+                Optional<Lease> lease;
+                while ((lease = s.queue.pop(LEASE, Duration.ZERO)).isPresent()) {
+                    s.queue.complete(lease.get());
+                    done.incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        return done.get();
     }
 
     /** Burn-down of pre-enqueued runnables by an executor's threads. */
