@@ -11,11 +11,14 @@ public final class Demo {
      *
      * @param args ignored
      */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         System.out.println("actionqueues demo");
         System.out.println();
         System.out.println("### 1. Action queue: a sign-up across three systems, with retry and rollback");
         SignUpDemo.run(System.out);
+        System.out.println();
+        System.out.println("### 2. Deferred jobs on the embedded (in-memory) backend, run by a worker");
+        DeferredDemo.run(System.out);
         System.out.println();
         System.out.println("demo finished");
     }
