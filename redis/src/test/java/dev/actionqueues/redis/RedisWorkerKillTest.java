@@ -47,6 +47,7 @@ class RedisWorkerKillTest {
     private TaskHandle<Work> work;
     private RedisClient client;
     private StatefulRedisConnection<String, String> raw;
+    private final List<Process> started = new java.util.ArrayList<>();
 
     @BeforeEach
     void setUp() {
@@ -61,7 +62,10 @@ class RedisWorkerKillTest {
     }
 
     @AfterEach
-    void tearDown() {
+    void tearDown() throws InterruptedException {
+        for (Process p : started) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
         var all = raw.sync().keys(prefix + ":*");
         if (!all.isEmpty()) {
             raw.sync().del(all.toArray(String[]::new));
@@ -154,8 +158,10 @@ class RedisWorkerKillTest {
     }
 
     private Process startWorker(Path ledger, String poison, int concurrency) throws Exception {
-        return ChildJvm.start(EngineWorkerProcess.class, dir.resolve("worker.log"), uri, prefix, "kill",
+        Process p = ChildJvm.start(EngineWorkerProcess.class, dir.resolve("worker.log"), uri, prefix, "kill",
                 ledger.toString(), Integer.toString(concurrency), Long.toString(LEASE_MS), "5", poison, "3");
+        started.add(p);
+        return p;
     }
 
     private String log() throws Exception {
