@@ -78,8 +78,13 @@ public final class RedisBenchmark {
                 redis.configResetstat();
                 double rate = burnDown(queue, jobs, concurrency);
                 double perJob = commands(redis) / (double) jobs;
-                System.out.printf("burn-down c=%d: %.0f jobs/s = %.0f%% of LPUSH -c 50 (%.2f Redis commands per job)%n",
-                        concurrency, rate, 100 * rate / lpush50, perJob);
+                double trips = roundTrips(redis) / (double) jobs;
+                System.out.printf("burn-down c=%d: %.0f jobs/s = %.0f%% of LPUSH -c 50 (%.2f round trips and %.2f Redis commands per job)%n",
+                        concurrency, rate, 100 * rate / lpush50, trips, perJob);
+            }
+
+            for (int concurrency : new int[] {1, 16}) {
+                engineBurnDown(factory, jobs, concurrency);
             }
 
             pickupLatency(queue, 300, false);
@@ -143,9 +148,33 @@ public final class RedisBenchmark {
         return done.get() / seconds(t0);
     }
 
+    /** Arguments of the no-op task. */
+    public record Noop(int n) {
+    }
+
+    /** The same burn-down through the engine: a Deferrable and its Worker running a no-op task. */
+    private static void engineBurnDown(RedisBackendFactory factory, int jobs, int concurrency) throws Exception {
+        dev.actionqueues.deferred.spi.Backend backend = factory.createBackendForGroup("engine" + concurrency);
+        dev.actionqueues.deferred.Deferrable deferrable = dev.actionqueues.deferred.Deferrable.builder(backend).build();
+        var noop = deferrable.register("noop", Noop.class, args -> { });
+        for (int i = 0; i < jobs; i++) {
+            noop.later(new Noop(i));
+        }
+        long t0 = System.nanoTime();
+        try (dev.actionqueues.deferred.Worker worker = dev.actionqueues.deferred.Worker.builder(deferrable)
+                .concurrency(concurrency).build().start()) {
+            while (backend.queue().stats().total() > 0) {
+                Thread.sleep(10);
+            }
+        }
+        double rate = jobs / seconds(t0);
+        System.out.printf("engine burn-down (Deferrable + Worker, no-op task) c=%d: %.0f jobs/s%n", concurrency, rate);
+    }
+
     private static void pickupLatency(JobQueue queue, int samples, boolean print) throws Exception {
         long[] latencies = new long[samples];
         AtomicInteger got = new AtomicInteger();
+        java.util.concurrent.Semaphore picked = new java.util.concurrent.Semaphore(0);
         CountDownLatch all = new CountDownLatch(1);
         Thread consumer = Thread.ofVirtual().start(() -> {
             try {
@@ -155,6 +184,7 @@ public final class RedisBenchmark {
                         long sent = Long.parseLong(lease.get().payload());
                         latencies[got.getAndIncrement()] = System.nanoTime() - sent;
                         queue.complete(lease.get());
+                        picked.release();
                     }
                 }
             } catch (InterruptedException e) {
@@ -165,8 +195,8 @@ public final class RedisBenchmark {
         });
         for (int i = 0; i < samples; i++) {
             // Let the consumer go idle (blocked on Redis) before each job.
-            while (got.get() < i) {
-                Thread.onSpinWait();
+            if (i > 0) {
+                picked.acquire();
             }
             Thread.sleep(2);
             queue.push(NewJob.of("lat-" + i, Long.toString(System.nanoTime())));
@@ -198,6 +228,17 @@ public final class RedisBenchmark {
         double perSecond = (commands(redis) - 1) / seconds(t0);
         idle.interrupt();
         System.out.printf("idle worker: %.2f Redis commands per second%n", perSecond);
+    }
+
+    /** Top-level calls since the last CONFIG RESETSTAT: scripts, LPUSH and the blocking wait. */
+    private static long roundTrips(RedisCommands<String, String> redis) {
+        String info = redis.info("commandstats");
+        long total = 0;
+        Matcher m = Pattern.compile("cmdstat_(evalsha|eval|blmove):calls=(\\d+)").matcher(info);
+        while (m.find()) {
+            total += Long.parseLong(m.group(2));
+        }
+        return total;
     }
 
     /** Total commands since the last CONFIG RESETSTAT, not counting CONFIG/INFO themselves. */

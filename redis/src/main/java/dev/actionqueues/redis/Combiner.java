@@ -46,7 +46,7 @@ final class Combiner<Q, R> {
     }
 
     @SuppressWarnings("unchecked")
-    R submit(Q request) throws InterruptedException {
+    R submit(Q request) {
         Pending<Q> me = new Pending<>(request);
         boolean lead;
         lock.lock();
@@ -68,9 +68,22 @@ final class Combiner<Q, R> {
         return lead(me);
     }
 
-    private static Object await(Pending<?> p) throws InterruptedException {
+    /**
+     * Waits for the outcome without giving up on an interrupt: the request is already part of a
+     * batch (a claim may be made for it) and the leadership may be handed to it, so leaving would
+     * lose a lease or stall the others. The wait is bounded by one Redis call; an interrupt stays
+     * pending for the caller.
+     */
+    private static Object await(Pending<?> p) {
+        boolean interrupted = false;
         try {
-            return p.outcome.get();
+            while (true) {
+                try {
+                    return p.outcome.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException re) {
@@ -80,6 +93,10 @@ final class Combiner<Q, R> {
                 throw err;
             }
             throw new IllegalStateException(cause);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -179,12 +179,22 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
         }
         long deadline = System.nanoTime() + maxWait.toNanos();
         while (true) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted before claiming a job");
+            }
             List<Lease> leases;
             if (max == 1) {
                 Lease one = stepper.submit(new Step(null, leaseDuration, true)).claimed();
                 leases = one == null ? List.of() : List.of(one);
             } else {
                 leases = claim(leaseDuration, max);
+            }
+            if (Thread.interrupted()) {
+                // Interrupted while the claim was on its way: hand the jobs back, claim nothing.
+                for (Lease l : leases) {
+                    release(l, l.payload(), Duration.ZERO);
+                }
+                throw new InterruptedException("interrupted while claiming a job; the claimed jobs were given back");
             }
             long remaining = deadline - System.nanoTime();
             if (!leases.isEmpty() || remaining <= 0 || closed) {
@@ -204,7 +214,7 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
      *
      * @return whether the completion held, and the next lease or null
      */
-    Optional<Lease> completeAndPop(Lease done, Duration leaseDuration) throws InterruptedException {
+    Optional<Lease> completeAndPop(Lease done, Duration leaseDuration) {
         return Optional.ofNullable(stepper.submit(new Step(done, leaseDuration, true)).claimed());
     }
 
@@ -285,6 +295,9 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
         }
         try {
             RedisOps conn = blockingConnection();
+            if (conn == null) {
+                throw new InterruptedException("interrupted while connecting to wait for a job");
+            }
             Duration timeout = Duration.ofNanos(nanos);
             conn.setTimeout(timeout.plusSeconds(10));
             try {
@@ -307,16 +320,35 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
         }
     }
 
+    /** The connection for blocking waits, opened on first use; null if interrupted while connecting. */
     private RedisOps blockingConnection() {
         waitLock.lock();
         try {
             if (blocking == null) {
-                blocking = call(blockingConnections::get, "connect");
+                try {
+                    blocking = blockingConnections.get();
+                } catch (RuntimeException e) {
+                    if (Thread.currentThread().isInterrupted() || hasInterruptCause(e)) {
+                        Thread.currentThread().interrupt();
+                        return null;
+                    }
+                    throw e instanceof BackendException be ? be
+                            : new BackendException("Redis connect failed: " + e.getMessage(), e);
+                }
             }
             return blocking;
         } finally {
             waitLock.unlock();
         }
+    }
+
+    private static boolean hasInterruptCause(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -329,14 +361,7 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
 
     @Override
     public boolean complete(Lease lease) {
-        try {
-            return stepper.submit(new Step(lease, null, false)).completed();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            Long r = call(() -> ops.run(Script.COMPLETE, ScriptOutputType.INTEGER, queueKeys, lease.jobId(),
-                    lease.receipt()), "complete");
-            return r != null && r == 1L;
-        }
+        return stepper.submit(new Step(lease, null, false)).completed();
     }
 
     @Override

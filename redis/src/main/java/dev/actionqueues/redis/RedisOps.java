@@ -23,14 +23,19 @@ import java.util.Map;
 final class RedisOps implements AutoCloseable {
 
     private final StatefulConnection<String, String> connection;
+    private final io.lettuce.core.api.async.RedisScriptingAsyncCommands<String, String> asyncScripting;
     private final RedisScriptingCommands<String, String> scripting;
     private final RedisListCommands<String, String> lists;
     private final RedisKeyCommands<String, String> keys;
     private final RedisHashCommands<String, String> hashes;
     private final RedisSortedSetCommands<String, String> zsets;
 
-    private RedisOps(StatefulConnection<String, String> connection, Object sync) {
+    private RedisOps(StatefulConnection<String, String> connection, Object sync, Object async) {
         this.connection = connection;
+        @SuppressWarnings("unchecked")
+        io.lettuce.core.api.async.RedisScriptingAsyncCommands<String, String> a =
+                (io.lettuce.core.api.async.RedisScriptingAsyncCommands<String, String>) async;
+        this.asyncScripting = a;
         @SuppressWarnings("unchecked")
         RedisScriptingCommands<String, String> s = (RedisScriptingCommands<String, String>) sync;
         @SuppressWarnings("unchecked")
@@ -49,19 +54,50 @@ final class RedisOps implements AutoCloseable {
     }
 
     static RedisOps of(StatefulRedisConnection<String, String> c) {
-        return new RedisOps(c, c.sync());
+        return new RedisOps(c, c.sync(), c.async());
     }
 
     static RedisOps of(StatefulRedisClusterConnection<String, String> c) {
-        return new RedisOps(c, c.sync());
+        return new RedisOps(c, c.sync(), c.async());
     }
 
-    /** Runs a script by digest, loading it first when the server does not know it (e.g. after a restart). */
+    /**
+     * Runs a script by digest, loading it first when the server does not know it (e.g. after a
+     * restart). The wait is not interruptible: a state change that was sent is seen through, so its
+     * result (a claimed lease, say) is never lost; an interrupt stays pending for the caller.
+     */
     <T> T run(Script script, ScriptOutputType type, String[] keyArgs, String... args) {
         try {
-            return scripting.evalsha(script.sha(), type, keyArgs, args);
+            return await(asyncScripting.<T>evalsha(script.sha(), type, keyArgs, args));
         } catch (RedisNoScriptException e) {
-            return scripting.eval(script.source(), type, keyArgs, args);
+            return await(asyncScripting.<T>eval(script.source(), type, keyArgs, args));
+        }
+    }
+
+    private <T> T await(java.util.concurrent.CompletionStage<T> stage) {
+        java.util.concurrent.CompletableFuture<T> f = stage.toCompletableFuture();
+        long limit = connection.getTimeout().plusSeconds(5).toNanos();
+        long deadline = System.nanoTime() + limit;
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return f.get(Math.max(1, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    throw new io.lettuce.core.RedisException(e.getCause());
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw new io.lettuce.core.RedisCommandTimeoutException("no reply within " + connection.getTimeout());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -70,6 +70,8 @@ local function claim_jobs(now, lease, max)
   end
   local out = {'jobs', tostring(now)}
   local claimed = 0
+  -- One counter step per call: tokens of this batch are base+1, base+2, ...
+  local base = tonumber(redis.call('INCRBY', KEYS[5], max)) - max
   while claimed < max do
     local entry = redis.call('RPOP', KEYS[1])
     if not entry then break end
@@ -82,7 +84,7 @@ local function claim_jobs(now, lease, max)
         deliveries = 0
         payload = entry
       end
-      local token = tostring(redis.call('INCR', KEYS[5]))
+      local token = tostring(base + claimed + 1)
       deliveries = deliveries + 1
       redis.call('HSET', KEYS[4], id, token .. '|' .. entry_of(id, deliveries, payload))
       redis.call('ZADD', KEYS[3], now + lease, id)

@@ -235,6 +235,34 @@ class RedisJobQueueTest {
     }
 
     @Test
+    void interruptedPopsThrowInterruptedExceptionAndLeakNoLease() throws Exception {
+        List<Throwable> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Thread> pollers = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            pollers.add(Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        queue.pop(LEASE, Duration.ofSeconds(10)).ifPresent(l -> queue.release(l, l.payload(), Duration.ZERO));
+                    }
+                } catch (Throwable t) {
+                    outcomes.add(t);
+                }
+            }));
+        }
+        for (int i = 0; i < 50; i++) {
+            queue.push(NewJob.of("j" + i, "p"));
+        }
+        for (Thread t : pollers) {
+            t.interrupt();
+        }
+        for (Thread t : pollers) {
+            t.join(10_000);
+        }
+        assertThat(outcomes).hasSize(8).allSatisfy(t -> assertThat(t).isInstanceOf(InterruptedException.class));
+        assertThat(queue.stats()).isEqualTo(new QueueStats(50, 0, 0));
+    }
+
+    @Test
     void flushRemovesEverythingIncludingInFlightAndDebounceState() throws Exception {
         queue.push(NewJob.of("a", "p"));
         queue.push(new NewJob("b", "p", Duration.ofMinutes(5)));

@@ -19,6 +19,17 @@ public final class EngineWorkerProcess {
     }
 
     public static void main(String[] args) throws Exception {
+        // Die with the test JVM: its end closes our stdin.
+        Thread.ofPlatform().daemon().start(() -> {
+            try {
+                while (System.in.read() != -1) {
+                    Thread.onSpinWait();
+                }
+            } catch (java.io.IOException e) {
+                // stdin is gone either way
+            }
+            Runtime.getRuntime().halt(0);
+        });
         RedisBackendFactory factory = RedisBackendFactory.builder().uri(args[0]).keyPrefix(args[1]).build();
         Deferrable deferrable = Deferrable.builder(factory.createBackendForGroup(args[2])).build();
         Ledger ledger = new Ledger(Path.of(args[3]));
