@@ -31,8 +31,13 @@ class RedisRestartWorkerTest {
                 RedisBackendFactory factory = RedisBackendFactory.create(server.uri())) {
             Deferrable deferrable = Deferrable.builder(factory.createBackendForGroup("restart")).build();
             Set<String> ran = ConcurrentHashMap.newKeySet();
+            Set<String> threadsAfterRestart = ConcurrentHashMap.newKeySet();
             TaskHandle<Work> work = EngineWorkerProcess.register(deferrable, 5, w -> {
                 Thread.sleep(2);
+                if (w.id().startsWith("after-")) {
+                    Thread.sleep(20);
+                    threadsAfterRestart.add(Thread.currentThread().getName());
+                }
                 ran.add(w.id());
             });
             Set<String> acknowledged = new HashSet<>();
@@ -58,10 +63,17 @@ class RedisRestartWorkerTest {
                         .until(() -> ran.contains("after-restart") || ran.containsAll(acknowledged));
                 Duration resumed = Duration.ofNanos(System.nanoTime() - restarted);
                 await().atMost(60, TimeUnit.SECONDS).until(() -> ran.containsAll(acknowledged));
+                // No dead threads: every one of the worker's 4 threads runs jobs after the restart.
+                for (int i = 0; i < 40; i++) {
+                    work.later(new Work("after-" + i));
+                    acknowledged.add("after-" + i);
+                }
+                await().atMost(30, TimeUnit.SECONDS).until(() -> ran.containsAll(acknowledged));
                 System.out.printf("restart test: %d acknowledged, %d ran, resumed %d ms after the restart%n",
                         acknowledged.size(), ran.size(), resumed.toMillis());
                 assertThat(resumed).isLessThan(Duration.ofSeconds(5));
                 assertThat(worker.isRunning()).isTrue();
+                assertThat(threadsAfterRestart).hasSize(4);
                 assertThat(ran).containsAll(acknowledged).doesNotContain("during-outage");
             } finally {
                 worker.shutdown(Duration.ofSeconds(10));
