@@ -112,11 +112,19 @@ public class DeferredBenchmark {
             task = deferrable.register("noop", Integer.class, n -> { });
         }
 
+        Worker worker;
+
         @Setup(Level.Invocation)
         public void fill() {
             for (int i = 0; i < JOBS; i++) {
                 task.later(i);
             }
+        }
+
+        /** The worker's shutdown (waking its idle pollers) is not part of the burn-down. */
+        @TearDown(Level.Invocation)
+        public void stopWorker() throws InterruptedException {
+            worker.shutdown(Duration.ofSeconds(5));
         }
     }
 
@@ -129,10 +137,10 @@ public class DeferredBenchmark {
     public long processDeferred(Burn s) throws InterruptedException {
         Worker worker = Worker.builder(s.deferrable).concurrency(s.concurrency)
                 .pollTimeout(Duration.ofMillis(50)).build().start();
+        s.worker = worker;
         while (worker.processed() < JOBS) {
             LockSupport.parkNanos(50_000);
         }
-        worker.shutdown(Duration.ofSeconds(5));
         return worker.processed();
     }
 
@@ -230,6 +238,68 @@ public class DeferredBenchmark {
                     r.run();
                     done.incrementAndGet();
                 }
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        return done.get();
+    }
+
+    /**
+     * A second, JSON-inclusive limit: the same payload strings the engine stores for these jobs, in a
+     * plain queue, each decoded with Jackson (tree, then the handler's argument type) before the
+     * no-op handler runs. It shows the engine's overhead beyond the decoding any JSON job queue does.
+     */
+    @State(Scope.Benchmark)
+    public static class PlainJsonBurn {
+        @Param({"1", "8"})
+        int concurrency;
+        final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
+        final com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        final java.util.function.IntConsumer handler = n -> { };
+        String payload;
+        ExecutorService executor;
+
+        @Setup(Level.Trial)
+        public void setUp() throws InterruptedException {
+            executor = Executors.newFixedThreadPool(concurrency);
+            Deferrable d = Deferrable.builder(InMemoryBackendFactory.create().createBackendForGroup("sample")).build();
+            d.register("noop", Integer.class, n -> { }).later(42);
+            payload = d.backend().queue().pop(LEASE, Duration.ZERO).orElseThrow().payload();
+        }
+
+        @Setup(Level.Invocation)
+        public void fill() {
+            for (int i = 0; i < JOBS; i++) {
+                queue.offer(payload);
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            executor.shutdownNow();
+        }
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SingleShotTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @OperationsPerInvocation(JOBS)
+    @Warmup(iterations = 5)
+    @Measurement(iterations = 10)
+    public long processPlainJsonQueue(PlainJsonBurn s) throws Exception {
+        AtomicLong done = new AtomicLong();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int i = 0; i < s.concurrency; i++) {
+            futures.add(s.executor.submit(() -> {
+                String json;
+                while ((json = s.queue.poll()) != null) {
+                    com.fasterxml.jackson.databind.JsonNode tree = s.mapper.readTree(json);
+                    s.handler.accept(s.mapper.treeToValue(tree.get("args"), Integer.class));
+                    done.incrementAndGet();
+                }
+                return null;
             }));
         }
         for (Future<?> f : futures) {
