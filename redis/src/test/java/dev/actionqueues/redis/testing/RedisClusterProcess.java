@@ -36,12 +36,11 @@ public final class RedisClusterProcess implements AutoCloseable {
             if (!create.waitFor(60, TimeUnit.SECONDS) || create.exitValue() != 0) {
                 throw new IOException("redis-cli --cluster create failed: " + out);
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!allOk(nodes)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("cluster did not reach cluster_state:ok within 30 s");
-                }
-                Thread.sleep(50);
+            try {
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                        .pollInterval(java.time.Duration.ofMillis(50)).until(() -> allOk(nodes));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new IOException("cluster did not reach cluster_state:ok within 30 s", e);
             }
             return new RedisClusterProcess(nodes);
         } catch (IOException | InterruptedException | RuntimeException e) {

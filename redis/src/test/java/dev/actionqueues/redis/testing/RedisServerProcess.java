@@ -105,23 +105,16 @@ public final class RedisServerProcess implements AutoCloseable {
         cmd.addAll(extraArgs);
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile())).start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException("redis-server exited with " + process.exitValue() + "; log: "
-                        + Files.readString(dir.resolve("server.log")));
-            }
-            if (ping(port)) {
-                return;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while starting redis-server", e);
-            }
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> !process.isAlive() || ping(port));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new IOException("redis-server did not answer PING on port " + port + " within 20 s", e);
         }
-        throw new IOException("redis-server did not answer PING on port " + port + " within 20 s");
+        if (!process.isAlive()) {
+            throw new IOException("redis-server exited with " + process.exitValue() + "; log: "
+                    + Files.readString(dir.resolve("server.log")));
+        }
     }
 
     /** Sends PING in RESP and waits for a reply starting with "+PONG" or "-LOADING" (still up). */
