@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * <p>The first attempt of a task is immediate; after the k-th consecutive failure the executor
  * waits {@code backoff.delayAfter(k)}. The default backoff is exponential from
  * {@value #DEFAULT_INITIAL_DELAY_MS} ms doubling to a {@value #DEFAULT_MAX_DELAY_MS} ms cap with
- * ±{@value #DEFAULT_JITTER} jitter. By default a task is retried forever, as in the seed; set
+ * ±{@value #DEFAULT_JITTER} jitter, never above the cap. By default a task is retried forever, as in the seed; set
  * {@link Builder#maxAttempts(int)} (or pass a limit to {@link #schedule(Task, int)}) and a
  * {@link GiveUpHandler} to let a poison task give up.
  *
@@ -74,7 +74,7 @@ public final class SequentialExecutor {
     private SequentialExecutor(Builder b) {
         this.backoff = b.backoff != null ? b.backoff
                 : Backoff.exponential(Duration.ofMillis(DEFAULT_INITIAL_DELAY_MS), Duration.ofMillis(DEFAULT_MAX_DELAY_MS))
-                        .withJitter(b.jitter, b.random);
+                        .withJitter(b.jitter, b.random).withMax(Duration.ofMillis(DEFAULT_MAX_DELAY_MS));
         this.sleeper = b.sleeper;
         this.threadFactory = b.threadFactory;
         this.maxAttempts = b.maxAttempts;
