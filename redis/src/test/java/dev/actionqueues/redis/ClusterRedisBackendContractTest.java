@@ -2,13 +2,11 @@ package dev.actionqueues.redis;
 
 import dev.actionqueues.deferred.spi.Backend;
 import dev.actionqueues.redis.testing.RedisClusterProcess;
-import dev.actionqueues.testkit.JobQueueContract;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The backend contract suite on a 3-master Redis Cluster that the test starts on loopback. */
-class ClusterRedisBackendContractTest extends JobQueueContract {
+class ClusterRedisBackendContractTest extends RealTimeContract {
 
     private static RedisClusterProcess cluster;
     private static RedisBackendFactory factory;
@@ -32,15 +30,5 @@ class ClusterRedisBackendContractTest extends JobQueueContract {
     @Override
     protected Backend createBackend(String group) {
         return factory.createBackendForGroup(group);
-    }
-
-    @Override
-    protected void advance(Duration duration) throws InterruptedException {
-        Thread.sleep(duration);
-    }
-
-    @Override
-    protected Duration tick() {
-        return Duration.ofMillis(200);
     }
 }

@@ -2,9 +2,7 @@ package dev.actionqueues.redis;
 
 import dev.actionqueues.deferred.spi.Backend;
 import dev.actionqueues.redis.testing.SharedRedis;
-import dev.actionqueues.testkit.JobQueueContract;
 import io.lettuce.core.RedisClient;
-import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,7 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
  * The backend contract suite on the machine's Redis (REDIS_URL), under a unique key prefix per run,
  * cleaned up afterwards. Redis keeps its own time, so the suite waits for real, on a short tick.
  */
-class RedisBackendContractTest extends JobQueueContract {
+class RedisBackendContractTest extends RealTimeContract {
 
     static final String PREFIX = "aqcontract-" + UUID.randomUUID().toString().substring(0, 8);
     private static RedisBackendFactory factory;
@@ -42,15 +40,5 @@ class RedisBackendContractTest extends JobQueueContract {
     @Override
     protected Backend createBackend(String group) {
         return factory.createBackendForGroup(group);
-    }
-
-    @Override
-    protected void advance(Duration duration) throws InterruptedException {
-        Thread.sleep(duration);
-    }
-
-    @Override
-    protected Duration tick() {
-        return Duration.ofMillis(200);
     }
 }

@@ -202,6 +202,16 @@ final class InMemoryJobQueue implements JobQueue {
     @Override
     public boolean complete(Lease lease) {
         Objects.requireNonNull(lease, "lease");
+        return endLease(lease, e -> { });
+    }
+
+    /**
+     * Under the lock: if {@code lease} still holds its job, ends the lease and hands the job to
+     * {@code then}. The one place the complete/release/dead-letter paths check the fencing token.
+     *
+     * @return false if the lease is stale and nothing changed
+     */
+    private boolean endLease(Lease lease, java.util.function.Consumer<Entry> then) {
         store.lock.lock();
         try {
             Entry e = state.currentLease(lease.jobId(), lease.fencingToken());
@@ -209,6 +219,7 @@ final class InMemoryJobQueue implements JobQueue {
                 return false;
             }
             state.endLease(e);
+            then.accept(e);
             return true;
         } finally {
             store.lock.unlock();
@@ -220,20 +231,11 @@ final class InMemoryJobQueue implements JobQueue {
         Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(newPayload, "newPayload");
         checkDelay(delay);
-        store.lock.lock();
-        try {
-            Entry e = state.currentLease(lease.jobId(), lease.fencingToken());
-            if (e == null) {
-                return false;
-            }
-            state.endLease(e);
+        return endLease(lease, e -> {
             e.payload = newPayload;
             e.deliveries = 0;
             state.add(e, store.clock.instant(), delay);
-            return true;
-        } finally {
-            store.lock.unlock();
-        }
+        });
     }
 
     @Override
@@ -243,20 +245,10 @@ final class InMemoryJobQueue implements JobQueue {
         if (errorState == null) {
             throw new UnsupportedOperationException("an error queue has no error queue");
         }
-        store.lock.lock();
-        try {
-            Entry e = state.currentLease(lease.jobId(), lease.fencingToken());
-            if (e == null) {
-                return false;
-            }
-            state.endLease(e);
-            Entry entry = new Entry(e.id, errorPayload, store.nextSeq());
+        return endLease(lease, e -> {
             errorState.ready.remove(e.id);
-            errorState.add(entry, store.clock.instant(), Duration.ZERO);
-            return true;
-        } finally {
-            store.lock.unlock();
-        }
+            errorState.add(new Entry(e.id, errorPayload, store.nextSeq()), store.clock.instant(), Duration.ZERO);
+        });
     }
 
     @Override

@@ -1,0 +1,21 @@
+package dev.actionqueues.redis;
+
+import dev.actionqueues.testkit.JobQueueContract;
+import java.time.Duration;
+
+/**
+ * The backend contract for Redis: leases and delays run on the Redis server's clock, which a test
+ * cannot move, so "letting time pass" really waits, on a short tick to keep the suite fast.
+ */
+abstract class RealTimeContract extends JobQueueContract {
+
+    @Override
+    protected void advance(Duration duration) throws InterruptedException {
+        Thread.sleep(duration); // the server's clock, not ours: there is nothing to inject
+    }
+
+    @Override
+    protected Duration tick() {
+        return Duration.ofMillis(200);
+    }
+}
