@@ -1,10 +1,14 @@
 package dev.actionqueues.deferred;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +17,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /** JSON encoding of jobs, error entries and debounce keys; thread-safe. */
 final class Codec {
@@ -35,6 +41,112 @@ final class Codec {
 
     JobPayload read(String json) throws JsonProcessingException {
         return payloadReader.readValue(json);
+    }
+
+    /**
+     * What a run needs of a job, with the arguments already in the task's type. {@code job} has the
+     * task, attempts, TTL, enqueue time and metadata of the payload but not its arguments: a path
+     * that re-encodes the job (retry, error queue) reads the whole payload with {@link #read}.
+     */
+    record RunView(JobPayload job, Object args) {
+    }
+
+    /**
+     * Reads a job for running in one streaming pass: the arguments, which follow the task name in
+     * every payload this codec writes, are read straight into the type {@code argsReaderFor} gives
+     * for the task, with no intermediate tree. Returns null whenever this path cannot decide (a
+     * parse error, an unknown task, arguments that do not fit, fields in another order, an error
+     * entry); the caller then takes the full path, which finds and reports the exact reason.
+     */
+    RunView readForRun(String json, Function<String, ObjectReader> argsReaderFor) {
+        try (JsonParser p = mapper.createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            String task = null;
+            Object args = null;
+            boolean haveArgs = false;
+            int attempts = 0;
+            Long ttl = null;
+            Long queuedAt = null;
+            Map<String, JsonNode> metadata = null;
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "task" -> {
+                        if (value != JsonToken.VALUE_STRING) {
+                            return null;
+                        }
+                        task = p.getText();
+                    }
+                    case "args" -> {
+                        ObjectReader reader = task == null ? null : argsReaderFor.apply(task);
+                        if (reader == null) {
+                            return null;
+                        }
+                        args = value == JsonToken.VALUE_NULL ? null : reader.readValue(p);
+                        haveArgs = true;
+                    }
+                    case "attempts" -> {
+                        if (value != JsonToken.VALUE_NUMBER_INT) {
+                            return null;
+                        }
+                        attempts = p.getIntValue();
+                    }
+                    case "ttl_ms" -> ttl = optionalLong(p, value);
+                    case "item_queued_timestamp" -> queuedAt = optionalLong(p, value);
+                    case "metadata" -> metadata = optionalObject(p, value);
+                    case "v", "first_push_time", "last_push_time" -> {
+                        if (value != JsonToken.VALUE_NUMBER_INT) {
+                            return null;
+                        }
+                    }
+                    case "group" -> {
+                        if (value != JsonToken.VALUE_STRING) {
+                            return null;
+                        }
+                    }
+                    case "error", "raw" -> {
+                        return null;
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            if (t != JsonToken.END_OBJECT || !haveArgs || p.nextToken() != null) {
+                return null;
+            }
+            return new RunView(new JobPayload(JobPayload.VERSION, task, null, null, attempts, 0, 0, ttl, queuedAt,
+                    metadata, null, null), args);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static Long optionalLong(JsonParser p, JsonToken value) throws IOException {
+        if (value == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (value != JsonToken.VALUE_NUMBER_INT) {
+            throw new JsonParseException(p, "not an integer");
+        }
+        return p.getLongValue();
+    }
+
+    private static Map<String, JsonNode> optionalObject(JsonParser p, JsonToken value) throws IOException {
+        if (value == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (value != JsonToken.START_OBJECT) {
+            throw new JsonParseException(p, "not an object");
+        }
+        JsonNode tree = p.readValueAsTree();
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : tree.properties()) {
+            out.put(e.getKey(), e.getValue());
+        }
+        return out;
     }
 
     byte[] writeBytes(JobPayload payload) {

@@ -1,6 +1,8 @@
 package dev.actionqueues.deferred;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.actionqueues.deferred.JobPayload.ErrorJson;
 import dev.actionqueues.deferred.spi.Backend;
@@ -118,7 +120,7 @@ public final class Deferrable {
 
     /** A registered task with its options resolved against the Deferrable's defaults. */
     record Task<A>(String name, Class<A> type, TaskHandler<A> handler, TaskOptions options, int maxAttempts,
-            List<Class<? extends Throwable>> retryOn, Backoff backoff) {
+            List<Class<? extends Throwable>> retryOn, Backoff backoff, ObjectReader argsReader) {
     }
 
     /** @return the backend this Deferrable pushes to and pops from */
@@ -174,7 +176,8 @@ public final class Deferrable {
         TaskOptions.fixedValue(options.delaySupplier()).ifPresent(this::checkMaxDelay);
         TaskOptions.fixedValue(options.debounceSupplier()).ifPresent(this::checkMaxDelay);
         Task<A> task = new Task<>(name, type, handler, options, options.maxAttempts().orElse(defaultMaxAttempts),
-                options.retryOn().orElse(defaultRetryOn), options.backoff().orElse(defaultBackoff));
+                options.retryOn().orElse(defaultRetryOn), options.backoff().orElse(defaultBackoff),
+                codec.mapper().readerFor(type));
         if (tasks.putIfAbsent(name, task) != null) {
             throw new IllegalArgumentException("a task named '" + name + "' is already registered");
         }
@@ -301,6 +304,13 @@ public final class Deferrable {
 
     /** Runs one leased job to its end; also the worker's path. */
     RunOutcome process(Lease lease) {
+        Codec.RunView view = codec.readForRun(lease.payload(), this::argsReader);
+        if (view != null) {
+            JobPayload p = view.job();
+            Map<String, Object> md = decodeMetadata(p);
+            emit(EventType.POP, lease.jobId(), p.task(), p.attempts(), Duration.ZERO, md, null);
+            return run(lease, p, tasks.get(p.task()), md, true, view.args());
+        }
         JobPayload p;
         try {
             p = codec.read(lease.payload());
@@ -320,10 +330,20 @@ public final class Deferrable {
         if (task == null) {
             return sendToErrorQueue(lease, p, null, "unknown task '" + p.task() + "'", null, p.attempts(), md);
         }
-        return run(lease, p, task, md);
+        return run(lease, p, task, md, false, null);
     }
 
-    private <A> RunOutcome run(Lease lease, JobPayload p, Task<A> task, Map<String, Object> md) {
+    private ObjectReader argsReader(String taskName) {
+        Task<?> task = tasks.get(taskName);
+        return task == null ? null : task.argsReader();
+    }
+
+    /**
+     * Runs a job. {@code p} is either the whole payload, or ({@code streamed}) the payload without
+     * its arguments, with {@code decodedArgs} the arguments already in the task's type.
+     */
+    private <A> RunOutcome run(Lease lease, JobPayload p, Task<A> task, Map<String, Object> md, boolean streamed,
+            Object decodedArgs) {
         int execution = p.attempts() + 1;
         try {
             consumeMetadata(md);
@@ -338,14 +358,19 @@ public final class Deferrable {
             if (p.attempts() + lease.deliveries() > task.maxAttempts()) {
                 String reason = "delivered " + lease.deliveries() + " times without finishing (a worker died or its"
                         + " lease ran out); " + task.maxAttempts() + " attempts allowed";
-                return sendToErrorQueue(lease, p, task, reason, null, p.attempts() + lease.deliveries() - 1, md);
+                return sendToErrorQueue(lease, whole(lease, p, streamed), task, reason, null,
+                        p.attempts() + lease.deliveries() - 1, md);
             }
             A args;
-            try {
-                args = codec.mapper().treeToValue(p.args(), task.type());
-            } catch (Exception e) {
-                String reason = "the arguments do not fit " + task.type().getName() + ": " + e.getMessage();
-                return sendToErrorQueue(lease, p, task, reason, e, p.attempts(), md);
+            if (streamed) {
+                args = task.type().cast(decodedArgs);
+            } else {
+                try {
+                    args = codec.mapper().treeToValue(p.args(), task.type());
+                } catch (Exception e) {
+                    String reason = "the arguments do not fit " + task.type().getName() + ": " + e.getMessage();
+                    return sendToErrorQueue(lease, p, task, reason, e, p.attempts(), md);
+                }
             }
             task.handler().run(args);
         } catch (InterruptedException e) {
@@ -354,11 +379,23 @@ public final class Deferrable {
             LOG.warn("Job {} of task '{}' was interrupted and given back to the queue", lease.jobId(), task.name());
             return new RunOutcome(RunOutcome.Status.RELEASED, lease.jobId(), task.name(), p.attempts(), "interrupted");
         } catch (Exception e) {
-            return failed(lease, p, task, e, execution, md);
+            return failed(lease, whole(lease, p, streamed), task, e, execution, md);
         }
         finish(lease);
         emit(EventType.COMPLETE, lease.jobId(), task.name(), execution, Duration.ZERO, md, null);
         return new RunOutcome(RunOutcome.Status.RAN, lease.jobId(), task.name(), execution, null);
+    }
+
+    /** The whole payload, arguments included, for a path that re-encodes the job. */
+    private JobPayload whole(Lease lease, JobPayload p, boolean streamed) {
+        if (!streamed) {
+            return p;
+        }
+        try {
+            return codec.read(lease.payload());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("job " + lease.jobId() + " parsed once and not a second time", e);
+        }
     }
 
     private RunOutcome failed(Lease lease, JobPayload p, Task<?> task, Exception e, int execution,

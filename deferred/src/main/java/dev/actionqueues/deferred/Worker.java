@@ -7,13 +7,11 @@ import dev.actionqueues.retry.Sleeper;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -58,8 +56,7 @@ public final class Worker implements AutoCloseable {
     private final String name;
     private final ReentrantLock lifecycle = new ReentrantLock();
     private final List<Slot> slots = new ArrayList<>();
-    private final Map<String, AtomicReference<Lease>> running = new ConcurrentHashMap<>();
-    private final AtomicLong processed = new AtomicLong();
+    private final LongAdder processed = new LongAdder();
     private volatile boolean started;
     private volatile boolean stopping;
     private Thread renewer;
@@ -67,6 +64,8 @@ public final class Worker implements AutoCloseable {
     /** One consumer thread and what it is doing. */
     private static final class Slot {
         final AtomicInteger state = new AtomicInteger(IDLE);
+        /** The lease of the job this slot runs, renewed in place; null between jobs. */
+        final AtomicReference<Lease> running = new AtomicReference<>();
         volatile Thread thread;
     }
 
@@ -126,7 +125,7 @@ public final class Worker implements AutoCloseable {
 
     /** @return how many jobs this worker has popped and processed so far, whatever the outcome */
     public long processed() {
-        return processed.get();
+        return processed.sum();
     }
 
     private void consume(Slot slot) {
@@ -157,16 +156,15 @@ public final class Worker implements AutoCloseable {
                 giveBack(lease.get());
                 break;
             }
-            run(lease.get());
+            run(slot, lease.get());
             slot.state.set(IDLE);
         }
         slot.state.set(STOPPED);
         Thread.interrupted();
     }
 
-    private void run(Lease lease) {
-        String key = lease.jobId() + "#" + lease.fencingToken();
-        running.put(key, new AtomicReference<>(lease));
+    private void run(Slot slot, Lease lease) {
+        slot.running.set(lease);
         try {
             deferrable.process(lease);
         } catch (BackendException e) {
@@ -177,8 +175,8 @@ public final class Worker implements AutoCloseable {
             LOG.error("Worker {}: job {} escaped its handler with {}; it runs again when its lease runs out", name,
                     lease.jobId(), e.toString(), e);
         } finally {
-            running.remove(key);
-            processed.incrementAndGet();
+            slot.running.set(null);
+            processed.increment();
         }
     }
 
@@ -209,8 +207,12 @@ public final class Worker implements AutoCloseable {
             } catch (InterruptedException e) {
                 continue;
             }
-            for (AtomicReference<Lease> ref : running.values()) {
+            for (Slot slot : slots) {
+                AtomicReference<Lease> ref = slot.running;
                 Lease lease = ref.get();
+                if (lease == null) {
+                    continue;
+                }
                 try {
                     Optional<Lease> renewed = queue.touch(lease, leaseDuration);
                     if (renewed.isPresent()) {
@@ -264,10 +266,13 @@ public final class Worker implements AutoCloseable {
         }
         renewer.join(Duration.ofSeconds(1));
         if (!finished) {
-            for (AtomicReference<Lease> ref : running.values()) {
-                LOG.warn("Worker {}: job {} did not finish within {}; giving it back", name, ref.get().jobId(),
-                        timeout);
-                giveBack(ref.get());
+            for (Slot slot : slots) {
+                Lease lease = slot.running.get();
+                if (lease != null) {
+                    LOG.warn("Worker {}: job {} did not finish within {}; giving it back", name, lease.jobId(),
+                            timeout);
+                    giveBack(lease);
+                }
             }
             for (Slot slot : slots) {
                 slot.thread.interrupt();
@@ -277,7 +282,7 @@ public final class Worker implements AutoCloseable {
                 slot.thread.join(Duration.ofNanos(Math.max(1, until - System.nanoTime())));
             }
         }
-        LOG.info("Worker {} stopped after {} jobs", name, processed.get());
+        LOG.info("Worker {} stopped after {} jobs", name, processed.sum());
         return finished;
     }
 

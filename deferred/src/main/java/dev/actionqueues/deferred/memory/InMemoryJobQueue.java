@@ -56,12 +56,12 @@ final class InMemoryJobQueue implements JobQueue {
     @Override
     public void push(NewJob job) {
         checkDelay(job.delay());
-        store.lock.lock();
+        store.lock();
         try {
             Entry e = new Entry(job.id(), job.payload(), store.nextSeq());
             state.add(e, store.clock.instant(), job.delay());
         } finally {
-            store.lock.unlock();
+            store.unlock();
         }
     }
 
@@ -73,7 +73,7 @@ final class InMemoryJobQueue implements JobQueue {
             throw new UnsupportedOperationException("an error queue does not debounce");
         }
         checkDelay(debounce.window());
-        store.lock.lock();
+        store.lock();
         try {
             Instant now = store.clock.instant();
             state.sweepDebounce(now);
@@ -106,7 +106,7 @@ final class InMemoryJobQueue implements JobQueue {
             return new DebounceResult(delay.isZero() ? DebounceDecision.PUSH_NOW : DebounceDecision.PUSH_DELAYED,
                     job.id(), delay);
         } finally {
-            store.lock.unlock();
+            store.unlock();
         }
     }
 
@@ -124,7 +124,7 @@ final class InMemoryJobQueue implements JobQueue {
             throw new IllegalArgumentException("maxWait must not be negative, was " + maxWait);
         }
         long remaining = maxWait.toNanos();
-        store.lock.lockInterruptibly();
+        store.lockInterruptibly();
         try {
             while (true) {
                 Instant now = store.clock.instant();
@@ -148,7 +148,7 @@ final class InMemoryJobQueue implements JobQueue {
                 remaining -= wait - Math.max(0, left);
             }
         } finally {
-            store.lock.unlock();
+            store.unlock();
         }
     }
 
@@ -184,7 +184,7 @@ final class InMemoryJobQueue implements JobQueue {
         if (leaseDuration.isZero() || leaseDuration.isNegative()) {
             throw new IllegalArgumentException("leaseDuration must be positive, was " + leaseDuration);
         }
-        store.lock.lock();
+        store.lock();
         try {
             Entry e = state.currentLease(lease.jobId(), lease.fencingToken());
             if (e == null) {
@@ -195,7 +195,7 @@ final class InMemoryJobQueue implements JobQueue {
             state.leases.add(e);
             return Optional.of(lease.withExpiry(e.leaseExpiry));
         } finally {
-            store.lock.unlock();
+            store.unlock();
         }
     }
 
@@ -212,7 +212,7 @@ final class InMemoryJobQueue implements JobQueue {
      * @return false if the lease is stale and nothing changed
      */
     private boolean endLease(Lease lease, java.util.function.Consumer<Entry> then) {
-        store.lock.lock();
+        store.lock();
         try {
             Entry e = state.currentLease(lease.jobId(), lease.fencingToken());
             if (e == null) {
@@ -222,7 +222,7 @@ final class InMemoryJobQueue implements JobQueue {
             then.accept(e);
             return true;
         } finally {
-            store.lock.unlock();
+            store.unlock();
         }
     }
 
@@ -258,7 +258,7 @@ final class InMemoryJobQueue implements JobQueue {
         if (errorState == null) {
             throw new UnsupportedOperationException("an error queue has no error queue to replay from");
         }
-        store.lock.lock();
+        store.lock();
         try {
             Entry old = errorState.removeWaiting(id);
             if (old == null) {
@@ -267,7 +267,7 @@ final class InMemoryJobQueue implements JobQueue {
             state.add(new Entry(id, newPayload, store.nextSeq()), store.clock.instant(), Duration.ZERO);
             return true;
         } finally {
-            store.lock.unlock();
+            store.unlock();
         }
     }
 
@@ -276,7 +276,7 @@ final class InMemoryJobQueue implements JobQueue {
         if (offset < 0 || limit < 1) {
             throw new IllegalArgumentException("offset must be >= 0 and limit >= 1");
         }
-        store.lock.lock();
+        store.lock();
         try {
             state.maintain(store.clock.instant());
             List<JobRecord> out = new ArrayList<>(Math.min(limit, 64));
@@ -301,14 +301,14 @@ final class InMemoryJobQueue implements JobQueue {
             }
             return out;
         } finally {
-            store.lock.unlock();
+            store.unlock();
         }
     }
 
     @Override
     public Optional<JobRecord> find(String id) {
         Objects.requireNonNull(id, "id");
-        store.lock.lock();
+        store.lock();
         try {
             state.maintain(store.clock.instant());
             Entry e = state.ready.get(id);
@@ -322,14 +322,14 @@ final class InMemoryJobQueue implements JobQueue {
             }
             return e == null ? Optional.empty() : Optional.of(new JobRecord(e.id, e.payload));
         } finally {
-            store.lock.unlock();
+            store.unlock();
         }
     }
 
     @Override
     public boolean remove(String id) {
         Objects.requireNonNull(id, "id");
-        store.lock.lock();
+        store.lock();
         try {
             Entry e = state.removeWaiting(id);
             if (e == null) {
@@ -338,28 +338,28 @@ final class InMemoryJobQueue implements JobQueue {
             state.clearPending(e, null);
             return true;
         } finally {
-            store.lock.unlock();
+            store.unlock();
         }
     }
 
     @Override
     public QueueStats stats() {
-        store.lock.lock();
+        store.lock();
         try {
             state.maintain(store.clock.instant());
             return new QueueStats(state.ready.size(), state.inFlight.size(), state.delayed.size());
         } finally {
-            store.lock.unlock();
+            store.unlock();
         }
     }
 
     @Override
     public void flush() {
-        store.lock.lock();
+        store.lock();
         try {
             state.clear();
         } finally {
-            store.lock.unlock();
+            store.unlock();
         }
     }
 

@@ -22,6 +22,7 @@ final class MemoryStore {
     final InstantSource clock;
     private final InMemoryJobQueue main;
     private final InMemoryJobQueue errors;
+    private static final int SPINS = 64;
     private long lastToken;
     private long lastSeq;
 
@@ -30,6 +31,37 @@ final class MemoryStore {
         State errorState = new State(lock.newCondition());
         this.errors = new InMemoryJobQueue(this, errorState, null);
         this.main = new InMemoryJobQueue(this, new State(lock.newCondition()), errorState);
+    }
+
+    /**
+     * Takes the lock, spinning briefly first: the critical sections are a few hundred nanoseconds,
+     * and a virtual thread that parks on a contended lock costs far more (its carrier switches
+     * threads, an idle carrier may be woken through the kernel).
+     */
+    void lock() {
+        if (!tryLockSpinning()) {
+            lock.lock();
+        }
+    }
+
+    void lockInterruptibly() throws InterruptedException {
+        if (!tryLockSpinning()) {
+            lock.lockInterruptibly();
+        }
+    }
+
+    private boolean tryLockSpinning() {
+        for (int i = 0; i < SPINS; i++) {
+            if (lock.tryLock()) {
+                return true;
+            }
+            Thread.onSpinWait();
+        }
+        return false;
+    }
+
+    void unlock() {
+        lock.unlock();
     }
 
     InMemoryJobQueue main() {
