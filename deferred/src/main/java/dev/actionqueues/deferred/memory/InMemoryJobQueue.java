@@ -15,7 +15,6 @@ import dev.actionqueues.deferred.spi.QueueStats;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -129,9 +128,9 @@ final class InMemoryJobQueue implements JobQueue {
             while (true) {
                 Instant now = store.clock.instant();
                 state.maintain(now);
-                if (!state.ready.isEmpty()) {
+                if (state.readyCount() > 0) {
                     List<Lease> leases = take(max, now, leaseDuration);
-                    if (!state.ready.isEmpty()) {
+                    if (state.readyCount() > 0) {
                         state.available.signal();
                     }
                     return leases;
@@ -161,21 +160,23 @@ final class InMemoryJobQueue implements JobQueue {
     }
 
     private List<Lease> take(int max, Instant now, Duration leaseDuration) {
-        List<Lease> leases = new ArrayList<>(Math.min(max, state.ready.size()));
+        int n = Math.min(max, state.readyCount());
+        if (n == 1) {
+            return List.of(take(now.plus(leaseDuration), now));
+        }
+        List<Lease> leases = new ArrayList<>(n);
         Instant expiry = now.plus(leaseDuration);
-        var it = state.ready.values().iterator();
-        while (leases.size() < max && it.hasNext()) {
-            Entry e = it.next();
-            it.remove();
-            state.clearPending(e, now);
-            e.token = store.nextToken();
-            e.deliveries++;
-            e.leaseExpiry = expiry;
-            state.inFlight.put(e.id, e);
-            state.leases.add(e);
-            leases.add(new Lease(e.id, e.payload, e.token, expiry, e.deliveries, ""));
+        for (int i = 0; i < n; i++) {
+            leases.add(take(expiry, now));
         }
         return leases;
+    }
+
+    private Lease take(Instant expiry, Instant now) {
+        Entry e = state.pollReady();
+        state.clearPending(e, now);
+        state.lease(e, store.nextToken(), expiry);
+        return new Lease(e.id, e.payload, e.token, expiry, e.deliveries, "");
     }
 
     @Override
@@ -190,9 +191,7 @@ final class InMemoryJobQueue implements JobQueue {
             if (e == null) {
                 return Optional.empty();
             }
-            state.leases.remove(e);
-            e.leaseExpiry = store.clock.instant().plus(leaseDuration);
-            state.leases.add(e);
+            state.extend(e, store.clock.instant().plus(leaseDuration));
             return Optional.of(lease.withExpiry(e.leaseExpiry));
         } finally {
             store.unlock();
@@ -246,7 +245,6 @@ final class InMemoryJobQueue implements JobQueue {
             throw new UnsupportedOperationException("an error queue has no error queue");
         }
         return endLease(lease, e -> {
-            errorState.ready.remove(e.id);
             errorState.add(new Entry(e.id, errorPayload, store.nextSeq()), store.clock.instant(), Duration.ZERO);
         });
     }
@@ -280,24 +278,8 @@ final class InMemoryJobQueue implements JobQueue {
         try {
             state.maintain(store.clock.instant());
             List<JobRecord> out = new ArrayList<>(Math.min(limit, 64));
-            int skipped = 0;
-            for (Entry e : state.ready.values()) {
-                if (out.size() == limit) {
-                    return out;
-                }
-                if (skipped++ >= offset) {
-                    out.add(new JobRecord(e.id, e.payload));
-                }
-            }
-            List<Entry> delayed = new ArrayList<>(state.delayed);
-            delayed.sort(Comparator.comparing((Entry e) -> e.due).thenComparingLong(e -> e.seq));
-            for (Entry e : delayed) {
-                if (out.size() == limit) {
-                    return out;
-                }
-                if (skipped++ >= offset) {
-                    out.add(new JobRecord(e.id, e.payload));
-                }
+            for (Entry e : state.waiting(offset, limit)) {
+                out.add(new JobRecord(e.id, e.payload));
             }
             return out;
         } finally {
@@ -311,15 +293,7 @@ final class InMemoryJobQueue implements JobQueue {
         store.lock();
         try {
             state.maintain(store.clock.instant());
-            Entry e = state.ready.get(id);
-            if (e == null) {
-                for (Entry d : state.delayed) {
-                    if (d.id.equals(id)) {
-                        e = d;
-                        break;
-                    }
-                }
-            }
+            Entry e = state.findWaiting(id);
             return e == null ? Optional.empty() : Optional.of(new JobRecord(e.id, e.payload));
         } finally {
             store.unlock();
@@ -347,7 +321,7 @@ final class InMemoryJobQueue implements JobQueue {
         store.lock();
         try {
             state.maintain(store.clock.instant());
-            return new QueueStats(state.ready.size(), state.inFlight.size(), state.delayed.size());
+            return new QueueStats(state.readyCount(), state.leasedCount(), state.delayedCount());
         } finally {
             store.unlock();
         }

@@ -3,12 +3,13 @@ package dev.actionqueues.deferred.memory;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.TreeSet;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -28,9 +29,9 @@ final class MemoryStore {
 
     MemoryStore(InstantSource clock) {
         this.clock = clock;
-        State errorState = new State(lock.newCondition());
+        State errorState = new State(lock.newCondition(), true);
         this.errors = new InMemoryJobQueue(this, errorState, null);
-        this.main = new InMemoryJobQueue(this, new State(lock.newCondition()), errorState);
+        this.main = new InMemoryJobQueue(this, new State(lock.newCondition(), false), errorState);
     }
 
     /**
@@ -80,11 +81,19 @@ final class MemoryStore {
         return ++lastSeq;
     }
 
+    /**
+     * Where an entry is. An entry removed while waiting is never used again (it may linger in the
+     * ready deque or the delayed heap, skipped there); an entry whose lease ended may be added
+     * again (a retry).
+     */
+    enum Where { READY, DELAYED, LEASED, DONE }
+
     /** One job held by a queue; mutated only under the store's lock. */
     static final class Entry {
         final String id;
         final long seq;
         String payload;
+        Where where;
         Instant due;
         long token;
         Instant leaseExpiry;
@@ -110,33 +119,76 @@ final class MemoryStore {
     private static final Comparator<Entry> BY_LEASE_EXPIRY =
             Comparator.comparing((Entry e) -> e.leaseExpiry).thenComparingLong(e -> e.token);
 
-    /** The jobs of one queue. Guarded by the store's lock. */
+    /**
+     * The jobs of one queue. Guarded by the store's lock. Built so that the hot path (pop, complete)
+     * touches little memory under the lock: ready jobs in a FIFO deque (entries removed by id stay in
+     * it, marked {@link Where#DONE}, and are skipped); leased jobs in a small map by fencing token;
+     * lease expiry checked by a scan only once the earliest possible expiry has passed. Only the
+     * error queue, where jobs are looked up by id (replay, find), keeps an index by id; on the main
+     * queue {@code find} and {@code remove} by id scan the waiting jobs.
+     */
     static final class State {
         final Condition available;
-        final LinkedHashMap<String, Entry> ready = new LinkedHashMap<>();
-        final PriorityQueue<Entry> delayed = new PriorityQueue<>(BY_DUE);
-        final Map<String, Entry> inFlight = new HashMap<>();
-        final TreeSet<Entry> leases = new TreeSet<>(BY_LEASE_EXPIRY);
+        private final ArrayDeque<Entry> ready = new ArrayDeque<>();
+        private int readyCount;
+        private final PriorityQueue<Entry> delayed = new PriorityQueue<>(BY_DUE);
+        private int delayedCount;
+        private final Map<Long, Entry> leased = new HashMap<>();
+        /** No lease expires before this; null when nothing is leased. */
+        private Instant earliestExpiry;
+        /** Every waiting or leased entry by id, if {@code indexed}. */
+        private final Map<String, Entry> byId;
         final Map<String, DebounceState> debounce = new HashMap<>();
         long debounceOps;
 
-        State(Condition available) {
+        State(Condition available, boolean indexed) {
             this.available = available;
+            this.byId = indexed ? new HashMap<>() : null;
+        }
+
+        int readyCount() {
+            return readyCount;
+        }
+
+        int delayedCount() {
+            return delayedCount;
+        }
+
+        int leasedCount() {
+            return leased.size();
         }
 
         /** Moves due delayed jobs and jobs whose lease ran out to the back of the ready queue. */
         void maintain(Instant now) {
             Entry head;
-            while ((head = delayed.peek()) != null && !head.due.isAfter(now)) {
+            while ((head = delayed.peek()) != null && (head.where != Where.DELAYED || !head.due.isAfter(now))) {
                 delayed.poll();
-                head.due = null;
-                ready.put(head.id, head);
+                if (head.where == Where.DELAYED) {
+                    delayedCount--;
+                    head.due = null;
+                    toReady(head);
+                }
             }
-            while (!leases.isEmpty() && !leases.first().leaseExpiry.isAfter(now)) {
-                Entry e = leases.pollFirst();
-                inFlight.remove(e.id);
-                e.leaseExpiry = null;
-                ready.put(e.id, e);
+            if (earliestExpiry != null && !earliestExpiry.isAfter(now)) {
+                reclaimExpired(now);
+            }
+        }
+
+        private void reclaimExpired(Instant now) {
+            List<Entry> expired = new ArrayList<>();
+            Instant earliest = null;
+            for (Entry e : leased.values()) {
+                if (!e.leaseExpiry.isAfter(now)) {
+                    expired.add(e);
+                } else if (earliest == null || e.leaseExpiry.isBefore(earliest)) {
+                    earliest = e.leaseExpiry;
+                }
+            }
+            earliestExpiry = earliest;
+            expired.sort(BY_LEASE_EXPIRY);
+            for (Entry e : expired) {
+                unlease(e);
+                toReady(e);
             }
         }
 
@@ -147,22 +199,60 @@ final class MemoryStore {
             if (d != null) {
                 next = d.due;
             }
-            if (!leases.isEmpty()) {
-                Instant l = leases.first().leaseExpiry;
-                next = next == null || l.isBefore(next) ? l : next;
+            if (earliestExpiry != null && (next == null || earliestExpiry.isBefore(next))) {
+                next = earliestExpiry;
             }
             return next == null ? null : Duration.between(now, next);
         }
 
-        Entry currentLease(String id, long token) {
-            Entry e = inFlight.get(id);
-            return e != null && e.token == token ? e : null;
+        /** Takes the oldest ready entry, or null. */
+        Entry pollReady() {
+            Entry e;
+            while ((e = ready.pollFirst()) != null) {
+                if (e.where == Where.READY) {
+                    readyCount--;
+                    return e;
+                }
+            }
+            return null;
         }
 
-        void endLease(Entry e) {
-            inFlight.remove(e.id);
-            leases.remove(e);
+        void lease(Entry e, long token, Instant expiry) {
+            e.where = Where.LEASED;
+            e.token = token;
+            e.deliveries++;
+            e.leaseExpiry = expiry;
+            leased.put(token, e);
+            if (earliestExpiry == null || expiry.isBefore(earliestExpiry)) {
+                earliestExpiry = expiry;
+            }
+        }
+
+        /** A later expiry for a leased entry; the earliest-expiry bound stays a valid lower bound. */
+        void extend(Entry e, Instant expiry) {
+            e.leaseExpiry = expiry;
+        }
+
+        private void unlease(Entry e) {
+            leased.remove(e.token);
             e.leaseExpiry = null;
+            if (leased.isEmpty()) {
+                earliestExpiry = null;
+            }
+        }
+
+        Entry currentLease(String id, long token) {
+            Entry e = leased.get(token);
+            return e != null && e.id.equals(id) ? e : null;
+        }
+
+        /** Ends the lease of {@code e}; the entry is then no longer in this queue until added again. */
+        void endLease(Entry e) {
+            unlease(e);
+            e.where = Where.DONE;
+            if (byId != null) {
+                byId.remove(e.id);
+            }
         }
 
         /** The job stops being pending for its debounce key; if it is starting now, that is its key's last start. */
@@ -179,40 +269,114 @@ final class MemoryStore {
             }
         }
 
+        /** Adds a job, ready at once or after {@code delay}; a job with the same id is replaced. */
         void add(Entry e, Instant now, Duration delay) {
+            Entry old = byId != null ? byId.put(e.id, e) : null;
+            if (old != null && old != e) {
+                discard(old);
+            }
             if (delay.isZero()) {
                 e.due = null;
-                ready.put(e.id, e);
-                available.signal();
+                toReady(e);
             } else {
+                e.where = Where.DELAYED;
                 e.due = now.plus(delay);
                 delayed.add(e);
-                // A waiting consumer recomputes how long to wait.
-                available.signal();
+                delayedCount++;
             }
+            // A waiting consumer takes the job or recomputes how long to wait.
+            available.signal();
         }
 
+        private void toReady(Entry e) {
+            e.where = Where.READY;
+            ready.addLast(e);
+            readyCount++;
+        }
+
+        private void discard(Entry e) {
+            switch (e.where) {
+                case READY -> readyCount--;
+                case DELAYED -> delayedCount--;
+                case LEASED -> unlease(e);
+                case DONE -> { }
+            }
+            e.where = Where.DONE;
+        }
+
+        /** Removes a ready or delayed job. */
         Entry removeWaiting(String id) {
-            Entry e = ready.remove(id);
-            if (e == null) {
-                for (Entry d : delayed) {
-                    if (d.id.equals(id)) {
-                        e = d;
-                        break;
-                    }
+            Entry e = findWaiting(id);
+            if (e != null) {
+                if (byId != null) {
+                    byId.remove(id);
                 }
-                if (e != null) {
-                    delayed.remove(e);
-                }
+                discard(e);
             }
             return e;
         }
 
+        /** A ready or delayed job. */
+        Entry findWaiting(String id) {
+            if (byId != null) {
+                Entry e = byId.get(id);
+                return e != null && (e.where == Where.READY || e.where == Where.DELAYED) ? e : null;
+            }
+            for (Entry e : ready) {
+                if (e.where == Where.READY && e.id.equals(id)) {
+                    return e;
+                }
+            }
+            for (Entry e : delayed) {
+                if (e.where == Where.DELAYED && e.id.equals(id)) {
+                    return e;
+                }
+            }
+            return null;
+        }
+
+        /** The waiting jobs: ready ones in order, then delayed ones by due time. */
+        List<Entry> waiting(int offset, int limit) {
+            List<Entry> out = new ArrayList<>(Math.min(limit, 64));
+            int skipped = 0;
+            for (Entry e : ready) {
+                if (e.where != Where.READY) {
+                    continue;
+                }
+                if (out.size() == limit) {
+                    return out;
+                }
+                if (skipped++ >= offset) {
+                    out.add(e);
+                }
+            }
+            List<Entry> due = new ArrayList<>(delayed);
+            due.removeIf(e -> e.where != Where.DELAYED);
+            due.sort(BY_DUE);
+            for (Entry e : due) {
+                if (out.size() == limit) {
+                    return out;
+                }
+                if (skipped++ >= offset) {
+                    out.add(e);
+                }
+            }
+            return out;
+        }
+
         void clear() {
+            ready.forEach(e -> e.where = Where.DONE);
+            delayed.forEach(e -> e.where = Where.DONE);
+            leased.values().forEach(e -> e.where = Where.DONE);
             ready.clear();
+            readyCount = 0;
             delayed.clear();
-            inFlight.clear();
-            leases.clear();
+            delayedCount = 0;
+            leased.clear();
+            earliestExpiry = null;
+            if (byId != null) {
+                byId.clear();
+            }
             debounce.clear();
         }
 
