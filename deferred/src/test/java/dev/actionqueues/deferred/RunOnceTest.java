@@ -147,6 +147,37 @@ class RunOnceTest {
     }
 
     @Test
+    void retriesAndTheErrorQueueKeepTheExactArguments() {
+        Deferrable d = f.builder().backoff(Backoff.none()).build();
+        List<Email> seen = new ArrayList<>();
+        d.register("flaky", Email.class, TaskOptions.builder().maxAttempts(2).build(), e -> {
+            seen.add(e);
+            throw new IOException("down");
+        }).later(new Email("a@example.com", "s\u00fcbject"));
+
+        assertThat(d.runOnce().status()).isEqualTo(Status.RETRIED);
+        assertThat(d.runOnce().status()).isEqualTo(Status.ERRORED);
+
+        Email sent = new Email("a@example.com", "s\u00fcbject");
+        assertThat(seen).containsExactly(sent, sent);
+        ErrorEntry entry = d.errors(0, 10).get(0);
+        assertThat(entry.arguments()).isEqualTo("{\"to\":\"a@example.com\",\"subject\":\"s\u00fcbject\"}");
+    }
+
+    @Test
+    void payloadsWithTheirFieldsInAnotherOrderOrUnknownFieldsStillRun() {
+        Deferrable d = f.deferrable();
+        List<Email> seen = new ArrayList<>();
+        d.register("email.send", Email.class, seen::add);
+        f.memory.queue().push(dev.actionqueues.deferred.spi.NewJob.of("by-hand",
+                "{\"args\":{\"subject\":\"s\",\"to\":\"t\"},\"extra\":[1,{\"x\":2}],\"task\":\"email.send\","
+                        + "\"v\":1,\"attempts\":0,\"first_push_time\":0,\"last_push_time\":0}"));
+
+        assertThat(d.runOnce().status()).isEqualTo(Status.RAN);
+        assertThat(seen).containsExactly(new Email("t", "s"));
+    }
+
+    @Test
     void maxAttemptsOfOneMeansNoRetry() {
         Deferrable d = f.deferrable();
         d.register("once", String.class, TaskOptions.builder().maxAttempts(1).build(), s -> {

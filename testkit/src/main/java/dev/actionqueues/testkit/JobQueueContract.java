@@ -265,6 +265,35 @@ public abstract class JobQueueContract {
     }
 
     @Test
+    void leasesOfDifferentLengthsRunOutEachAtItsOwnTime() throws InterruptedException {
+        String shortId = id();
+        String middleId = id();
+        String longId = id();
+        queue.push(NewJob.of(middleId, "middle"));
+        queue.push(NewJob.of(shortId, "short"));
+        queue.push(NewJob.of(longId, "long"));
+        Lease middle = popNow(ticks(3)).orElseThrow();
+        Lease shortLease = popNow(ticks(1)).orElseThrow();
+        Lease longLease = popNow(ticks(6)).orElseThrow();
+        assertThat(List.of(middle.jobId(), shortLease.jobId(), longLease.jobId()))
+                .containsExactly(middleId, shortId, longId);
+
+        advance(ticks(1.5));
+        Lease again = popNow(LONG_LEASE).orElseThrow();
+        assertThat(again.jobId()).isEqualTo(shortId);
+        assertThat(popNow(LONG_LEASE)).isEmpty();
+        assertThat(queue.complete(middle)).isTrue();
+
+        advance(ticks(2));
+        assertThat(popNow(LONG_LEASE)).isEmpty();
+        assertThat(queue.stats()).isEqualTo(new QueueStats(0, 2, 0));
+        assertThat(queue.complete(longLease)).isTrue();
+        assertThat(queue.complete(shortLease)).isFalse();
+        assertThat(queue.complete(again)).isTrue();
+        assertThat(queue.stats().total()).isZero();
+    }
+
+    @Test
     void aStaleLeaseIsRejectedByEveryCallAndChangesNothing() throws InterruptedException {
         queue.push(NewJob.of(id(), "p"));
         Lease stale = popNow(ticks(1)).orElseThrow();
@@ -297,6 +326,36 @@ public abstract class JobQueueContract {
         advance(ticks(1));
         assertThat(popNow(LONG_LEASE)).isPresent();
         assertThat(queue.complete(renewed)).isFalse();
+    }
+
+    @Test
+    void waitingJobsOfTheMainQueueCanBeFoundAndRemovedButNotLeasedOnes() throws InterruptedException {
+        String leasedId = id();
+        String readyId = id();
+        String keptId = id();
+        String delayedId = id();
+        queue.push(NewJob.of(leasedId, "leased"));
+        queue.push(NewJob.of(readyId, "ready"));
+        queue.push(NewJob.of(keptId, "kept"));
+        queue.push(new NewJob(delayedId, "delayed", ticks(2)));
+        Lease leased = popNow(LONG_LEASE).orElseThrow();
+        assertThat(leased.jobId()).isEqualTo(leasedId);
+
+        assertThat(queue.find(readyId)).contains(new JobRecord(readyId, "ready"));
+        assertThat(queue.find(delayedId)).contains(new JobRecord(delayedId, "delayed"));
+        assertThat(queue.find(leasedId)).isEmpty();
+        assertThat(queue.remove(leasedId)).isFalse();
+
+        assertThat(queue.remove(readyId)).isTrue();
+        assertThat(queue.remove(delayedId)).isTrue();
+        assertThat(queue.remove(readyId)).isFalse();
+        assertThat(queue.find(readyId)).isEmpty();
+        assertThat(queue.stats()).isEqualTo(new QueueStats(1, 1, 0));
+
+        advance(ticks(2.5));
+        assertThat(popNow(LONG_LEASE).orElseThrow().jobId()).isEqualTo(keptId);
+        assertThat(popNow(LONG_LEASE)).isEmpty();
+        assertThat(queue.complete(leased)).isTrue();
     }
 
     // ---- error queue ----
