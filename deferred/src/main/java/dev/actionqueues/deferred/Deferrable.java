@@ -31,6 +31,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -302,14 +303,23 @@ public final class Deferrable {
         return process(lease.get());
     }
 
-    /** Runs one leased job to its end; also the worker's path. */
+    /** Runs one leased job to its end. */
     RunOutcome process(Lease lease) {
+        return process(lease, null);
+    }
+
+    /**
+     * Runs one leased job to its end; the worker's path. If {@code completer} is not null, a job
+     * that is done (ran, or expired) is handed to it instead of being completed here, so that the
+     * worker can complete it together with claiming its next job; events are the same.
+     */
+    RunOutcome process(Lease lease, Consumer<Lease> completer) {
         Codec.RunView view = codec.readForRun(lease.payload(), this::argsReader);
         if (view != null) {
             JobPayload p = view.job();
             Map<String, Object> md = decodeMetadata(p);
             emit(EventType.POP, lease.jobId(), p.task(), p.attempts(), Duration.ZERO, md, null);
-            return run(lease, p, tasks.get(p.task()), md, true, view.args());
+            return run(lease, p, tasks.get(p.task()), md, true, view.args(), completer);
         }
         JobPayload p;
         try {
@@ -330,7 +340,7 @@ public final class Deferrable {
         if (task == null) {
             return sendToErrorQueue(lease, p, null, "unknown task '" + p.task() + "'", null, p.attempts(), md);
         }
-        return run(lease, p, task, md, false, null);
+        return run(lease, p, task, md, false, null, completer);
     }
 
     private ObjectReader argsReader(String taskName) {
@@ -343,7 +353,7 @@ public final class Deferrable {
      * its arguments, with {@code decodedArgs} the arguments already in the task's type.
      */
     private <A> RunOutcome run(Lease lease, JobPayload p, Task<A> task, Map<String, Object> md, boolean streamed,
-            Object decodedArgs) {
+            Object decodedArgs, Consumer<Lease> completer) {
         int execution = p.attempts() + 1;
         try {
             consumeMetadata(md);
@@ -351,7 +361,7 @@ public final class Deferrable {
                 LOG.warn("Job {} of task '{}' expired: popped more than {} ms after it was deferred", lease.jobId(),
                         task.name(), p.ttlMillis());
                 emit(EventType.EXPIRE, lease.jobId(), task.name(), p.attempts(), Duration.ZERO, md, null);
-                finish(lease);
+                finish(lease, completer);
                 emit(EventType.COMPLETE, lease.jobId(), task.name(), p.attempts(), Duration.ZERO, md, null);
                 return new RunOutcome(RunOutcome.Status.EXPIRED, lease.jobId(), task.name(), p.attempts(), null);
             }
@@ -381,7 +391,7 @@ public final class Deferrable {
         } catch (Exception e) {
             return failed(lease, whole(lease, p, streamed), task, e, execution, md);
         }
-        finish(lease);
+        finish(lease, completer);
         emit(EventType.COMPLETE, lease.jobId(), task.name(), execution, Duration.ZERO, md, null);
         return new RunOutcome(RunOutcome.Status.RAN, lease.jobId(), task.name(), execution, null);
     }
@@ -454,8 +464,10 @@ public final class Deferrable {
         return new RunOutcome(RunOutcome.Status.ERRORED, lease.jobId(), taskName, executions, reason);
     }
 
-    private void finish(Lease lease) {
-        if (!queue.complete(lease)) {
+    private void finish(Lease lease, Consumer<Lease> completer) {
+        if (completer != null) {
+            completer.accept(lease);
+        } else if (!queue.complete(lease)) {
             LOG.warn("Job {}: the lease ran out and the job was handed to another consumer; it may run twice",
                     lease.jobId());
         }

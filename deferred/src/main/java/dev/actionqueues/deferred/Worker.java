@@ -1,6 +1,7 @@
 package dev.actionqueues.deferred;
 
 import dev.actionqueues.deferred.spi.BackendException;
+import dev.actionqueues.deferred.spi.CompleteAndNext;
 import dev.actionqueues.deferred.spi.JobQueue;
 import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.retry.Sleeper;
@@ -66,6 +67,9 @@ public final class Worker implements AutoCloseable {
         final AtomicInteger state = new AtomicInteger(IDLE);
         /** The lease of the job this slot runs, renewed in place; null between jobs. */
         final AtomicReference<Lease> running = new AtomicReference<>();
+        /** The finished job the engine handed back for completion; used by the slot's thread only. */
+        Lease done;
+        final java.util.function.Consumer<Lease> completer = l -> done = l;
         volatile Thread thread;
     }
 
@@ -129,44 +133,67 @@ public final class Worker implements AutoCloseable {
     }
 
     private void consume(Slot slot) {
-        while (!stopping) {
-            slot.state.set(POLLING);
-            if (stopping) {
-                break;
-            }
-            Optional<Lease> lease;
-            try {
-                lease = queue.pop(leaseDuration, pollTimeout);
-            } catch (InterruptedException e) {
-                continue;
-            } catch (RuntimeException e) {
-                LOG.warn("Worker {}: popping from group '{}' failed; retrying in {}", name,
-                        deferrable.backend().group(), errorBackoff, e);
-                pause(errorBackoff);
-                continue;
-            }
-            if (lease.isEmpty()) {
-                if (!queue.capabilities().blockingPop()) {
-                    pause(pollTimeout);
+        Lease next = null;
+        while (true) {
+            Lease lease;
+            if (next != null) {
+                // Claimed together with the completion of the previous job; the slot is still RUNNING.
+                lease = next;
+                next = null;
+                if (stopping) {
+                    giveBack(lease);
+                    break;
                 }
-                continue;
+            } else {
+                if (stopping) {
+                    break;
+                }
+                slot.state.set(POLLING);
+                if (stopping) {
+                    break;
+                }
+                Optional<Lease> popped;
+                try {
+                    popped = queue.pop(leaseDuration, pollTimeout);
+                } catch (InterruptedException e) {
+                    continue;
+                } catch (RuntimeException e) {
+                    LOG.warn("Worker {}: popping from group '{}' failed; retrying in {}", name,
+                            deferrable.backend().group(), errorBackoff, e);
+                    pause(errorBackoff);
+                    continue;
+                }
+                if (popped.isEmpty()) {
+                    if (!queue.capabilities().blockingPop()) {
+                        pause(pollTimeout);
+                    }
+                    continue;
+                }
+                if (!slot.state.compareAndSet(POLLING, RUNNING)) {
+                    Thread.interrupted();
+                    giveBack(popped.get());
+                    break;
+                }
+                lease = popped.get();
             }
-            if (!slot.state.compareAndSet(POLLING, RUNNING)) {
-                Thread.interrupted();
-                giveBack(lease.get());
-                break;
+            Lease done = run(slot, lease);
+            if (done != null) {
+                next = completeAndClaim(done);
             }
-            run(slot, lease.get());
-            slot.state.set(IDLE);
+            if (next == null) {
+                slot.state.set(IDLE);
+            }
         }
         slot.state.set(STOPPED);
         Thread.interrupted();
     }
 
-    private void run(Slot slot, Lease lease) {
+    /** Runs a job; returns its lease if it is done and waits to be completed, else null. */
+    private Lease run(Slot slot, Lease lease) {
         slot.running.set(lease);
+        slot.done = null;
         try {
-            deferrable.process(lease);
+            deferrable.process(lease, slot.completer);
         } catch (BackendException e) {
             LOG.warn("Worker {}: the backend failed while finishing job {}; it runs again when its lease runs out",
                     name, lease.jobId(), e);
@@ -176,7 +203,44 @@ public final class Worker implements AutoCloseable {
                     lease.jobId(), e.toString(), e);
         } finally {
             slot.running.set(null);
+        }
+        Lease done = slot.done;
+        slot.done = null;
+        if (done == null) {
             processed.increment();
+        }
+        return done;
+    }
+
+    /**
+     * Completes a finished job and, unless the worker is stopping, claims the next one in the same
+     * call to the backend (one round trip on Redis, one lock hold in memory).
+     *
+     * @return the next job's lease, or null
+     */
+    private Lease completeAndClaim(Lease done) {
+        try {
+            if (stopping) {
+                warnIfLost(done, queue.complete(done));
+                return null;
+            }
+            CompleteAndNext r = queue.completeAndPop(done, leaseDuration);
+            warnIfLost(done, r.completed());
+            return r.next().orElse(null);
+        } catch (RuntimeException e) {
+            LOG.warn("Worker {}: the backend failed while finishing job {}; it runs again when its lease runs out",
+                    name, done.jobId(), e);
+            pause(errorBackoff);
+            return null;
+        } finally {
+            processed.increment();
+        }
+    }
+
+    private void warnIfLost(Lease done, boolean completed) {
+        if (!completed) {
+            LOG.warn("Worker {}: job {} ran, but its lease had run out and the job was handed to another consumer;"
+                    + " it may run twice", name, done.jobId());
         }
     }
 
@@ -217,7 +281,7 @@ public final class Worker implements AutoCloseable {
                     Optional<Lease> renewed = queue.touch(lease, leaseDuration);
                     if (renewed.isPresent()) {
                         ref.compareAndSet(lease, renewed.get());
-                    } else {
+                    } else if (ref.get() == lease) {
                         LOG.warn("Worker {}: the lease of running job {} was lost; it may run twice", name,
                                 lease.jobId());
                     }

@@ -1,6 +1,7 @@
 package dev.actionqueues.redis;
 
 import dev.actionqueues.deferred.spi.BackendException;
+import dev.actionqueues.deferred.spi.CompleteAndNext;
 import dev.actionqueues.deferred.spi.Debounce;
 import dev.actionqueues.deferred.spi.DebounceDecision;
 import dev.actionqueues.deferred.spi.DebounceResult;
@@ -209,13 +210,21 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
         }
     }
 
-    /**
-     * Completes {@code done} and claims the next job in one round trip (combined with other threads).
-     *
-     * @return whether the completion held, and the next lease or null
-     */
-    Optional<Lease> completeAndPop(Lease done, Duration leaseDuration) {
-        return Optional.ofNullable(stepper.submit(new Step(done, leaseDuration, true)).claimed());
+    /** Completes {@code done} and claims the next job in one script call, combined with other threads' calls. */
+    @Override
+    public CompleteAndNext completeAndPop(Lease done, Duration leaseDuration) {
+        Objects.requireNonNull(done, "done");
+        checkPositive(leaseDuration, "leaseDuration");
+        if (Thread.currentThread().isInterrupted()) {
+            return new CompleteAndNext(complete(done), Optional.empty());
+        }
+        StepResult r = stepper.submit(new Step(done, leaseDuration, true));
+        Lease next = r.claimed();
+        if (next != null && Thread.currentThread().isInterrupted()) {
+            release(next, next.payload(), Duration.ZERO);
+            next = null;
+        }
+        return new CompleteAndNext(r.completed(), Optional.ofNullable(next));
     }
 
     private List<Lease> claim(Duration lease, int max) {

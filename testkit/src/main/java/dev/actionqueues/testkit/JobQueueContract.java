@@ -9,6 +9,7 @@ import dev.actionqueues.deferred.Deferrable;
 import dev.actionqueues.deferred.RunOutcome;
 import dev.actionqueues.deferred.TaskOptions;
 import dev.actionqueues.deferred.spi.Backend;
+import dev.actionqueues.deferred.spi.CompleteAndNext;
 import dev.actionqueues.deferred.spi.Debounce;
 import dev.actionqueues.deferred.spi.DebounceDecision;
 import dev.actionqueues.deferred.spi.DebounceResult;
@@ -262,6 +263,34 @@ public abstract class JobQueueContract {
         assertThat(second.payload()).isEqualTo("p");
         assertThat(second.deliveries()).isEqualTo(2);
         assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+    }
+
+    @Test
+    void completeAndPopCompletesExactlyTheGivenJobAndClaimsTheNextInOrder() throws InterruptedException {
+        String a = id();
+        String b = id();
+        String c = id();
+        queue.push(NewJob.of(a, "a"));
+        queue.push(NewJob.of(b, "b"));
+        queue.push(NewJob.of(c, "c"));
+        Lease first = popNow(LONG_LEASE).orElseThrow();
+
+        CompleteAndNext r1 = queue.completeAndPop(first, LONG_LEASE);
+        assertThat(r1.completed()).isTrue();
+        assertThat(r1.next().orElseThrow().jobId()).isEqualTo(b);
+        assertThat(r1.next().get().payload()).isEqualTo("b");
+
+        CompleteAndNext stale = queue.completeAndPop(first, LONG_LEASE);
+        assertThat(stale.completed()).isFalse();
+        assertThat(stale.next().orElseThrow().jobId()).isEqualTo(c);
+        assertThat(stale.next().get().fencingToken()).isNotEqualTo(r1.next().get().fencingToken());
+
+        CompleteAndNext r3 = queue.completeAndPop(r1.next().get(), LONG_LEASE);
+        assertThat(r3.completed()).isTrue();
+        assertThat(r3.next()).isEmpty();
+        assertThat(queue.stats()).isEqualTo(new QueueStats(0, 1, 0));
+        assertThat(queue.complete(stale.next().get())).isTrue();
+        assertThat(queue.stats().total()).isZero();
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.actionqueues.deferred.memory;
 import dev.actionqueues.deferred.memory.MemoryStore.DebounceState;
 import dev.actionqueues.deferred.memory.MemoryStore.Entry;
 import dev.actionqueues.deferred.memory.MemoryStore.State;
+import dev.actionqueues.deferred.spi.CompleteAndNext;
 import dev.actionqueues.deferred.spi.Debounce;
 import dev.actionqueues.deferred.spi.DebounceDecision;
 import dev.actionqueues.deferred.spi.DebounceResult;
@@ -177,6 +178,38 @@ final class InMemoryJobQueue implements JobQueue {
         state.clearPending(e, now);
         state.lease(e, store.nextToken(), expiry);
         return new Lease(e.id, e.payload, e.token, expiry, e.deliveries, "");
+    }
+
+    /** Completes and claims under one hold of the lock. */
+    @Override
+    public CompleteAndNext completeAndPop(Lease done, Duration leaseDuration) {
+        Objects.requireNonNull(done, "done");
+        Objects.requireNonNull(leaseDuration, "leaseDuration");
+        if (leaseDuration.isZero() || leaseDuration.isNegative()) {
+            throw new IllegalArgumentException("leaseDuration must be positive, was " + leaseDuration);
+        }
+        store.lock();
+        try {
+            Entry e = state.currentLease(done.jobId(), done.fencingToken());
+            if (e != null) {
+                state.endLease(e);
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                return new CompleteAndNext(e != null, Optional.empty());
+            }
+            Instant now = store.clock.instant();
+            state.maintain(now);
+            if (state.readyCount() == 0) {
+                return new CompleteAndNext(e != null, Optional.empty());
+            }
+            Lease next = take(now.plus(leaseDuration), now);
+            if (state.readyCount() > 0) {
+                state.available.signal();
+            }
+            return new CompleteAndNext(e != null, Optional.of(next));
+        } finally {
+            store.unlock();
+        }
     }
 
     @Override

@@ -123,6 +123,31 @@ public interface JobQueue {
     boolean complete(Lease lease);
 
     /**
+     * Completes a finished job and claims the next ready one, as a worker does between two jobs.
+     * Backends that can do both in one round trip or one lock hold override it; the default calls
+     * {@link #complete(Lease)} then {@link #pop(Duration, Duration)} without waiting. It never waits
+     * for a job. If the thread is interrupted, the completion still happens, no job is claimed, and
+     * the interrupt status stays set.
+     *
+     * @param done the lease of the finished job
+     * @param leaseDuration the lease on the next job, positive
+     * @return whether {@code done} was completed (as {@link #complete(Lease)}), and the next job
+     * @throws BackendException if the broker failed; the completion may or may not have happened
+     */
+    default CompleteAndNext completeAndPop(Lease done, Duration leaseDuration) {
+        boolean completed = complete(done);
+        if (Thread.currentThread().isInterrupted()) {
+            return new CompleteAndNext(completed, Optional.empty());
+        }
+        try {
+            return new CompleteAndNext(completed, pop(leaseDuration, Duration.ZERO));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new CompleteAndNext(completed, Optional.empty());
+        }
+    }
+
+    /**
      * Completes several jobs. The default completes one by one.
      *
      * @param leases at most {@link QueueCapabilities#maxBatchSize()} leases
