@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  * pre-enqueued no-op jobs at concurrency 1 and 16, pickup latency of an idle worker, Redis
  * commands per job, and what an idle worker costs Redis.
  *
- * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.actionqueues.benchmarks.RedisBenchmark [redis-uri] [jobs]}
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.actionqueues.benchmarks.RedisBenchmark [redis-uri] [jobs] [engine]};
+ * with {@code engine}, only the engine burn-down, five times (for profiling; {@code -Dconcurrency=16 -Dprefetch=16}).
  */
 public final class RedisBenchmark {
 
@@ -42,6 +43,18 @@ public final class RedisBenchmark {
         try (RedisBackendFactory factory = RedisBackendFactory.builder().uri(uri).keyPrefix(prefix).build()) {
             JobQueue queue = factory.createBackendForGroup("bench").queue();
             warmUp(queue);
+            if (args.length > 2 && args[2].equals("engine")) {
+                // Only the engine burn-down, five times: for profiling.
+                double lpush = redisBenchmark(uri, 50, 200_000);
+                for (int i = 0; i < 5; i++) {
+                        int c = Integer.getInteger("concurrency", 16);
+                    int prefetch = Integer.getInteger("prefetch", 16);
+                    double rate = engineBurnDown(factory, redis, jobs, c, prefetch);
+                    System.out.printf("engine burn-down c=%d prefetch=%d: %.0f jobs/s = %.0f%% of LPUSH -c 50 (%.0f/s)%n",
+                            c, prefetch, rate, 100 * rate / lpush, lpush);
+                }
+                return;
+            }
 
             double lpush50 = redisBenchmark(uri, 50, 200_000);
             double lpush1 = redisBenchmark(uri, 1, 50_000);
@@ -83,8 +96,11 @@ public final class RedisBenchmark {
                         concurrency, rate, 100 * rate / lpush50, trips, perJob);
             }
 
-            for (int concurrency : new int[] {1, 16}) {
-                engineBurnDown(factory, jobs, concurrency);
+            for (int[] run : new int[][] {{1, 0}, {16, 0}, {16, 16}}) {
+                double rate = engineBurnDown(factory, redis, jobs, run[0], run[1]);
+                System.out.printf("engine burn-down (Deferrable + Worker, no-op task) c=%d prefetch=%d: %.0f jobs/s"
+                        + " = %.0f%% of LPUSH -c 50 (%.2f round trips and %.2f Redis commands per job)%n", run[0], run[1],
+                        rate, 100 * rate / lpush50, roundTrips(redis) / (double) jobs, commands(redis) / (double) jobs);
             }
 
             pickupLatency(queue, 300, false);
@@ -129,12 +145,11 @@ public final class RedisBenchmark {
         for (int t = 0; t < concurrency; t++) {
             Thread.ofVirtual().start(() -> {
                 try {
-                    while (true) {
-                        Optional<Lease> lease = queue.pop(Duration.ofSeconds(60), Duration.ZERO);
-                        if (lease.isEmpty()) {
-                            break;
-                        }
-                        queue.complete(lease.get());
+                    // As the worker uses the SPI: pop once, then complete each job and claim the next in one call.
+                    Optional<Lease> lease = queue.pop(Duration.ofSeconds(60), Duration.ZERO);
+                    while (lease.isPresent()) {
+                        List<Lease> next = queue.completeAndPop(lease.get(), 1, Duration.ofSeconds(60)).next();
+                        lease = next.stream().findFirst();
                         done.incrementAndGet();
                     }
                 } catch (InterruptedException e) {
@@ -153,22 +168,31 @@ public final class RedisBenchmark {
     }
 
     /** The same burn-down through the engine: a Deferrable and its Worker running a no-op task. */
-    private static void engineBurnDown(RedisBackendFactory factory, int jobs, int concurrency) throws Exception {
-        dev.actionqueues.deferred.spi.Backend backend = factory.createBackendForGroup("engine" + concurrency);
+    private static double engineBurnDown(RedisBackendFactory factory, RedisCommands<String, String> redis, int jobs,
+            int concurrency, int prefetch) throws Exception {
+        dev.actionqueues.deferred.spi.Backend backend = factory.createBackendForGroup("engine" + concurrency + "p" + prefetch);
         dev.actionqueues.deferred.Deferrable deferrable = dev.actionqueues.deferred.Deferrable.builder(backend).build();
         var noop = deferrable.register("noop", Noop.class, args -> { });
         for (int i = 0; i < jobs; i++) {
             noop.later(new Noop(i));
         }
+        redis.configResetstat();
+        double redisCpu0 = redisCpuSeconds(redis);
+        long jvmCpu0 = jvmCpuNanos();
         long t0 = System.nanoTime();
+        double rate;
         try (dev.actionqueues.deferred.Worker worker = dev.actionqueues.deferred.Worker.builder(deferrable)
-                .concurrency(concurrency).build().start()) {
-            while (backend.queue().stats().total() > 0) {
-                Thread.sleep(10);
+                .concurrency(concurrency).prefetch(prefetch).build().start()) {
+            while (worker.processed() < jobs) {
+                Thread.sleep(1);
             }
+            // Measured to the last completion; the worker's shutdown is not part of the burn-down.
+            double wall = seconds(t0);
+            rate = jobs / wall;
+            System.out.printf("  (c=%d prefetch=%d: JVM CPU %.0f%%, redis-server CPU %.0f%% of one core)%n", concurrency, prefetch,
+                    100 * (jvmCpuNanos() - jvmCpu0) / 1e9 / wall, 100 * (redisCpuSeconds(redis) - redisCpu0) / wall);
         }
-        double rate = jobs / seconds(t0);
-        System.out.printf("engine burn-down (Deferrable + Worker, no-op task) c=%d: %.0f jobs/s%n", concurrency, rate);
+        return rate;
     }
 
     private static void pickupLatency(JobQueue queue, int samples, boolean print) throws Exception {
@@ -231,6 +255,21 @@ public final class RedisBenchmark {
     }
 
     /** Top-level calls since the last CONFIG RESETSTAT: scripts, LPUSH and the blocking wait. */
+    private static long jvmCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static double redisCpuSeconds(RedisCommands<String, String> redis) {
+        double total = 0;
+        for (String line : redis.info("cpu").split("\r?\n")) {
+            if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
+                total += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        return total;
+    }
+
     private static long roundTrips(RedisCommands<String, String> redis) {
         String info = redis.info("commandstats");
         long total = 0;

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -58,6 +59,10 @@ public final class Worker implements AutoCloseable {
     private final ReentrantLock lifecycle = new ReentrantLock();
     private final List<Slot> slots = new ArrayList<>();
     private final LongAdder processed = new LongAdder();
+    private final int prefetch;
+    /** Jobs claimed ahead of free threads (see {@link Builder#prefetch(int)}), leased, renewed in place. */
+    private final ConcurrentLinkedQueue<AtomicReference<Lease>> prefetched = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger prefetchedCount = new AtomicInteger();
     private volatile boolean started;
     private volatile boolean stopping;
     private Thread renewer;
@@ -77,6 +82,11 @@ public final class Worker implements AutoCloseable {
         this.deferrable = b.deferrable;
         this.queue = b.deferrable.backend().queue();
         this.concurrency = b.concurrency;
+        this.prefetch = b.prefetch;
+        if (1 + prefetch > queue.capabilities().maxBatchSize()) {
+            throw new IllegalArgumentException("prefetch " + prefetch + " is more than the backend can claim at once ("
+                    + queue.capabilities().maxBatchSize() + " jobs, one of them for the thread itself)");
+        }
         this.leaseDuration = b.leaseDuration;
         this.pollTimeout = b.pollTimeout;
         this.errorBackoff = b.errorBackoff;
@@ -135,15 +145,19 @@ public final class Worker implements AutoCloseable {
     private void consume(Slot slot) {
         Lease next = null;
         while (true) {
+            if (next == null && !stopping) {
+                next = takePrefetched();
+            }
             Lease lease;
             if (next != null) {
-                // Claimed together with the completion of the previous job; the slot is still RUNNING.
+                // Claimed ahead, or together with the completion of the previous job.
                 lease = next;
                 next = null;
                 if (stopping) {
                     giveBack(lease);
                     break;
                 }
+                slot.state.set(RUNNING);
             } else {
                 if (stopping) {
                     break;
@@ -152,9 +166,9 @@ public final class Worker implements AutoCloseable {
                 if (stopping) {
                     break;
                 }
-                Optional<Lease> popped;
+                List<Lease> popped;
                 try {
-                    popped = queue.pop(leaseDuration, pollTimeout);
+                    popped = queue.popBatch(1 + prefetch, leaseDuration, pollTimeout);
                 } catch (InterruptedException e) {
                     continue;
                 } catch (RuntimeException e) {
@@ -171,10 +185,11 @@ public final class Worker implements AutoCloseable {
                 }
                 if (!slot.state.compareAndSet(POLLING, RUNNING)) {
                     Thread.interrupted();
-                    giveBack(popped.get());
+                    popped.forEach(this::giveBack);
                     break;
                 }
-                lease = popped.get();
+                lease = popped.get(0);
+                keepPrefetched(popped.subList(1, popped.size()));
             }
             Lease done = run(slot, lease);
             if (done != null) {
@@ -186,6 +201,22 @@ public final class Worker implements AutoCloseable {
         }
         slot.state.set(STOPPED);
         Thread.interrupted();
+    }
+
+    private Lease takePrefetched() {
+        AtomicReference<Lease> ref = prefetched.poll();
+        if (ref == null) {
+            return null;
+        }
+        prefetchedCount.decrementAndGet();
+        return ref.getAndSet(null);
+    }
+
+    private void keepPrefetched(List<Lease> leases) {
+        for (Lease l : leases) {
+            prefetched.add(new AtomicReference<>(l));
+            prefetchedCount.incrementAndGet();
+        }
     }
 
     /** Runs a job; returns its lease if it is done and waits to be completed, else null. */
@@ -224,9 +255,21 @@ public final class Worker implements AutoCloseable {
                 warnIfLost(done, queue.complete(done));
                 return null;
             }
-            CompleteAndNext r = queue.completeAndPop(done, leaseDuration);
+            Lease next = takePrefetched();
+            int want = (next == null ? 1 : 0) + Math.max(0, prefetch - prefetchedCount.get());
+            if (want == 0) {
+                warnIfLost(done, queue.complete(done));
+                return next;
+            }
+            CompleteAndNext r = queue.completeAndPop(done, want, leaseDuration);
             warnIfLost(done, r.completed());
-            return r.next().orElse(null);
+            List<Lease> claimed = r.next();
+            if (next == null && !claimed.isEmpty()) {
+                next = claimed.get(0);
+                claimed = claimed.subList(1, claimed.size());
+            }
+            keepPrefetched(claimed);
+            return next;
         } catch (RuntimeException e) {
             LOG.warn("Worker {}: the backend failed while finishing job {}; it runs again when its lease runs out",
                     name, done.jobId(), e);
@@ -271,8 +314,11 @@ public final class Worker implements AutoCloseable {
             } catch (InterruptedException e) {
                 continue;
             }
+            List<AtomicReference<Lease>> held = new ArrayList<>(prefetched);
             for (Slot slot : slots) {
-                AtomicReference<Lease> ref = slot.running;
+                held.add(slot.running);
+            }
+            for (AtomicReference<Lease> ref : held) {
                 Lease lease = ref.get();
                 if (lease == null) {
                     continue;
@@ -346,6 +392,13 @@ public final class Worker implements AutoCloseable {
                 slot.thread.join(Duration.ofNanos(Math.max(1, until - System.nanoTime())));
             }
         }
+        int givenBack = 0;
+        for (Lease l; (l = takePrefetched()) != null; givenBack++) {
+            giveBack(l);
+        }
+        if (givenBack > 0) {
+            LOG.info("Worker {}: gave {} prefetched jobs back to the queue", name, givenBack);
+        }
         LOG.info("Worker {} stopped after {} jobs", name, processed.sum());
         return finished;
     }
@@ -378,6 +431,7 @@ public final class Worker implements AutoCloseable {
     public static final class Builder {
         private final Deferrable deferrable;
         private int concurrency = 1;
+        private int prefetch;
         private Duration leaseDuration = DEFAULT_LEASE_DURATION;
         private Duration pollTimeout = DEFAULT_POLL_TIMEOUT;
         private Duration errorBackoff = Duration.ofSeconds(1);
@@ -401,6 +455,26 @@ public final class Worker implements AutoCloseable {
                 throw new IllegalArgumentException("concurrency must be >= 1, was " + concurrency);
             }
             this.concurrency = concurrency;
+            return this;
+        }
+
+        /**
+         * Sets how many jobs the worker claims ahead of its free threads. With a prefetch, one call
+         * to the backend completes a finished job and claims the next job plus enough to keep up to
+         * {@code prefetch} jobs waiting in the worker, leased and renewed like running ones, and
+         * given back to the queue at shutdown. On a remote backend with short jobs this serves more
+         * jobs per round trip; keep it at 0 for long jobs or many worker processes, so that a busy
+         * worker does not hold jobs another one could run.
+         *
+         * @param prefetch 0 or more; default 0; at most the backend's batch size minus one
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder prefetch(int prefetch) {
+            if (prefetch < 0) {
+                throw new IllegalArgumentException("prefetch must be >= 0, was " + prefetch);
+            }
+            this.prefetch = prefetch;
             return this;
         }
 

@@ -169,4 +169,57 @@ class WorkerTest {
         assertThat(worker.isRunning()).isTrue();
         assertThat(deferrable.errors(0, 1).get(0).jobId()).isEqualTo("garbage");
     }
+
+    @Test
+    void prefetchedJobsAreHeldLeasedAndGivenBackAtShutdown() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger runs = new AtomicInteger();
+        TaskHandle<Integer> t = deferrable.register("slow", Integer.class, n -> {
+            runs.incrementAndGet();
+            started.countDown();
+            release.await();
+        });
+        for (int i = 0; i < 10; i++) {
+            t.later(i);
+        }
+        start(Worker.builder(deferrable).concurrency(1).prefetch(3));
+        assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(deferrable.stats()).as("1 running + 3 prefetched").isEqualTo(new DeferrableStats(6, 4, 0, 0));
+
+        Thread stopper = Thread.ofVirtual().start(() -> worker.close());
+        await().atMost(Duration.ofSeconds(5)).until(() -> !worker.isRunning());
+        release.countDown();
+        stopper.join(Duration.ofSeconds(10));
+
+        assertThat(runs).hasValue(1);
+        assertThat(worker.processed()).isEqualTo(1);
+        assertThat(deferrable.stats()).isEqualTo(new DeferrableStats(9, 0, 0, 0));
+    }
+
+    @Test
+    void withAPrefetchEveryJobRunsExactlyOnce() {
+        Set<Integer> seen = ConcurrentHashMap.newKeySet();
+        AtomicInteger runs = new AtomicInteger();
+        TaskHandle<Integer> t = deferrable.register("count", Integer.class, n -> {
+            seen.add(n);
+            runs.incrementAndGet();
+        });
+        for (int i = 0; i < 500; i++) {
+            t.later(i);
+        }
+        start(Worker.builder(deferrable).concurrency(4).prefetch(8));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> worker.processed() == 500);
+        assertThat(runs).hasValue(500);
+        assertThat(seen).hasSize(500);
+        assertThat(deferrable.stats()).isEqualTo(new DeferrableStats(0, 0, 0, 0));
+    }
+
+    @Test
+    void aPrefetchLargerThanTheBackendCanClaimAtOnceIsRejected() {
+        assertThatThrownBy(() -> Worker.builder(deferrable).prefetch(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Worker.builder(deferrable).prefetch(queue.capabilities().maxBatchSize()).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("prefetch");
+    }
 }

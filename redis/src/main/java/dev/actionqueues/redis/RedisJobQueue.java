@@ -49,11 +49,11 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
     static final int MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
     static final Duration MAX_DELAY = Duration.ofDays(3650);
 
-    /** One thread's part of a combined call: complete a lease (if set), then claim one job (if claim). */
-    private record Step(Lease done, Duration lease, boolean claim) {
+    /** One thread's part of a combined call: complete a lease (if set), then claim up to {@code claims} jobs. */
+    private record Step(Lease done, Duration lease, int claims) {
     }
 
-    private record StepResult(boolean completed, Lease claimed) {
+    private record StepResult(boolean completed, List<Lease> claimed) {
     }
 
     private final RedisKeys keys;
@@ -185,8 +185,7 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
             }
             List<Lease> leases;
             if (max == 1) {
-                Lease one = stepper.submit(new Step(null, leaseDuration, true)).claimed();
-                leases = one == null ? List.of() : List.of(one);
+                leases = stepper.submit(new Step(null, leaseDuration, 1)).claimed();
             } else {
                 leases = claim(leaseDuration, max);
             }
@@ -212,19 +211,23 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
 
     /** Completes {@code done} and claims the next job in one script call, combined with other threads' calls. */
     @Override
-    public CompleteAndNext completeAndPop(Lease done, Duration leaseDuration) {
+    public CompleteAndNext completeAndPop(Lease done, int max, Duration leaseDuration) {
         Objects.requireNonNull(done, "done");
+        if (max < 1 || max > MAX_BATCH) {
+            throw new IllegalArgumentException("max must be between 1 and " + MAX_BATCH + ", was " + max);
+        }
         checkPositive(leaseDuration, "leaseDuration");
         if (Thread.currentThread().isInterrupted()) {
-            return new CompleteAndNext(complete(done), Optional.empty());
+            return new CompleteAndNext(complete(done), List.of());
         }
-        StepResult r = stepper.submit(new Step(done, leaseDuration, true));
-        Lease next = r.claimed();
-        if (next != null && Thread.currentThread().isInterrupted()) {
-            release(next, next.payload(), Duration.ZERO);
-            next = null;
+        StepResult r = stepper.submit(new Step(done, leaseDuration, max));
+        if (!r.claimed().isEmpty() && Thread.currentThread().isInterrupted()) {
+            for (Lease l : r.claimed()) {
+                release(l, l.payload(), Duration.ZERO);
+            }
+            return new CompleteAndNext(r.completed(), List.of());
         }
-        return new CompleteAndNext(r.completed(), Optional.ofNullable(next));
+        return new CompleteAndNext(r.completed(), r.claimed());
     }
 
     private List<Lease> claim(Duration lease, int max) {
@@ -258,8 +261,8 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
         args.add("");
         args.add("");
         for (Step s : steps) {
-            if (s.claim()) {
-                wanted++;
+            if (s.claims() > 0) {
+                wanted += s.claims();
                 if (lease == null || s.lease().compareTo(lease) > 0) {
                     lease = s.lease();
                 }
@@ -281,8 +284,9 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
         int job = 0;
         for (Step s : steps) {
             boolean completed = s.done() != null && flags.charAt(flag++) == '1';
-            Lease c = s.claim() && job < claimed.size() ? claimed.get(job++) : null;
-            out.add(new StepResult(completed, c));
+            int n = Math.min(s.claims(), claimed.size() - job);
+            out.add(new StepResult(completed, n == 0 ? List.of() : List.copyOf(claimed.subList(job, job + n))));
+            job += n;
         }
         return out;
     }
@@ -370,7 +374,7 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
 
     @Override
     public boolean complete(Lease lease) {
-        return stepper.submit(new Step(lease, null, false)).completed();
+        return stepper.submit(new Step(lease, null, 0)).completed();
     }
 
     @Override
@@ -378,7 +382,7 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
         checkBatch(leases.size());
         List<Step> steps = new ArrayList<>(leases.size());
         for (Lease l : leases) {
-            steps.add(new Step(l, null, false));
+            steps.add(new Step(l, null, 0));
         }
         List<Boolean> out = new ArrayList<>(leases.size());
         if (!steps.isEmpty()) {

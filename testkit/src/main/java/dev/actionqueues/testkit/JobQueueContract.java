@@ -267,30 +267,34 @@ public abstract class JobQueueContract {
 
     @Test
     void completeAndPopCompletesExactlyTheGivenJobAndClaimsTheNextInOrder() throws InterruptedException {
-        String a = id();
-        String b = id();
-        String c = id();
-        queue.push(NewJob.of(a, "a"));
-        queue.push(NewJob.of(b, "b"));
-        queue.push(NewJob.of(c, "c"));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(id());
+            queue.push(NewJob.of(ids.get(i), "job " + i));
+        }
         Lease first = popNow(LONG_LEASE).orElseThrow();
 
-        CompleteAndNext r1 = queue.completeAndPop(first, LONG_LEASE);
+        CompleteAndNext r1 = queue.completeAndPop(first, 1, LONG_LEASE);
         assertThat(r1.completed()).isTrue();
-        assertThat(r1.next().orElseThrow().jobId()).isEqualTo(b);
-        assertThat(r1.next().get().payload()).isEqualTo("b");
+        assertThat(r1.next()).extracting(Lease::jobId).containsExactly(ids.get(1));
+        assertThat(r1.next().get(0).payload()).isEqualTo("job 1");
 
-        CompleteAndNext stale = queue.completeAndPop(first, LONG_LEASE);
+        CompleteAndNext stale = queue.completeAndPop(first, 2, LONG_LEASE);
         assertThat(stale.completed()).isFalse();
-        assertThat(stale.next().orElseThrow().jobId()).isEqualTo(c);
-        assertThat(stale.next().get().fencingToken()).isNotEqualTo(r1.next().get().fencingToken());
+        assertThat(stale.next()).extracting(Lease::jobId).containsExactly(ids.get(2), ids.get(3));
+        assertThat(stale.next().get(0).fencingToken()).isNotEqualTo(r1.next().get(0).fencingToken());
 
-        CompleteAndNext r3 = queue.completeAndPop(r1.next().get(), LONG_LEASE);
+        CompleteAndNext r3 = queue.completeAndPop(r1.next().get(0), 3, LONG_LEASE);
         assertThat(r3.completed()).isTrue();
-        assertThat(r3.next()).isEmpty();
-        assertThat(queue.stats()).isEqualTo(new QueueStats(0, 1, 0));
-        assertThat(queue.complete(stale.next().get())).isTrue();
+        assertThat(r3.next()).extracting(Lease::jobId).containsExactly(ids.get(4));
+        CompleteAndNext r4 = queue.completeAndPop(r3.next().get(0), 1, LONG_LEASE);
+        assertThat(r4.completed()).isTrue();
+        assertThat(r4.next()).isEmpty();
+        assertThat(queue.stats()).isEqualTo(new QueueStats(0, 2, 0));
+        assertThat(queue.completeBatch(stale.next())).containsExactly(true, true);
         assertThat(queue.stats().total()).isZero();
+        assertThatThrownBy(() -> queue.completeAndPop(first, 0, LONG_LEASE))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

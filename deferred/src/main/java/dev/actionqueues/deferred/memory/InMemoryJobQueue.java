@@ -112,14 +112,8 @@ final class InMemoryJobQueue implements JobQueue {
 
     @Override
     public List<Lease> popBatch(int max, Duration leaseDuration, Duration maxWait) throws InterruptedException {
-        if (max < 1 || max > MAX_BATCH) {
-            throw new IllegalArgumentException("max must be between 1 and " + MAX_BATCH + ", was " + max);
-        }
-        Objects.requireNonNull(leaseDuration, "leaseDuration");
+        checkClaim(max, leaseDuration);
         Objects.requireNonNull(maxWait, "maxWait");
-        if (leaseDuration.isZero() || leaseDuration.isNegative()) {
-            throw new IllegalArgumentException("leaseDuration must be positive, was " + leaseDuration);
-        }
         if (maxWait.isNegative()) {
             throw new IllegalArgumentException("maxWait must not be negative, was " + maxWait);
         }
@@ -149,6 +143,16 @@ final class InMemoryJobQueue implements JobQueue {
             }
         } finally {
             store.unlock();
+        }
+    }
+
+    private static void checkClaim(int max, Duration leaseDuration) {
+        if (max < 1 || max > MAX_BATCH) {
+            throw new IllegalArgumentException("max must be between 1 and " + MAX_BATCH + ", was " + max);
+        }
+        Objects.requireNonNull(leaseDuration, "leaseDuration");
+        if (leaseDuration.isZero() || leaseDuration.isNegative()) {
+            throw new IllegalArgumentException("leaseDuration must be positive, was " + leaseDuration);
         }
     }
 
@@ -182,12 +186,9 @@ final class InMemoryJobQueue implements JobQueue {
 
     /** Completes and claims under one hold of the lock. */
     @Override
-    public CompleteAndNext completeAndPop(Lease done, Duration leaseDuration) {
+    public CompleteAndNext completeAndPop(Lease done, int max, Duration leaseDuration) {
         Objects.requireNonNull(done, "done");
-        Objects.requireNonNull(leaseDuration, "leaseDuration");
-        if (leaseDuration.isZero() || leaseDuration.isNegative()) {
-            throw new IllegalArgumentException("leaseDuration must be positive, was " + leaseDuration);
-        }
+        checkClaim(max, leaseDuration);
         store.lock();
         try {
             Entry e = state.currentLease(done.jobId(), done.fencingToken());
@@ -195,18 +196,15 @@ final class InMemoryJobQueue implements JobQueue {
                 state.endLease(e);
             }
             if (Thread.currentThread().isInterrupted()) {
-                return new CompleteAndNext(e != null, Optional.empty());
+                return new CompleteAndNext(e != null, List.of());
             }
             Instant now = store.clock.instant();
             state.maintain(now);
-            if (state.readyCount() == 0) {
-                return new CompleteAndNext(e != null, Optional.empty());
-            }
-            Lease next = take(now.plus(leaseDuration), now);
+            List<Lease> next = state.readyCount() == 0 ? List.of() : take(max, now, leaseDuration);
             if (state.readyCount() > 0) {
                 state.available.signal();
             }
-            return new CompleteAndNext(e != null, Optional.of(next));
+            return new CompleteAndNext(e != null, next);
         } finally {
             store.unlock();
         }

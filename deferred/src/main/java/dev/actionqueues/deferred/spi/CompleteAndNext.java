@@ -1,19 +1,20 @@
 package dev.actionqueues.deferred.spi;
 
-import java.util.Optional;
+import java.util.List;
+import java.util.Objects;
 
 /**
- * What {@link JobQueue#completeAndPop(Lease, java.time.Duration)} did.
+ * What {@link JobQueue#completeAndPop(Lease, int, java.time.Duration)} did.
  *
  * @param completed whether the finished job was removed; false if its lease was stale
- * @param next the next job, leased, or empty if none was ready
+ * @param next the jobs claimed, leased, oldest first; empty if none was ready
  */
-public record CompleteAndNext(boolean completed, Optional<Lease> next) {
+public record CompleteAndNext(boolean completed, List<Lease> next) {
 
     /**
      * @throws NullPointerException if {@code next} is null
      */
     public CompleteAndNext {
-        java.util.Objects.requireNonNull(next, "next");
+        next = List.copyOf(Objects.requireNonNull(next, "next"));
     }
 }

@@ -123,27 +123,33 @@ public interface JobQueue {
     boolean complete(Lease lease);
 
     /**
-     * Completes a finished job and claims the next ready one, as a worker does between two jobs.
-     * Backends that can do both in one round trip or one lock hold override it; the default calls
-     * {@link #complete(Lease)} then {@link #pop(Duration, Duration)} without waiting. It never waits
-     * for a job. If the thread is interrupted, the completion still happens, no job is claimed, and
-     * the interrupt status stays set.
+     * Completes a finished job and claims up to {@code max} ready ones, as a worker does between two
+     * jobs. Backends that can do both in one round trip or one lock hold override it; the default
+     * calls {@link #complete(Lease)} then {@link #popBatch(int, Duration, Duration)} without waiting.
+     * It never waits for a job. If the thread is interrupted, the completion still happens, no job is
+     * claimed, and the interrupt status stays set.
      *
      * @param done the lease of the finished job
-     * @param leaseDuration the lease on the next job, positive
-     * @return whether {@code done} was completed (as {@link #complete(Lease)}), and the next job
+     * @param max how many jobs to claim at most, between 1 and {@link QueueCapabilities#maxBatchSize()}
+     * @param leaseDuration the lease on the claimed jobs, positive
+     * @return whether {@code done} was completed (as {@link #complete(Lease)}), and the claimed jobs
+     * @throws IllegalArgumentException if {@code max} is out of range
      * @throws BackendException if the broker failed; the completion may or may not have happened
      */
-    default CompleteAndNext completeAndPop(Lease done, Duration leaseDuration) {
+    default CompleteAndNext completeAndPop(Lease done, int max, Duration leaseDuration) {
+        checkBatch(max);
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be at least 1, was " + max);
+        }
         boolean completed = complete(done);
         if (Thread.currentThread().isInterrupted()) {
-            return new CompleteAndNext(completed, Optional.empty());
+            return new CompleteAndNext(completed, List.of());
         }
         try {
-            return new CompleteAndNext(completed, pop(leaseDuration, Duration.ZERO));
+            return new CompleteAndNext(completed, popBatch(max, leaseDuration, Duration.ZERO));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new CompleteAndNext(completed, Optional.empty());
+            return new CompleteAndNext(completed, List.of());
         }
     }
 
