@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -63,6 +65,10 @@ public final class Worker implements AutoCloseable {
     /** Jobs claimed ahead of free threads (see {@link Builder#prefetch(int)}), leased, renewed in place. */
     private final ConcurrentLinkedQueue<AtomicReference<Lease>> prefetched = new ConcurrentLinkedQueue<>();
     private final AtomicInteger prefetchedCount = new AtomicInteger();
+    /** Jobs being claimed for the prefetch right now. */
+    private final AtomicInteger claimsInFlight = new AtomicInteger();
+    /** Threads completing finished jobs in the background while their slot runs a prefetched job. */
+    private final Set<Thread> finishing = ConcurrentHashMap.newKeySet();
     private volatile boolean started;
     private volatile boolean stopping;
     private Thread renewer;
@@ -214,6 +220,10 @@ public final class Worker implements AutoCloseable {
 
     private void keepPrefetched(List<Lease> leases) {
         for (Lease l : leases) {
+            if (stopping) {
+                giveBack(l);
+                continue;
+            }
             prefetched.add(new AtomicReference<>(l));
             prefetchedCount.incrementAndGet();
         }
@@ -250,34 +260,77 @@ public final class Worker implements AutoCloseable {
      * @return the next job's lease, or null
      */
     private Lease completeAndClaim(Lease done) {
+        if (stopping) {
+            finishAlone(done);
+            return null;
+        }
+        Lease next = takePrefetched();
+        int want = Math.max(0, prefetch - prefetchedCount.get() - claimsInFlight.get());
+        if (next != null) {
+            // A prefetched job is ready: run it now, complete this one (and refill) in the background.
+            completeInBackground(done, want);
+            return next;
+        }
+        return completeAndTake(done, 1 + want, true);
+    }
+
+    /**
+     * Completes {@code done}, claims up to {@code want} jobs and keeps them prefetched, except the
+     * first if {@code takeFirst}, which is returned.
+     */
+    private Lease completeAndTake(Lease done, int want, boolean takeFirst) {
+        claimsInFlight.addAndGet(want);
         try {
-            if (stopping) {
-                warnIfLost(done, queue.complete(done));
-                return null;
-            }
-            Lease next = takePrefetched();
-            int want = (next == null ? 1 : 0) + Math.max(0, prefetch - prefetchedCount.get());
             if (want == 0) {
                 warnIfLost(done, queue.complete(done));
-                return next;
+                return null;
             }
             CompleteAndNext r = queue.completeAndPop(done, want, leaseDuration);
             warnIfLost(done, r.completed());
             List<Lease> claimed = r.next();
-            if (next == null && !claimed.isEmpty()) {
-                next = claimed.get(0);
+            Lease first = null;
+            if (takeFirst && !claimed.isEmpty()) {
+                first = claimed.get(0);
                 claimed = claimed.subList(1, claimed.size());
             }
             keepPrefetched(claimed);
-            return next;
+            return first;
         } catch (RuntimeException e) {
             LOG.warn("Worker {}: the backend failed while finishing job {}; it runs again when its lease runs out",
                     name, done.jobId(), e);
             pause(errorBackoff);
             return null;
         } finally {
+            claimsInFlight.addAndGet(-want);
             processed.increment();
         }
+    }
+
+    private void finishAlone(Lease done) {
+        try {
+            warnIfLost(done, queue.complete(done));
+        } catch (RuntimeException e) {
+            LOG.warn("Worker {}: the backend failed while finishing job {}; it runs again when its lease runs out",
+                    name, done.jobId(), e);
+        } finally {
+            processed.increment();
+        }
+    }
+
+    private void completeInBackground(Lease done, int want) {
+        Thread t = Thread.ofVirtual().unstarted(() -> {
+            try {
+                if (stopping) {
+                    finishAlone(done);
+                } else {
+                    completeAndTake(done, want, false);
+                }
+            } finally {
+                finishing.remove(Thread.currentThread());
+            }
+        });
+        finishing.add(t);
+        t.start();
     }
 
     private void warnIfLost(Lease done, boolean completed) {
@@ -373,6 +426,9 @@ public final class Worker implements AutoCloseable {
             if (left <= 0 || !slot.thread.join(Duration.ofNanos(left))) {
                 finished = false;
             }
+        }
+        for (Thread t : List.copyOf(finishing)) {
+            t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime() + TimeUnit.SECONDS.toNanos(1))));
         }
         renewer.join(Duration.ofSeconds(1));
         if (!finished) {

@@ -27,6 +27,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -75,8 +77,9 @@ class RedisWorkerKillTest {
         factory.close();
     }
 
-    @Test
-    void workersKilledTwiceMidRunLoseNothingAndOnlyJobsInFlightRunTwice() throws Exception {
+    @ParameterizedTest(name = "prefetch {0}")
+    @ValueSource(ints = {0, 8})
+    void workersKilledTwiceMidRunLoseNothingAndOnlyJobsInFlightRunTwice(int prefetch) throws Exception {
         int jobs = 2000;
         Path ledger = dir.resolve("ledger.txt");
         for (int i = 0; i < jobs; i++) {
@@ -85,7 +88,7 @@ class RedisWorkerKillTest {
         String inflightKey = RedisKeys.main(prefix, "kill").queueKeys()[3];
         Set<String> inFlightJobIds = new HashSet<>();
         for (int threshold : new int[] {500, 1200}) {
-            Process worker = startWorker(ledger, "none", 4);
+            Process worker = startWorker(ledger, "none", 4, prefetch);
             await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(5))
                     .until(() -> lines(ledger) >= threshold);
             worker.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -94,7 +97,7 @@ class RedisWorkerKillTest {
             inFlightJobIds.addAll(inFlight);
         }
         long restart = System.nanoTime();
-        Process last = startWorker(ledger, "none", 4);
+        Process last = startWorker(ledger, "none", 4, prefetch);
         try {
             await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(20))
                     .until(() -> backend.queue().stats().total() == 0);
@@ -114,8 +117,8 @@ class RedisWorkerKillTest {
         }
         Set<String> twice = runs.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey)
                 .collect(Collectors.toSet());
-        System.out.printf("kill test: %d jobs, lost %d, ran twice %d, jobs in flight at the kills %d%n",
-                jobs, lost.size(), twice.size(), inFlightJobIds.size());
+        System.out.printf("kill test (prefetch %d): %d jobs, lost %d, ran twice %d, jobs leased at the kills %d%n",
+                prefetch, jobs, lost.size(), twice.size(), inFlightJobIds.size());
         assertThat(lost).isEmpty();
         assertThat(twice.size()).isLessThanOrEqualTo(inFlightJobIds.size());
         assertThat(producer.stats().errors()).isZero();
@@ -133,7 +136,7 @@ class RedisWorkerKillTest {
         int starts = 0;
         Process survivor = null;
         while (survivor == null && starts < 8) {
-            Process worker = startWorker(ledger, "poison", 1);
+            Process worker = startWorker(ledger, "poison", 1, 0);
             starts++;
             await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(20))
                     .until(() -> !worker.isAlive() || producer.stats().errors() > 0);
@@ -157,9 +160,10 @@ class RedisWorkerKillTest {
         assertThat(Ledger.runs(ledger)).doesNotContainKey("poison");
     }
 
-    private Process startWorker(Path ledger, String poison, int concurrency) throws Exception {
+    private Process startWorker(Path ledger, String poison, int concurrency, int prefetch) throws Exception {
         Process p = ChildJvm.start(EngineWorkerProcess.class, dir.resolve("worker.log"), uri, prefix, "kill",
-                ledger.toString(), Integer.toString(concurrency), Long.toString(LEASE_MS), "5", poison, "3");
+                ledger.toString(), Integer.toString(concurrency), Long.toString(LEASE_MS), "5", poison, "3",
+                Integer.toString(prefetch));
         started.add(p);
         return p;
     }

@@ -11,7 +11,7 @@ import java.time.Duration;
  * The worker JVM of the fault tests: a {@link Deferrable} on the Redis backend with one task,
  * "work", that sleeps a few ms, records its id in the ledger and returns; a {@link Worker} runs it.
  * A job whose id is {@code poison} halts the JVM instead, as a job that kills its worker would.
- * Args: redis uri, prefix, group, ledger file, concurrency, lease ms, work ms, poison id, max attempts.
+ * Args: redis uri, prefix, group, ledger file, concurrency, lease ms, work ms, poison id, max attempts[, prefetch].
  */
 public final class EngineWorkerProcess {
 
@@ -43,6 +43,7 @@ public final class EngineWorkerProcess {
             ledger.record(work.id());
         });
         Worker.builder(deferrable).concurrency(Integer.parseInt(args[4]))
+                .prefetch(args.length > 9 ? Integer.parseInt(args[9]) : 0)
                 .leaseDuration(Duration.ofMillis(Long.parseLong(args[5]))).build().start();
         System.out.println("worker started");
         Thread.currentThread().join();
