@@ -96,7 +96,7 @@ public final class RedisBenchmark {
                         concurrency, rate, 100 * rate / lpush50, trips, perJob);
             }
 
-            for (int[] run : new int[][] {{1, 0}, {16, 0}, {16, 16}}) {
+            for (int[] run : new int[][] {{1, 0}, {16, 0}, {16, 32}}) {
                 double rate = engineBurnDown(factory, redis, jobs, run[0], run[1]);
                 System.out.printf("engine burn-down (Deferrable + Worker, no-op task) c=%d prefetch=%d: %.0f jobs/s"
                         + " = %.0f%% of LPUSH -c 50 (%.2f round trips and %.2f Redis commands per job)%n", run[0], run[1],

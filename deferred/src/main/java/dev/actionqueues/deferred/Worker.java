@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * virtual threads each pop a job (waiting on the backend, without polling, where the backend can
  * block), run it as {@link Deferrable#runOnce()} would and pop the next. While a job runs its lease
  * is renewed every third of the lease duration, so a long job is not handed to another consumer.
+ * Between two jobs a thread completes the finished job and claims the next in one call
+ * ({@link JobQueue#completeAndPop}); with a {@link Builder#prefetch(int) prefetch}, jobs are claimed
+ * ahead of free threads and finished ones are completed in the background.
  *
  * <p>{@link #shutdown(Duration)} stops taking jobs, lets running ones finish within the timeout,
  * then gives the unfinished ones back to the queue (their lease released, the thread interrupted).
