@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +84,7 @@ public final class Worker implements AutoCloseable {
         final AtomicReference<Lease> running = new AtomicReference<>();
         /** The finished job the engine handed back for completion; used by the slot's thread only. */
         Lease done;
-        final java.util.function.Consumer<Lease> completer = l -> done = l;
+        final Consumer<Lease> completer = l -> done = l;
         volatile Thread thread;
     }
 
@@ -239,8 +240,7 @@ public final class Worker implements AutoCloseable {
         try {
             deferrable.process(lease, slot.completer);
         } catch (BackendException e) {
-            LOG.warn("Worker {}: the backend failed while finishing job {}; it runs again when its lease runs out",
-                    name, lease.jobId(), e);
+            warnBackendFailed(lease, e);
             pause(errorBackoff);
         } catch (RuntimeException | Error e) {
             LOG.error("Worker {}: job {} escaped its handler with {}; it runs again when its lease runs out", name,
@@ -282,7 +282,8 @@ public final class Worker implements AutoCloseable {
      * first if {@code takeFirst}, which is returned.
      */
     private Lease completeAndTake(Lease done, int want, boolean takeFirst) {
-        claimsInFlight.addAndGet(want);
+        int forPrefetch = takeFirst ? want - 1 : want;
+        claimsInFlight.addAndGet(forPrefetch);
         try {
             if (want == 0) {
                 warnIfLost(done, queue.complete(done));
@@ -299,12 +300,11 @@ public final class Worker implements AutoCloseable {
             keepPrefetched(claimed);
             return first;
         } catch (RuntimeException e) {
-            LOG.warn("Worker {}: the backend failed while finishing job {}; it runs again when its lease runs out",
-                    name, done.jobId(), e);
+            warnBackendFailed(done, e);
             pause(errorBackoff);
             return null;
         } finally {
-            claimsInFlight.addAndGet(-want);
+            claimsInFlight.addAndGet(-forPrefetch);
             processed.increment();
         }
     }
@@ -313,8 +313,7 @@ public final class Worker implements AutoCloseable {
         try {
             warnIfLost(done, queue.complete(done));
         } catch (RuntimeException e) {
-            LOG.warn("Worker {}: the backend failed while finishing job {}; it runs again when its lease runs out",
-                    name, done.jobId(), e);
+            warnBackendFailed(done, e);
         } finally {
             processed.increment();
         }
@@ -334,6 +333,11 @@ public final class Worker implements AutoCloseable {
         });
         finishing.add(t);
         t.start();
+    }
+
+    private void warnBackendFailed(Lease lease, RuntimeException e) {
+        LOG.warn("Worker {}: the backend failed while finishing job {}; it runs again when its lease runs out", name,
+                lease.jobId(), e);
     }
 
     private void warnIfLost(Lease done, boolean completed) {
