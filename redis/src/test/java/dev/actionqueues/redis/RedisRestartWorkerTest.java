@@ -16,7 +16,8 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A private durable redis-server (appendfsync always) killed with SIGKILL and restarted under a
@@ -25,8 +26,9 @@ import org.junit.jupiter.api.Test;
  */
 class RedisRestartWorkerTest {
 
-    @Test
-    void workersResumeAfterARedisCrashAndNoAcknowledgedJobIsLost() throws Exception {
+    @ParameterizedTest(name = "prefetch {0}")
+    @ValueSource(ints = {0, 8})
+    void workersResumeAfterARedisCrashAndNoAcknowledgedJobIsLost(int prefetch) throws Exception {
         try (RedisServerProcess server = RedisServerProcess.startDurable();
                 RedisBackendFactory factory = RedisBackendFactory.create(server.uri())) {
             Deferrable deferrable = Deferrable.builder(factory.createBackendForGroup("restart")).build();
@@ -45,7 +47,7 @@ class RedisRestartWorkerTest {
                 work.later(new Work("job-" + i));
                 acknowledged.add("job-" + i);
             }
-            Worker worker = Worker.builder(deferrable).concurrency(4).leaseDuration(Duration.ofSeconds(2))
+            Worker worker = Worker.builder(deferrable).concurrency(4).prefetch(prefetch).leaseDuration(Duration.ofSeconds(2))
                     .pollTimeout(Duration.ofMillis(500)).errorBackoff(Duration.ofMillis(100)).build().start();
             try {
                 await().atMost(30, TimeUnit.SECONDS).until(() -> ran.size() >= 100);
@@ -69,8 +71,8 @@ class RedisRestartWorkerTest {
                     acknowledged.add("after-" + i);
                 }
                 await().atMost(30, TimeUnit.SECONDS).until(() -> ran.containsAll(acknowledged));
-                System.out.printf("restart test: %d acknowledged, %d ran, resumed %d ms after the restart%n",
-                        acknowledged.size(), ran.size(), resumed.toMillis());
+                System.out.printf("restart test (prefetch %d): %d acknowledged, %d ran, resumed %d ms after the restart%n",
+                        prefetch, acknowledged.size(), ran.size(), resumed.toMillis());
                 assertThat(resumed).isLessThan(Duration.ofSeconds(5));
                 assertThat(worker.isRunning()).isTrue();
                 assertThat(threadsAfterRestart).hasSize(4);
