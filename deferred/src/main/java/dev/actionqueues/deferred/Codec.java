@@ -76,17 +76,18 @@ final class Codec {
                 JsonToken value = p.nextToken();
                 switch (field) {
                     case "task" -> {
-                        if (value != JsonToken.VALUE_STRING) {
+                        if (value != JsonToken.VALUE_STRING || haveArgs) {
                             return null;
                         }
                         task = p.getText();
                     }
                     case "args" -> {
-                        ObjectReader reader = task == null ? null : argsReaderFor.apply(task);
+                        ObjectReader reader = task == null || haveArgs ? null : argsReaderFor.apply(task);
                         if (reader == null) {
                             return null;
                         }
-                        args = value == JsonToken.VALUE_NULL ? null : reader.readValue(p);
+                        // A JSON null too goes through the reader: its null value (NullNode, Optional.empty()...).
+                        args = reader.readValue(p);
                         haveArgs = true;
                     }
                     case "attempts" -> {
@@ -98,8 +99,13 @@ final class Codec {
                     case "ttl_ms" -> ttl = optionalLong(p, value);
                     case "item_queued_timestamp" -> queuedAt = optionalLong(p, value);
                     case "metadata" -> metadata = optionalObject(p, value);
-                    case "v", "first_push_time", "last_push_time" -> {
-                        if (value != JsonToken.VALUE_NUMBER_INT) {
+                    case "v" -> {
+                        if (value != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
+                            return null;
+                        }
+                    }
+                    case "first_push_time", "last_push_time" -> {
+                        if (value != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
                             return null;
                         }
                     }

@@ -404,12 +404,19 @@ public final class Deferrable {
         try {
             return codec.read(lease.payload());
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("job " + lease.jobId() + " parsed once and not a second time", e);
+            // Cannot happen for a payload the streaming path accepted (it is stricter); if it does,
+            // the job is kept verbatim and goes to the error queue rather than looping.
+            LOG.warn("Job {}: the payload ran but does not parse as a whole: {}", lease.jobId(), e.getOriginalMessage());
+            return new JobPayload(JobPayload.VERSION, p.task(), null, backend.group(), p.attempts(), 0, 0, null, null,
+                    null, null, lease.payload());
         }
     }
 
     private RunOutcome failed(Lease lease, JobPayload p, Task<?> task, Exception e, int execution,
             Map<String, Object> md) {
+        if (p.raw() != null) {
+            return sendToErrorQueue(lease, p, task, "the payload does not parse as a job", e, execution, md);
+        }
         boolean retried = isRetried(task, e);
         if (retried && p.attempts() < task.maxAttempts() - 1) {
             int attempts = p.attempts() + 1;

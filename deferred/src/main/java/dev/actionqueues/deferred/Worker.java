@@ -6,6 +6,7 @@ import dev.actionqueues.deferred.spi.JobQueue;
 import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.retry.Sleeper;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -68,9 +69,8 @@ public final class Worker implements AutoCloseable {
     private final int prefetch;
     /** Jobs claimed ahead of free threads (see {@link Builder#prefetch(int)}), leased, renewed in place. */
     private final ConcurrentLinkedQueue<AtomicReference<Lease>> prefetched = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger prefetchedCount = new AtomicInteger();
-    /** Jobs being claimed for the prefetch right now. */
-    private final AtomicInteger claimsInFlight = new AtomicInteger();
+    /** Prefetched jobs plus jobs being claimed for the prefetch: never more than {@code prefetch}. */
+    private final AtomicInteger reserved = new AtomicInteger();
     /** Threads completing finished jobs in the background while their slot runs a prefetched job. */
     private final Set<Thread> finishing = ConcurrentHashMap.newKeySet();
     private volatile boolean started;
@@ -177,16 +177,20 @@ public final class Worker implements AutoCloseable {
                     break;
                 }
                 List<Lease> popped;
+                int extra = reserve();
                 try {
-                    popped = queue.popBatch(1 + prefetch, leaseDuration, pollTimeout);
+                    popped = queue.popBatch(1 + extra, leaseDuration, pollTimeout);
                 } catch (InterruptedException e) {
+                    reserved.addAndGet(-extra);
                     continue;
                 } catch (RuntimeException e) {
+                    reserved.addAndGet(-extra);
                     LOG.warn("Worker {}: popping from group '{}' failed; retrying in {}", name,
                             deferrable.backend().group(), errorBackoff, e);
                     pause(errorBackoff);
                     continue;
                 }
+                reserved.addAndGet(-(extra - Math.max(0, popped.size() - 1)));
                 if (popped.isEmpty()) {
                     if (!queue.capabilities().blockingPop()) {
                         pause(pollTimeout);
@@ -195,7 +199,8 @@ public final class Worker implements AutoCloseable {
                 }
                 if (!slot.state.compareAndSet(POLLING, RUNNING)) {
                     Thread.interrupted();
-                    popped.forEach(this::giveBack);
+                    giveBack(popped.get(0));
+                    keepPrefetched(popped.subList(1, popped.size()));
                     break;
                 }
                 lease = popped.get(0);
@@ -213,24 +218,62 @@ public final class Worker implements AutoCloseable {
         Thread.interrupted();
     }
 
-    private Lease takePrefetched() {
-        AtomicReference<Lease> ref = prefetched.poll();
-        if (ref == null) {
-            return null;
+    /** Reserves room for up to {@code prefetch} jobs in all; returns how many more may be claimed. */
+    private int reserve() {
+        while (true) {
+            int held = reserved.get();
+            int n = Math.max(0, prefetch - held);
+            if (n == 0 || reserved.compareAndSet(held, held + n)) {
+                return n;
+            }
         }
-        prefetchedCount.decrementAndGet();
-        return ref.getAndSet(null);
     }
 
+    /**
+     * A prefetched job to run, or null. A job whose lease the renewer found lost, or whose lease has
+     * run out by this clock, is skipped (and given back if it can still be): another consumer may
+     * have it.
+     */
+    private Lease takePrefetched() {
+        AtomicReference<Lease> ref;
+        while ((ref = prefetched.poll()) != null) {
+            reserved.decrementAndGet();
+            Lease lease = ref.getAndSet(null);
+            if (lease != null && lease.expiresAt().isAfter(Instant.now())) {
+                return lease;
+            }
+            if (lease != null) {
+                giveBack(lease);
+            }
+        }
+        return null;
+    }
+
+    /** Keeps claimed jobs for later; their room was reserved. Once stopping, gives them back. */
     private void keepPrefetched(List<Lease> leases) {
         for (Lease l : leases) {
             if (stopping) {
+                reserved.decrementAndGet();
                 giveBack(l);
-                continue;
+            } else {
+                prefetched.add(new AtomicReference<>(l));
             }
-            prefetched.add(new AtomicReference<>(l));
-            prefetchedCount.incrementAndGet();
         }
+    }
+
+    /** Gives back every prefetched job; returns how many. */
+    private int giveBackPrefetched() {
+        int n = 0;
+        AtomicReference<Lease> ref;
+        while ((ref = prefetched.poll()) != null) {
+            reserved.decrementAndGet();
+            Lease lease = ref.getAndSet(null);
+            if (lease != null) {
+                giveBack(lease);
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Runs a job; returns its lease if it is done and waits to be completed, else null. */
@@ -268,23 +311,23 @@ public final class Worker implements AutoCloseable {
             return null;
         }
         Lease next = takePrefetched();
-        int want = Math.max(0, prefetch - prefetchedCount.get() - claimsInFlight.get());
+        int extra = reserve();
         if (next != null) {
             // A prefetched job is ready: run it now, complete this one (and refill) in the background.
-            completeInBackground(done, want);
+            completeInBackground(done, extra);
             return next;
         }
-        return completeAndTake(done, 1 + want, true);
+        return completeAndTake(done, extra, true);
     }
 
     /**
-     * Completes {@code done}, claims up to {@code want} jobs and keeps them prefetched, except the
-     * first if {@code takeFirst}, which is returned.
+     * Completes {@code done} and claims {@code extra} jobs for the prefetch (room already reserved)
+     * plus, if {@code takeFirst}, one more, which is returned.
      */
-    private Lease completeAndTake(Lease done, int want, boolean takeFirst) {
-        int forPrefetch = takeFirst ? want - 1 : want;
-        claimsInFlight.addAndGet(forPrefetch);
+    private Lease completeAndTake(Lease done, int extra, boolean takeFirst) {
+        int kept = 0;
         try {
+            int want = extra + (takeFirst ? 1 : 0);
             if (want == 0) {
                 warnIfLost(done, queue.complete(done));
                 return null;
@@ -297,6 +340,7 @@ public final class Worker implements AutoCloseable {
                 first = claimed.get(0);
                 claimed = claimed.subList(1, claimed.size());
             }
+            kept = claimed.size();
             keepPrefetched(claimed);
             return first;
         } catch (RuntimeException e) {
@@ -304,7 +348,7 @@ public final class Worker implements AutoCloseable {
             pause(errorBackoff);
             return null;
         } finally {
-            claimsInFlight.addAndGet(-forPrefetch);
+            reserved.addAndGet(-(extra - kept));
             processed.increment();
         }
     }
@@ -374,27 +418,38 @@ public final class Worker implements AutoCloseable {
             } catch (InterruptedException e) {
                 continue;
             }
-            List<AtomicReference<Lease>> held = new ArrayList<>(prefetched);
             for (Slot slot : slots) {
-                held.add(slot.running);
+                renew(slot.running, false);
             }
-            for (AtomicReference<Lease> ref : held) {
-                Lease lease = ref.get();
-                if (lease == null) {
-                    continue;
-                }
-                try {
-                    Optional<Lease> renewed = queue.touch(lease, leaseDuration);
-                    if (renewed.isPresent()) {
-                        ref.compareAndSet(lease, renewed.get());
-                    } else if (ref.get() == lease) {
-                        LOG.warn("Worker {}: the lease of running job {} was lost; it may run twice", name,
-                                lease.jobId());
-                    }
-                } catch (RuntimeException e) {
-                    LOG.warn("Worker {}: renewing the lease of job {} failed", name, lease.jobId(), e);
-                }
+            for (AtomicReference<Lease> ref : prefetched) {
+                renew(ref, true);
             }
+        }
+    }
+
+    /**
+     * Renews the lease held in {@code ref}, if any. A running job whose lease was lost keeps running
+     * (with a warning: it may run twice); a prefetched one is dropped, left to its new holder.
+     */
+    private void renew(AtomicReference<Lease> ref, boolean prefetchedJob) {
+        Lease lease = ref.get();
+        if (lease == null) {
+            return;
+        }
+        try {
+            Optional<Lease> renewed = queue.touch(lease, leaseDuration);
+            if (renewed.isPresent()) {
+                ref.compareAndSet(lease, renewed.get());
+            } else if (prefetchedJob) {
+                if (ref.compareAndSet(lease, null)) {
+                    LOG.warn("Worker {}: the lease of prefetched job {} was lost; it is left to its new holder", name,
+                            lease.jobId());
+                }
+            } else if (ref.get() == lease) {
+                LOG.warn("Worker {}: the lease of running job {} was lost; it may run twice", name, lease.jobId());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Worker {}: renewing the lease of job {} failed", name, lease.jobId(), e);
         }
     }
 
@@ -426,6 +481,8 @@ public final class Worker implements AutoCloseable {
             }
         }
         renewer.interrupt();
+        // Jobs claimed ahead are not going to run here: others may take them at once.
+        giveBackPrefetched();
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean finished = true;
         for (Slot slot : slots) {
@@ -455,10 +512,7 @@ public final class Worker implements AutoCloseable {
                 slot.thread.join(Duration.ofNanos(Math.max(1, until - System.nanoTime())));
             }
         }
-        int givenBack = 0;
-        for (Lease l; (l = takePrefetched()) != null; givenBack++) {
-            giveBack(l);
-        }
+        int givenBack = giveBackPrefetched();
         if (givenBack > 0) {
             LOG.info("Worker {}: gave {} prefetched jobs back to the queue", name, givenBack);
         }

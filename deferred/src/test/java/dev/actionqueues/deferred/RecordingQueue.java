@@ -1,6 +1,7 @@
 package dev.actionqueues.deferred;
 
 import dev.actionqueues.deferred.spi.BackendException;
+import dev.actionqueues.deferred.spi.CompleteAndNext;
 import dev.actionqueues.deferred.spi.Debounce;
 import dev.actionqueues.deferred.spi.DebounceResult;
 import dev.actionqueues.deferred.spi.JobQueue;
@@ -25,6 +26,8 @@ final class RecordingQueue implements JobQueue {
     final List<Duration> releaseDelays = new CopyOnWriteArrayList<>();
     volatile QueueCapabilities capabilities;
     volatile boolean failDebounce;
+    /** Every touch answers "lease lost". */
+    volatile boolean loseLeases;
 
     RecordingQueue(JobQueue delegate) {
         this.delegate = delegate;
@@ -60,12 +63,17 @@ final class RecordingQueue implements JobQueue {
     @Override
     public Optional<Lease> touch(Lease lease, Duration leaseDuration) {
         touches.incrementAndGet();
-        return delegate.touch(lease, leaseDuration);
+        return loseLeases ? Optional.empty() : delegate.touch(lease, leaseDuration);
     }
 
     @Override
     public boolean complete(Lease lease) {
         return delegate.complete(lease);
+    }
+
+    @Override
+    public CompleteAndNext completeAndPop(Lease done, int max, Duration leaseDuration) {
+        return delegate.completeAndPop(done, max, leaseDuration);
     }
 
     @Override

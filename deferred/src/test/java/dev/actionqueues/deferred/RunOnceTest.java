@@ -178,6 +178,33 @@ class RunOnceTest {
     }
 
     @Test
+    void aPayloadWhoseNumbersDoNotFitTheirFieldsGoesToTheErrorQueueInsteadOfLooping() {
+        Deferrable d = f.builder().backoff(Backoff.none()).build();
+        AtomicInteger runs = new AtomicInteger();
+        d.register("t", Integer.class, n -> {
+            runs.incrementAndGet();
+            throw new IOException("fails");
+        });
+        f.memory.queue().push(dev.actionqueues.deferred.spi.NewJob.of("big-v", "{\"v\":3000000000,\"task\":\"t\",\"args\":1}"));
+
+        RunOutcome outcome = d.runOnce();
+
+        assertThat(outcome.status()).isEqualTo(Status.ERRORED);
+        assertThat(outcome.reason()).contains("does not parse");
+        assertThat(runs).hasValue(0);
+        assertThat(d.stats()).isEqualTo(new DeferrableStats(0, 0, 0, 1));
+    }
+
+    @Test
+    void aJsonNullArgumentReachesTheHandlerAsItsTypesNullValue() {
+        Deferrable d = f.deferrable();
+        List<Object> seen = new ArrayList<>();
+        d.register("tree", com.fasterxml.jackson.databind.JsonNode.class, seen::add).later(null);
+        d.runOnce();
+        assertThat(seen).containsExactly(com.fasterxml.jackson.databind.node.NullNode.getInstance());
+    }
+
+    @Test
     void maxAttemptsOfOneMeansNoRetry() {
         Deferrable d = f.deferrable();
         d.register("once", String.class, TaskOptions.builder().maxAttempts(1).build(), s -> {

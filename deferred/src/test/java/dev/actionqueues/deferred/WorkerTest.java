@@ -9,6 +9,7 @@ import dev.actionqueues.deferred.memory.InMemoryBackendFactory;
 import dev.actionqueues.deferred.spi.Backend;
 import dev.actionqueues.deferred.spi.NewJob;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -221,5 +222,57 @@ class WorkerTest {
         assertThatThrownBy(() -> Worker.builder(deferrable).prefetch(-1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Worker.builder(deferrable).prefetch(queue.capabilities().maxBatchSize()).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("prefetch");
+    }
+
+    @Test
+    void theWorkerNeverHoldsMoreThanItsThreadsPlusThePrefetch() throws Exception {
+        CountDownLatch started = new CountDownLatch(4);
+        CountDownLatch release = new CountDownLatch(1);
+        TaskHandle<Integer> t = deferrable.register("held", Integer.class, n -> {
+            started.countDown();
+            release.await();
+        });
+        start(Worker.builder(deferrable).concurrency(4).prefetch(2));
+        // All four threads wait on the queue when the jobs arrive, each wakes to claim.
+        await().atMost(Duration.ofSeconds(5)).until(() -> queue.pops.get() >= 4);
+        for (int i = 0; i < 50; i++) {
+            t.later(i);
+        }
+        try {
+            assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+            await().pollDelay(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> true);
+            assertThat(deferrable.stats().inFlight()).as("4 running + at most 2 prefetched").isBetween(4L, 6L);
+        } finally {
+            release.countDown();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> worker.processed() == 50);
+    }
+
+    @Test
+    void aPrefetchedJobWhoseLeaseWasLostIsNotRunFromThePrefetch() throws Exception {
+        queue.loseLeases = true;
+        Map<Integer, AtomicInteger> runs = new ConcurrentHashMap<>();
+        CountDownLatch firstStarted = new CountDownLatch(1);
+        CountDownLatch finishFirst = new CountDownLatch(1);
+        TaskHandle<Integer> t = deferrable.register("lost", Integer.class, n -> {
+            boolean first = runs.computeIfAbsent(n, k -> new AtomicInteger()).incrementAndGet() == 1 && n == 0;
+            if (first) {
+                firstStarted.countDown();
+                finishFirst.await();
+            }
+        });
+        t.later(0);
+        t.later(1);
+        start(Worker.builder(deferrable).concurrency(1).prefetch(1).leaseDuration(Duration.ofMillis(300)));
+
+        assertThat(firstStarted.await(5, TimeUnit.SECONDS)).isTrue();
+        // Job 1 waits in the prefetch while job 0 runs past both leases; the renewer is told both are lost.
+        await().pollDelay(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5)).until(() -> queue.touches.get() >= 2);
+        // As another consumer's pop would, the backend takes both expired jobs back.
+        assertThat(deferrable.stats().available()).isEqualTo(2);
+        finishFirst.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> runs.containsKey(1) && deferrable.stats().equals(new DeferrableStats(0, 0, 0, 0)));
+        await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        assertThat(runs.get(1)).as("job 1 runs once: redelivered, not also from the stale prefetch").hasValue(1);
     }
 }

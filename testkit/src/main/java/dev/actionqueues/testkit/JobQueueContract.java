@@ -268,7 +268,7 @@ public abstract class JobQueueContract {
     @Test
     void completeAndPopCompletesExactlyTheGivenJobAndClaimsTheNextInOrder() throws InterruptedException {
         List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 4; i++) {
             ids.add(id());
             queue.push(NewJob.of(ids.get(i), "job " + i));
         }
@@ -279,22 +279,56 @@ public abstract class JobQueueContract {
         assertThat(r1.next()).extracting(Lease::jobId).containsExactly(ids.get(1));
         assertThat(r1.next().get(0).payload()).isEqualTo("job 1");
 
-        CompleteAndNext stale = queue.completeAndPop(first, 2, LONG_LEASE);
-        assertThat(stale.completed()).isFalse();
-        assertThat(stale.next()).extracting(Lease::jobId).containsExactly(ids.get(2), ids.get(3));
-        assertThat(stale.next().get(0).fencingToken()).isNotEqualTo(r1.next().get(0).fencingToken());
-
-        CompleteAndNext r3 = queue.completeAndPop(r1.next().get(0), 3, LONG_LEASE);
+        CompleteAndNext r2 = queue.completeAndPop(r1.next().get(0), 5, LONG_LEASE);
+        assertThat(r2.completed()).isTrue();
+        assertThat(r2.next()).extracting(Lease::jobId).containsExactly(ids.get(2), ids.get(3));
+        CompleteAndNext r3 = queue.completeAndPop(r2.next().get(0), 1, LONG_LEASE);
         assertThat(r3.completed()).isTrue();
-        assertThat(r3.next()).extracting(Lease::jobId).containsExactly(ids.get(4));
-        CompleteAndNext r4 = queue.completeAndPop(r3.next().get(0), 1, LONG_LEASE);
-        assertThat(r4.completed()).isTrue();
-        assertThat(r4.next()).isEmpty();
-        assertThat(queue.stats()).isEqualTo(new QueueStats(0, 2, 0));
-        assertThat(queue.completeBatch(stale.next())).containsExactly(true, true);
+        assertThat(r3.next()).isEmpty();
+        assertThat(queue.stats()).isEqualTo(new QueueStats(0, 1, 0));
+        assertThat(queue.complete(r2.next().get(1))).isTrue();
         assertThat(queue.stats().total()).isZero();
         assertThatThrownBy(() -> queue.completeAndPop(first, 0, LONG_LEASE))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void completeAndPopWithALeaseThatRanOutLeavesTheJobToItsNewHolder() throws InterruptedException {
+        String a = id();
+        String b = id();
+        queue.push(NewJob.of(a, "a"));
+        Lease stale = popNow(ticks(1)).orElseThrow();
+        advance(ticks(1.5));
+        Lease current = popNow(LONG_LEASE).orElseThrow();
+        assertThat(current.jobId()).isEqualTo(a);
+        queue.push(NewJob.of(b, "b"));
+
+        CompleteAndNext r = queue.completeAndPop(stale, 1, LONG_LEASE);
+
+        assertThat(r.completed()).isFalse();
+        assertThat(r.next()).extracting(Lease::jobId).containsExactly(b);
+        assertThat(queue.stats()).isEqualTo(new QueueStats(0, 2, 0));
+        assertThat(queue.complete(current)).isTrue();
+        assertThat(queue.complete(r.next().get(0))).isTrue();
+    }
+
+    @Test
+    void anInterruptedCompleteAndPopCompletesButClaimsNothing() throws InterruptedException {
+        queue.push(NewJob.of(id(), "a"));
+        queue.push(NewJob.of(id(), "b"));
+        Lease done = popNow(LONG_LEASE).orElseThrow();
+
+        Thread.currentThread().interrupt();
+        CompleteAndNext r;
+        try {
+            r = queue.completeAndPop(done, 1, LONG_LEASE);
+        } finally {
+            assertThat(Thread.interrupted()).as("the interrupt status stays set").isTrue();
+        }
+
+        assertThat(r.completed()).isTrue();
+        assertThat(r.next()).isEmpty();
+        assertThat(queue.stats()).isEqualTo(new QueueStats(1, 0, 0));
     }
 
     @Test
@@ -342,6 +376,23 @@ public abstract class JobQueueContract {
         assertThat(queue.stats()).isEqualTo(new QueueStats(0, 1, 0));
         assertThat(errors.stats().total()).isZero();
         assertThat(queue.complete(current)).isTrue();
+    }
+
+    @Test
+    void touchCanAlsoShortenALease() throws InterruptedException {
+        String id = id();
+        queue.push(NewJob.of(id, "p"));
+        Lease lease = popNow(LONG_LEASE).orElseThrow();
+
+        Lease shortened = queue.touch(lease, ticks(1)).orElseThrow();
+        assertThat(shortened.fencingToken()).isEqualTo(lease.fencingToken());
+        advance(ticks(1.5));
+
+        Lease again = popNow(LONG_LEASE).orElseThrow();
+        assertThat(again.jobId()).isEqualTo(id);
+        assertThat(again.fencingToken()).isGreaterThan(lease.fencingToken());
+        assertThat(queue.complete(lease)).isFalse();
+        assertThat(queue.complete(again)).isTrue();
     }
 
     @Test

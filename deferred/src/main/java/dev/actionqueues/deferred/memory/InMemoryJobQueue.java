@@ -368,6 +368,16 @@ final class InMemoryJobQueue implements JobQueue {
         }
     }
 
+    /** For tests: see {@link State#heldEntries()}. */
+    int heldEntries() {
+        store.lock();
+        try {
+            return state.heldEntries();
+        } finally {
+            store.unlock();
+        }
+    }
+
     @Override
     public String toString() {
         return errorState == null ? "InMemoryJobQueue[error queue]" : "InMemoryJobQueue[main queue]";

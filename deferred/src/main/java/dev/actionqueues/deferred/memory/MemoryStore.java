@@ -114,6 +114,8 @@ final class MemoryStore {
         Duration window;
     }
 
+    /** Removed entries tolerated in the ready deque or delayed heap before they are compacted away. */
+    private static final int COMPACT_AT = 1024;
     private static final Comparator<Entry> BY_DUE =
             Comparator.comparing((Entry e) -> e.due).thenComparingLong(e -> e.seq);
     private static final Comparator<Entry> BY_LEASE_EXPIRY =
@@ -131,8 +133,12 @@ final class MemoryStore {
         final Condition available;
         private final ArrayDeque<Entry> ready = new ArrayDeque<>();
         private int readyCount;
+        /** Removed entries still in {@link #ready}; compacted away when they outnumber the live ones. */
+        private int staleReady;
         private final PriorityQueue<Entry> delayed = new PriorityQueue<>(BY_DUE);
         private int delayedCount;
+        /** Removed entries still in {@link #delayed}; compacted away when they outnumber the live ones. */
+        private int staleDelayed;
         private final Map<Long, Entry> leased = new HashMap<>();
         /** No lease expires before this; null when nothing is leased. */
         private Instant earliestExpiry;
@@ -158,6 +164,11 @@ final class MemoryStore {
             return leased.size();
         }
 
+        /** Entries held in the ready deque and the delayed heap, removed ones not yet compacted included. */
+        int heldEntries() {
+            return ready.size() + delayed.size();
+        }
+
         /** Moves due delayed jobs and jobs whose lease ran out to the back of the ready queue. */
         void maintain(Instant now) {
             Entry head;
@@ -167,6 +178,8 @@ final class MemoryStore {
                     delayedCount--;
                     head.due = null;
                     toReady(head);
+                } else {
+                    staleDelayed--;
                 }
             }
             if (earliestExpiry != null && !earliestExpiry.isAfter(now)) {
@@ -213,6 +226,7 @@ final class MemoryStore {
                     readyCount--;
                     return e;
                 }
+                staleReady--;
             }
             return null;
         }
@@ -228,9 +242,12 @@ final class MemoryStore {
             }
         }
 
-        /** A later expiry for a leased entry; the earliest-expiry bound stays a valid lower bound. */
+        /** A new expiry for a leased entry, later or (a shortening touch) earlier. */
         void extend(Entry e, Instant expiry) {
             e.leaseExpiry = expiry;
+            if (earliestExpiry == null || expiry.isBefore(earliestExpiry)) {
+                earliestExpiry = expiry;
+            }
         }
 
         private void unlease(Entry e) {
@@ -269,7 +286,10 @@ final class MemoryStore {
             }
         }
 
-        /** Adds a job, ready at once or after {@code delay}; a job with the same id is replaced. */
+        /**
+         * Adds a job, ready at once or after {@code delay}. On an indexed queue (the error queue) a
+         * job with the same id is replaced; the main queue, like the Redis backend, keeps both.
+         */
         void add(Entry e, Instant now, Duration delay) {
             Entry old = byId != null ? byId.put(e.id, e) : null;
             if (old != null && old != e) {
@@ -295,13 +315,26 @@ final class MemoryStore {
         }
 
         private void discard(Entry e) {
-            switch (e.where) {
-                case READY -> readyCount--;
-                case DELAYED -> delayedCount--;
+            Where was = e.where;
+            e.where = Where.DONE;
+            switch (was) {
+                case READY -> {
+                    readyCount--;
+                    if (++staleReady > Math.max(COMPACT_AT, readyCount)) {
+                        ready.removeIf(x -> x.where != Where.READY);
+                        staleReady = 0;
+                    }
+                }
+                case DELAYED -> {
+                    delayedCount--;
+                    if (++staleDelayed > Math.max(COMPACT_AT, delayedCount)) {
+                        delayed.removeIf(x -> x.where != Where.DELAYED);
+                        staleDelayed = 0;
+                    }
+                }
                 case LEASED -> unlease(e);
                 case DONE -> { }
             }
-            e.where = Where.DONE;
         }
 
         /** Removes a ready or delayed job. */
@@ -370,8 +403,10 @@ final class MemoryStore {
             leased.values().forEach(e -> e.where = Where.DONE);
             ready.clear();
             readyCount = 0;
+            staleReady = 0;
             delayed.clear();
             delayedCount = 0;
+            staleDelayed = 0;
             leased.clear();
             earliestExpiry = null;
             if (byId != null) {
