@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.atomic.AtomicReference;
@@ -71,7 +72,11 @@ public final class Worker implements AutoCloseable {
     private final ConcurrentLinkedQueue<AtomicReference<Lease>> prefetched = new ConcurrentLinkedQueue<>();
     /** Prefetched jobs plus jobs being claimed for the prefetch: never more than {@code prefetch}. */
     private final AtomicInteger reserved = new AtomicInteger();
-    /** Threads completing finished jobs in the background while their slot runs a prefetched job. */
+    /** Finished jobs waiting to be completed in the background while their thread runs a prefetched job. */
+    private final ConcurrentLinkedQueue<Lease> toComplete = new ConcurrentLinkedQueue<>();
+    /** Whether a background thread is completing {@link #toComplete}. */
+    private final AtomicBoolean flushing = new AtomicBoolean();
+    /** The background completion threads, joined at shutdown. */
     private final Set<Thread> finishing = ConcurrentHashMap.newKeySet();
     private volatile boolean started;
     private volatile boolean stopping;
@@ -311,32 +316,27 @@ public final class Worker implements AutoCloseable {
             return null;
         }
         Lease next = takePrefetched();
-        int extra = reserve();
         if (next != null) {
-            // A prefetched job is ready: run it now, complete this one (and refill) in the background.
-            completeInBackground(done, extra);
+            // A prefetched job is ready: run it now; this one is completed (and the prefetch refilled)
+            // in the background, together with the other threads' finished jobs.
+            completeInBackground(done);
             return next;
         }
-        return completeAndTake(done, extra, true);
+        return completeAndTake(done, reserve());
     }
 
     /**
-     * Completes {@code done} and claims {@code extra} jobs for the prefetch (room already reserved)
-     * plus, if {@code takeFirst}, one more, which is returned.
+     * Completes {@code done} and, in the same call, claims the thread's next job plus {@code extra}
+     * for the prefetch (room already reserved); returns the next job or null.
      */
-    private Lease completeAndTake(Lease done, int extra, boolean takeFirst) {
+    private Lease completeAndTake(Lease done, int extra) {
         int kept = 0;
         try {
-            int want = extra + (takeFirst ? 1 : 0);
-            if (want == 0) {
-                warnIfLost(done, queue.complete(done));
-                return null;
-            }
-            CompleteAndNext r = queue.completeAndPop(done, want, leaseDuration);
+            CompleteAndNext r = queue.completeAndPop(done, 1 + extra, leaseDuration);
             warnIfLost(done, r.completed());
             List<Lease> claimed = r.next();
             Lease first = null;
-            if (takeFirst && !claimed.isEmpty()) {
+            if (!claimed.isEmpty()) {
                 first = claimed.get(0);
                 claimed = claimed.subList(1, claimed.size());
             }
@@ -363,20 +363,66 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private void completeInBackground(Lease done, int want) {
-        Thread t = Thread.ofVirtual().unstarted(() -> {
-            try {
-                if (stopping) {
-                    finishAlone(done);
-                } else {
-                    completeAndTake(done, want, false);
+    private void completeInBackground(Lease done) {
+        toComplete.add(done);
+        if (flushing.compareAndSet(false, true)) {
+            Thread t = Thread.ofVirtual().name(name + "-completer").unstarted(this::flushCompletions);
+            finishing.add(t);
+            t.start();
+        }
+    }
+
+    /**
+     * Completes the finished jobs handed over by the threads, in batches (one call each), and
+     * refills the prefetch after each batch; runs until nothing is left, then ends.
+     */
+    private void flushCompletions() {
+        try {
+            int max = queue.capabilities().maxBatchSize();
+            while (true) {
+                List<Lease> batch = new ArrayList<>();
+                for (Lease l; batch.size() < max && (l = toComplete.poll()) != null;) {
+                    batch.add(l);
                 }
-            } finally {
-                finishing.remove(Thread.currentThread());
+                if (batch.isEmpty()) {
+                    flushing.set(false);
+                    // A job handed over after the poll and before the flag was cleared: keep going.
+                    if (toComplete.isEmpty() || !flushing.compareAndSet(false, true)) {
+                        return;
+                    }
+                    continue;
+                }
+                completeAndRefill(batch);
             }
-        });
-        finishing.add(t);
-        t.start();
+        } finally {
+            finishing.remove(Thread.currentThread());
+        }
+    }
+
+    private void completeAndRefill(List<Lease> batch) {
+        int extra = stopping ? 0 : reserve();
+        int kept = 0;
+        try {
+            List<Boolean> completed = queue.completeBatch(batch);
+            for (int i = 0; i < batch.size(); i++) {
+                warnIfLost(batch.get(i), completed.get(i));
+            }
+            if (extra > 0) {
+                List<Lease> claimed = queue.popBatch(extra, leaseDuration, Duration.ZERO);
+                kept = claimed.size();
+                keepPrefetched(claimed);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            for (Lease l : batch) {
+                warnBackendFailed(l, e);
+            }
+            pause(errorBackoff);
+        } finally {
+            reserved.addAndGet(-(extra - kept));
+            processed.add(batch.size());
+        }
     }
 
     private void warnBackendFailed(Lease lease, RuntimeException e) {
@@ -493,6 +539,9 @@ public final class Worker implements AutoCloseable {
         }
         for (Thread t : List.copyOf(finishing)) {
             t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime() + TimeUnit.SECONDS.toNanos(1))));
+        }
+        for (Lease l; (l = toComplete.poll()) != null;) {
+            finishAlone(l);
         }
         renewer.join(Duration.ofSeconds(1));
         if (!finished) {
