@@ -160,7 +160,7 @@ public final class Worker implements AutoCloseable {
     private void consume(Slot slot) {
         Lease next = null;
         while (true) {
-            if (next == null && !stopping) {
+            if (next == null && prefetch > 0 && !stopping) {
                 next = takePrefetched();
             }
             Lease lease;
@@ -315,6 +315,9 @@ public final class Worker implements AutoCloseable {
             finishAlone(done);
             return null;
         }
+        if (prefetch == 0) {
+            return completeAndTake(done, 0);
+        }
         Lease next = takePrefetched();
         if (next != null) {
             // A prefetched job is ready: run it now; this one is completed (and the prefetch refilled)
@@ -335,14 +338,14 @@ public final class Worker implements AutoCloseable {
             CompleteAndNext r = queue.completeAndPop(done, 1 + extra, leaseDuration);
             warnIfLost(done, r.completed());
             List<Lease> claimed = r.next();
-            Lease first = null;
-            if (!claimed.isEmpty()) {
-                first = claimed.get(0);
-                claimed = claimed.subList(1, claimed.size());
+            if (claimed.isEmpty()) {
+                return null;
             }
-            kept = claimed.size();
-            keepPrefetched(claimed);
-            return first;
+            if (claimed.size() > 1) {
+                kept = claimed.size() - 1;
+                keepPrefetched(claimed.subList(1, claimed.size()));
+            }
+            return claimed.get(0);
         } catch (RuntimeException e) {
             warnBackendFailed(done, e);
             pause(errorBackoff);

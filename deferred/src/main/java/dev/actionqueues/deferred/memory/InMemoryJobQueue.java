@@ -180,8 +180,8 @@ final class InMemoryJobQueue implements JobQueue {
     private Lease take(Instant expiry, Instant now) {
         Entry e = state.pollReady();
         state.clearPending(e, now);
-        state.lease(e, store.nextToken(), expiry);
-        return new Lease(e.id, e.payload, e.token, expiry, e.deliveries, "");
+        String receipt = state.lease(e, store.nextToken(), expiry);
+        return new Lease(e.id, e.payload, e.token, expiry, e.deliveries, receipt);
     }
 
     /** Completes and claims under one hold of the lock. */
@@ -189,16 +189,17 @@ final class InMemoryJobQueue implements JobQueue {
     public CompleteAndNext completeAndPop(Lease done, int max, Duration leaseDuration) {
         Objects.requireNonNull(done, "done");
         checkClaim(max, leaseDuration);
+        // Read before taking the lock: a few microseconds early is harmless, and the lock is held shorter.
+        Instant now = store.clock.instant();
         store.lock();
         try {
-            Entry e = state.currentLease(done.jobId(), done.fencingToken());
+            Entry e = state.currentLease(done.jobId(), done.fencingToken(), done.receipt());
             if (e != null) {
                 state.endLease(e);
             }
             if (Thread.currentThread().isInterrupted()) {
                 return new CompleteAndNext(e != null, List.of());
             }
-            Instant now = store.clock.instant();
             state.maintain(now);
             List<Lease> next = state.readyCount() == 0 ? List.of() : take(max, now, leaseDuration);
             if (state.readyCount() > 0) {
@@ -218,7 +219,7 @@ final class InMemoryJobQueue implements JobQueue {
         }
         store.lock();
         try {
-            Entry e = state.currentLease(lease.jobId(), lease.fencingToken());
+            Entry e = state.currentLease(lease.jobId(), lease.fencingToken(), lease.receipt());
             if (e == null) {
                 return Optional.empty();
             }
@@ -244,7 +245,7 @@ final class InMemoryJobQueue implements JobQueue {
     private boolean endLease(Lease lease, java.util.function.Consumer<Entry> then) {
         store.lock();
         try {
-            Entry e = state.currentLease(lease.jobId(), lease.fencingToken());
+            Entry e = state.currentLease(lease.jobId(), lease.fencingToken(), lease.receipt());
             if (e == null) {
                 return false;
             }

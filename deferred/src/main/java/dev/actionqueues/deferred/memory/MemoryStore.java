@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -97,6 +98,8 @@ final class MemoryStore {
         Instant due;
         long token;
         Instant leaseExpiry;
+        /** Its slot in the {@link LeaseTable} while leased, else -1. */
+        int slot = -1;
         int deliveries;
         String debounceKey;
 
@@ -124,7 +127,7 @@ final class MemoryStore {
     /**
      * The jobs of one queue. Guarded by the store's lock. Built so that the hot path (pop, complete)
      * touches little memory under the lock: ready jobs in a FIFO deque (entries removed by id stay in
-     * it, marked {@link Where#DONE}, and are skipped); leased jobs in a small map by fencing token;
+     * it, marked {@link Where#DONE}, and are skipped); leased jobs in numbered slots named by the lease's receipt;
      * lease expiry checked by a scan only once the earliest possible expiry has passed. Only the
      * error queue, where jobs are looked up by id (replay, find), keeps an index by id; on the main
      * queue {@code find} and {@code remove} by id scan the waiting jobs.
@@ -139,7 +142,7 @@ final class MemoryStore {
         private int delayedCount;
         /** Removed entries still in {@link #delayed}; compacted away when they outnumber the live ones. */
         private int staleDelayed;
-        private final Map<Long, Entry> leased = new HashMap<>();
+        private final LeaseTable leased = new LeaseTable();
         /** No lease expires before this; null when nothing is leased. */
         private Instant earliestExpiry;
         /** Every waiting or leased entry by id, if {@code indexed}. */
@@ -189,20 +192,24 @@ final class MemoryStore {
 
         private void reclaimExpired(Instant now) {
             List<Entry> expired = new ArrayList<>();
-            Instant earliest = null;
-            for (Entry e : leased.values()) {
+            leased.forEach(e -> {
                 if (!e.leaseExpiry.isAfter(now)) {
                     expired.add(e);
-                } else if (earliest == null || e.leaseExpiry.isBefore(earliest)) {
-                    earliest = e.leaseExpiry;
                 }
-            }
-            earliestExpiry = earliest;
+            });
             expired.sort(BY_LEASE_EXPIRY);
             for (Entry e : expired) {
                 unlease(e);
                 toReady(e);
             }
+            // The bound, recomputed over the leases that are left.
+            Instant[] earliest = {null};
+            leased.forEach(e -> {
+                if (earliest[0] == null || e.leaseExpiry.isBefore(earliest[0])) {
+                    earliest[0] = e.leaseExpiry;
+                }
+            });
+            earliestExpiry = earliest[0];
         }
 
         /** The time until something may become available, or null if nothing is scheduled. */
@@ -231,15 +238,16 @@ final class MemoryStore {
             return null;
         }
 
-        void lease(Entry e, long token, Instant expiry) {
+        /** Leases the entry; returns the receipt that finds it again. */
+        String lease(Entry e, long token, Instant expiry) {
             e.where = Where.LEASED;
             e.token = token;
             e.deliveries++;
             e.leaseExpiry = expiry;
-            leased.put(token, e);
             if (earliestExpiry == null || expiry.isBefore(earliestExpiry)) {
                 earliestExpiry = expiry;
             }
+            return leased.add(e);
         }
 
         /** A new expiry for a leased entry, later or (a shortening touch) earlier. */
@@ -251,16 +259,17 @@ final class MemoryStore {
         }
 
         private void unlease(Entry e) {
-            leased.remove(e.token);
+            leased.remove(e);
             e.leaseExpiry = null;
             if (leased.isEmpty()) {
                 earliestExpiry = null;
             }
         }
 
-        Entry currentLease(String id, long token) {
-            Entry e = leased.get(token);
-            return e != null && e.id.equals(id) ? e : null;
+        /** The leased entry the lease names, if the lease is still current. */
+        Entry currentLease(String id, long token, String receipt) {
+            Entry e = leased.find(receipt);
+            return e != null && e.token == token && e.id.equals(id) ? e : null;
         }
 
         /** Ends the lease of {@code e}; the entry is then no longer in this queue until added again. */
@@ -400,7 +409,7 @@ final class MemoryStore {
         void clear() {
             ready.forEach(e -> e.where = Where.DONE);
             delayed.forEach(e -> e.where = Where.DONE);
-            leased.values().forEach(e -> e.where = Where.DONE);
+            leased.forEach(e -> e.where = Where.DONE);
             ready.clear();
             readyCount = 0;
             staleReady = 0;
@@ -422,6 +431,95 @@ final class MemoryStore {
             }
             debounce.values().removeIf(st -> st.pendingId == null
                     && (st.lastDue == null || !now.isBefore(st.lastDue.plus(st.window))));
+        }
+    }
+
+    /**
+     * Leased entries in numbered slots. A lease's receipt is its slot number, so completing or
+     * renewing it finds the entry without hashing; the fencing token and id then confirm it.
+     */
+    static final class LeaseTable {
+        private Entry[] slots = new Entry[16];
+        private String[] receipts = new String[16];
+        private int[] free = new int[16];
+        private int freeCount;
+        private int highWater;
+        private int size;
+
+        int size() {
+            return size;
+        }
+
+        boolean isEmpty() {
+            return size == 0;
+        }
+
+        /** Puts the entry in a free slot; returns the slot's receipt. */
+        String add(Entry e) {
+            int i;
+            if (freeCount > 0) {
+                i = free[--freeCount];
+            } else {
+                i = highWater++;
+                if (i == slots.length) {
+                    slots = Arrays.copyOf(slots, i * 2);
+                    receipts = Arrays.copyOf(receipts, i * 2);
+                    free = Arrays.copyOf(free, i * 2);
+                }
+            }
+            slots[i] = e;
+            e.slot = i;
+            size++;
+            String r = receipts[i];
+            if (r == null) {
+                r = Integer.toString(i);
+                receipts[i] = r;
+            }
+            return r;
+        }
+
+        void remove(Entry e) {
+            int i = e.slot;
+            if (i < 0 || slots[i] != e) {
+                return;
+            }
+            slots[i] = null;
+            free[freeCount++] = i;
+            e.slot = -1;
+            size--;
+        }
+
+        /** The entry in the slot the receipt names, or null for an empty slot or a receipt of no slot. */
+        Entry find(String receipt) {
+            int n = receipt.length();
+            if (n == 0 || n > 9) {
+                return null;
+            }
+            int i = 0;
+            for (int k = 0; k < n; k++) {
+                char c = receipt.charAt(k);
+                if (c < '0' || c > '9') {
+                    return null;
+                }
+                i = i * 10 + (c - '0');
+            }
+            return i < highWater ? slots[i] : null;
+        }
+
+        void forEach(java.util.function.Consumer<Entry> action) {
+            for (int i = 0; i < highWater; i++) {
+                Entry e = slots[i];
+                if (e != null) {
+                    action.accept(e);
+                }
+            }
+        }
+
+        void clear() {
+            Arrays.fill(slots, 0, highWater, null);
+            freeCount = 0;
+            highWater = 0;
+            size = 0;
         }
     }
 }
