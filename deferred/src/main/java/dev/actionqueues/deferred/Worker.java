@@ -6,7 +6,6 @@ import dev.actionqueues.deferred.spi.JobQueue;
 import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.retry.Sleeper;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -69,7 +68,7 @@ public final class Worker implements AutoCloseable {
     private final LongAdder processed = new LongAdder();
     private final int prefetch;
     /** Jobs claimed ahead of free threads (see {@link Builder#prefetch(int)}), leased, renewed in place. */
-    private final ConcurrentLinkedQueue<AtomicReference<Lease>> prefetched = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Held> prefetched = new ConcurrentLinkedQueue<>();
     /** Prefetched jobs plus jobs being claimed for the prefetch: never more than {@code prefetch}. */
     private final AtomicInteger reserved = new AtomicInteger();
     /** Finished jobs waiting to be completed in the background while their thread runs a prefetched job. */
@@ -81,6 +80,20 @@ public final class Worker implements AutoCloseable {
     private volatile boolean started;
     private volatile boolean stopping;
     private Thread renewer;
+
+    /**
+     * A prefetched job: its lease (renewed in place; null once found lost) and when that lease runs
+     * out by this JVM's {@link System#nanoTime()}, never the backend's clock, which may differ.
+     */
+    private static final class Held {
+        final AtomicReference<Lease> lease;
+        volatile long deadlineNanos;
+
+        Held(Lease lease, long deadlineNanos) {
+            this.lease = new AtomicReference<>(lease);
+            this.deadlineNanos = deadlineNanos;
+        }
+    }
 
     /** One consumer thread and what it is doing. */
     private static final class Slot {
@@ -202,14 +215,16 @@ public final class Worker implements AutoCloseable {
                     }
                     continue;
                 }
+                // Granted while this call waited, just before it returned: the reply's trip is the error.
+                long claimedAt = System.nanoTime();
                 if (!slot.state.compareAndSet(POLLING, RUNNING)) {
                     Thread.interrupted();
                     giveBack(popped.get(0));
-                    keepPrefetched(popped.subList(1, popped.size()));
+                    keepPrefetched(popped.subList(1, popped.size()), claimedAt);
                     break;
                 }
                 lease = popped.get(0);
-                keepPrefetched(popped.subList(1, popped.size()));
+                keepPrefetched(popped.subList(1, popped.size()), claimedAt);
             }
             Lease done = run(slot, lease);
             if (done != null) {
@@ -236,15 +251,15 @@ public final class Worker implements AutoCloseable {
 
     /**
      * A prefetched job to run, or null. A job whose lease the renewer found lost, or whose lease has
-     * run out by this clock, is skipped (and given back if it can still be): another consumer may
-     * have it.
+     * run out by this JVM's clock, is not run (another consumer may have it) but given back in case
+     * it still can be.
      */
     private Lease takePrefetched() {
-        AtomicReference<Lease> ref;
-        while ((ref = prefetched.poll()) != null) {
+        Held held;
+        while ((held = prefetched.poll()) != null) {
             reserved.decrementAndGet();
-            Lease lease = ref.getAndSet(null);
-            if (lease != null && lease.expiresAt().isAfter(Instant.now())) {
+            Lease lease = held.lease.getAndSet(null);
+            if (lease != null && System.nanoTime() - held.deadlineNanos < 0) {
                 return lease;
             }
             if (lease != null) {
@@ -254,14 +269,18 @@ public final class Worker implements AutoCloseable {
         return null;
     }
 
-    /** Keeps claimed jobs for later; their room was reserved. Once stopping, gives them back. */
-    private void keepPrefetched(List<Lease> leases) {
+    /**
+     * Keeps claimed jobs for later; their room was reserved. Once stopping, gives them back.
+     *
+     * @param claimedAt {@link System#nanoTime()} no later than the backend granted the leases
+     */
+    private void keepPrefetched(List<Lease> leases, long claimedAt) {
         for (Lease l : leases) {
             if (stopping) {
                 reserved.decrementAndGet();
                 giveBack(l);
             } else {
-                prefetched.add(new AtomicReference<>(l));
+                prefetched.add(new Held(l, claimedAt + leaseDuration.toNanos()));
             }
         }
     }
@@ -269,10 +288,10 @@ public final class Worker implements AutoCloseable {
     /** Gives back every prefetched job; returns how many. */
     private int giveBackPrefetched() {
         int n = 0;
-        AtomicReference<Lease> ref;
-        while ((ref = prefetched.poll()) != null) {
+        Held held;
+        while ((held = prefetched.poll()) != null) {
             reserved.decrementAndGet();
-            Lease lease = ref.getAndSet(null);
+            Lease lease = held.lease.getAndSet(null);
             if (lease != null) {
                 giveBack(lease);
                 n++;
@@ -335,6 +354,7 @@ public final class Worker implements AutoCloseable {
     private Lease completeAndTake(Lease done, int extra) {
         int kept = 0;
         try {
+            long claimedAt = System.nanoTime();
             CompleteAndNext r = queue.completeAndPop(done, 1 + extra, leaseDuration);
             warnIfLost(done, r.completed());
             List<Lease> claimed = r.next();
@@ -343,7 +363,7 @@ public final class Worker implements AutoCloseable {
             }
             if (claimed.size() > 1) {
                 kept = claimed.size() - 1;
-                keepPrefetched(claimed.subList(1, claimed.size()));
+                keepPrefetched(claimed.subList(1, claimed.size()), claimedAt);
             }
             return claimed.get(0);
         } catch (RuntimeException e) {
@@ -367,6 +387,10 @@ public final class Worker implements AutoCloseable {
     }
 
     private void completeInBackground(Lease done) {
+        if (stopping) {
+            finishAlone(done);
+            return;
+        }
         toComplete.add(done);
         if (flushing.compareAndSet(false, true)) {
             Thread t = Thread.ofVirtual().name(name + "-completer").unstarted(this::flushCompletions);
@@ -411,9 +435,10 @@ public final class Worker implements AutoCloseable {
                 warnIfLost(batch.get(i), completed.get(i));
             }
             if (extra > 0) {
+                long claimedAt = System.nanoTime();
                 List<Lease> claimed = queue.popBatch(extra, leaseDuration, Duration.ZERO);
                 kept = claimed.size();
-                keepPrefetched(claimed);
+                keepPrefetched(claimed, claimedAt);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -470,8 +495,11 @@ public final class Worker implements AutoCloseable {
             for (Slot slot : slots) {
                 renew(slot.running, false);
             }
-            for (AtomicReference<Lease> ref : prefetched) {
-                renew(ref, true);
+            for (Held held : prefetched) {
+                long before = System.nanoTime();
+                if (renew(held.lease, true)) {
+                    held.deadlineNanos = before + leaseDuration.toNanos();
+                }
             }
         }
     }
@@ -480,15 +508,15 @@ public final class Worker implements AutoCloseable {
      * Renews the lease held in {@code ref}, if any. A running job whose lease was lost keeps running
      * (with a warning: it may run twice); a prefetched one is dropped, left to its new holder.
      */
-    private void renew(AtomicReference<Lease> ref, boolean prefetchedJob) {
+    private boolean renew(AtomicReference<Lease> ref, boolean prefetchedJob) {
         Lease lease = ref.get();
         if (lease == null) {
-            return;
+            return false;
         }
         try {
             Optional<Lease> renewed = queue.touch(lease, leaseDuration);
             if (renewed.isPresent()) {
-                ref.compareAndSet(lease, renewed.get());
+                return ref.compareAndSet(lease, renewed.get());
             } else if (prefetchedJob) {
                 if (ref.compareAndSet(lease, null)) {
                     LOG.warn("Worker {}: the lease of prefetched job {} was lost; it is left to its new holder", name,
@@ -500,6 +528,7 @@ public final class Worker implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("Worker {}: renewing the lease of job {} failed", name, lease.jobId(), e);
         }
+        return false;
     }
 
     /**
@@ -540,12 +569,15 @@ public final class Worker implements AutoCloseable {
                 finished = false;
             }
         }
-        for (Thread t : List.copyOf(finishing)) {
-            t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime() + TimeUnit.SECONDS.toNanos(1))));
-        }
-        for (Lease l; (l = toComplete.poll()) != null;) {
-            finishAlone(l);
-        }
+        // Background completions (a thread may hand one over as it sees the stop): wait, then finish the rest.
+        do {
+            for (Thread t : List.copyOf(finishing)) {
+                t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime() + TimeUnit.SECONDS.toNanos(1))));
+            }
+            for (Lease l; (l = toComplete.poll()) != null;) {
+                finishAlone(l);
+            }
+        } while (!finishing.isEmpty() && System.nanoTime() - deadline < TimeUnit.SECONDS.toNanos(1));
         renewer.join(Duration.ofSeconds(1));
         if (!finished) {
             for (Slot slot : slots) {

@@ -9,9 +9,13 @@ import dev.actionqueues.deferred.memory.InMemoryBackendFactory;
 import dev.actionqueues.deferred.spi.Backend;
 import dev.actionqueues.deferred.spi.NewJob;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -274,5 +278,23 @@ class WorkerTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> runs.containsKey(1) && deferrable.stats().equals(new DeferrableStats(0, 0, 0, 0)));
         await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> true);
         assertThat(runs.get(1)).as("job 1 runs once: redelivered, not also from the stale prefetch").hasValue(1);
+    }
+
+    @Test
+    void aPrefetchWorksWhateverTheBackendsClockSays() {
+        InstantSource backendClock = InstantSource.fixed(Instant.parse("2020-01-01T00:00:00Z"));
+        Backend skewed = InMemoryBackendFactory.create(backendClock).createBackendForGroup("skewed");
+        RecordingQueue recorded = new RecordingQueue(skewed.queue());
+        Deferrable d = Deferrable.builder(new Backend("skewed", recorded, skewed.errorQueue())).hostName("t").build();
+        List<Integer> order = new CopyOnWriteArrayList<>();
+        TaskHandle<Integer> t = d.register("order", Integer.class, order::add);
+        for (int i = 0; i < 10; i++) {
+            t.later(i);
+        }
+        worker = Worker.builder(d).concurrency(1).prefetch(2).shutdownTimeout(Duration.ofSeconds(5)).build().start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> worker.processed() == 10);
+        assertThat(recorded.releaseDelays).as("no job given back").isEmpty();
+        assertThat(order).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
     }
 }
