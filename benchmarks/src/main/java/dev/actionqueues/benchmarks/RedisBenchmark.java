@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
  */
 public final class RedisBenchmark {
 
+    private static final AtomicInteger ENGINE_RUNS = new AtomicInteger();
+
     private RedisBenchmark() {
     }
 
@@ -96,6 +98,10 @@ public final class RedisBenchmark {
                         concurrency, rate, 100 * rate / lpush50, trips, perJob);
             }
 
+            // The engine's paths JIT-compiled before they are measured, as the SPI's were in warmUp().
+            System.out.println("engine warm-up:");
+            engineBurnDown(factory, redis, 20_000, 16, 0);
+            engineBurnDown(factory, redis, 20_000, 16, 32);
             for (int[] run : new int[][] {{1, 0}, {16, 0}, {16, 32}}) {
                 double rate = engineBurnDown(factory, redis, jobs, run[0], run[1]);
                 System.out.printf("engine burn-down (Deferrable + Worker, no-op task) c=%d prefetch=%d: %.0f jobs/s"
@@ -170,7 +176,8 @@ public final class RedisBenchmark {
     /** The same burn-down through the engine: a Deferrable and its Worker running a no-op task. */
     private static double engineBurnDown(RedisBackendFactory factory, RedisCommands<String, String> redis, int jobs,
             int concurrency, int prefetch) throws Exception {
-        dev.actionqueues.deferred.spi.Backend backend = factory.createBackendForGroup("engine" + concurrency + "p" + prefetch);
+        dev.actionqueues.deferred.spi.Backend backend = factory.createBackendForGroup(
+                "engine" + concurrency + "p" + prefetch + "-" + ENGINE_RUNS.incrementAndGet());
         dev.actionqueues.deferred.Deferrable deferrable = dev.actionqueues.deferred.Deferrable.builder(backend).build();
         var noop = deferrable.register("noop", Noop.class, args -> { });
         for (int i = 0; i < jobs; i++) {
