@@ -665,7 +665,8 @@ public final class Worker implements AutoCloseable {
          * {@code prefetch} jobs waiting in the worker, leased and renewed like running ones, and
          * given back to the queue at shutdown. On a remote backend with short jobs this serves more
          * jobs per round trip; keep it at 0 for long jobs or many worker processes, so that a busy
-         * worker does not hold jobs another one could run.
+         * worker does not hold jobs another one could run. With a prefetch, jobs may start a little
+         * out of queue order, even with one thread (the refill and the thread's own claim overlap).
          *
          * @param prefetch 0 or more; default 0; at most the backend's batch size minus one
          * @return this builder

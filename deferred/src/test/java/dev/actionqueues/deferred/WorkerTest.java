@@ -294,7 +294,7 @@ class WorkerTest {
         worker = Worker.builder(d).concurrency(1).prefetch(2).shutdownTimeout(Duration.ofSeconds(5)).build().start();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> worker.processed() == 10);
-        assertThat(recorded.releaseDelays).as("no job given back").isEmpty();
-        assertThat(order).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        assertThat(recorded.releaseDelays).as("no job given back as if its lease had run out").isEmpty();
+        assertThat(order).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
     }
 }
