@@ -4,6 +4,7 @@ import dev.actionqueues.deferred.Deferrable;
 import dev.actionqueues.deferred.TaskHandle;
 import dev.actionqueues.deferred.Worker;
 import dev.actionqueues.deferred.memory.InMemoryBackendFactory;
+import dev.actionqueues.deferred.spi.Backend;
 import dev.actionqueues.deferred.spi.JobQueue;
 import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.deferred.spi.NewJob;
@@ -52,19 +53,21 @@ public class DeferredBenchmark {
     /** A Deferrable over a fresh in-memory backend with one no-op task. */
     @State(Scope.Benchmark)
     public static class Deferred {
+        Backend backend;
         Deferrable deferrable;
         TaskHandle<Integer> task;
         final AtomicLong enqueued = new AtomicLong();
 
         @Setup(Level.Trial)
         public void setUp() {
-            deferrable = Deferrable.builder(InMemoryBackendFactory.create().createBackendForGroup("bench")).build();
+            backend = InMemoryBackendFactory.create().createBackendForGroup("bench");
+            deferrable = Deferrable.builder(backend).build();
             task = deferrable.register("noop", Integer.class, n -> { });
         }
 
         void flushEvery(long n) {
             if (enqueued.incrementAndGet() % n == 0) {
-                deferrable.backend().queue().flush();
+                backend.queue().flush();
             }
         }
     }
@@ -144,7 +147,7 @@ public class DeferredBenchmark {
         return worker.processed();
     }
 
-    /** Burn-down through the backend SPI alone (pop and complete, no JSON, no handler): the backend's share. */
+    /** Burn-down through the backend SPI alone (claim and complete, no JSON, no handler): the backend's share. */
     @State(Scope.Benchmark)
     public static class BackendBurn {
         @Param({"1", "8"})
@@ -183,7 +186,7 @@ public class DeferredBenchmark {
         for (int i = 0; i < s.concurrency; i++) {
             futures.add(s.executor.submit(() -> {
                 Optional<Lease> lease;
-                while ((lease = s.queue.pop(LEASE, Duration.ZERO)).isPresent()) {
+                while ((lease = s.queue.claim(LEASE, Duration.ZERO)).isPresent()) {
                     s.queue.complete(lease.get());
                     done.incrementAndGet();
                 }
@@ -264,9 +267,10 @@ public class DeferredBenchmark {
         @Setup(Level.Trial)
         public void setUp() throws InterruptedException {
             executor = Executors.newFixedThreadPool(concurrency);
-            Deferrable d = Deferrable.builder(InMemoryBackendFactory.create().createBackendForGroup("sample")).build();
+            Backend sample = InMemoryBackendFactory.create().createBackendForGroup("sample");
+            Deferrable d = Deferrable.builder(sample).build();
             d.register("noop", Integer.class, n -> { }).later(42);
-            payload = d.backend().queue().pop(LEASE, Duration.ZERO).orElseThrow().payload();
+            payload = sample.queue().claim(LEASE, Duration.ZERO).orElseThrow().payload();
         }
 
         @Setup(Level.Invocation)

@@ -143,7 +143,7 @@ public final class RedisBenchmark {
         }
     }
 
-    /** Pops and completes every job with {@code concurrency} virtual threads; returns jobs per second. */
+    /** Claims and completes every job with {@code concurrency} virtual threads; returns jobs per second. */
     private static double burnDown(JobQueue queue, int jobs, int concurrency) throws InterruptedException {
         AtomicInteger done = new AtomicInteger();
         CountDownLatch finished = new CountDownLatch(concurrency);
@@ -151,10 +151,10 @@ public final class RedisBenchmark {
         for (int t = 0; t < concurrency; t++) {
             Thread.ofVirtual().start(() -> {
                 try {
-                    // As the worker uses the SPI: pop once, then complete each job and claim the next in one call.
-                    Optional<Lease> lease = queue.pop(Duration.ofSeconds(60), Duration.ZERO);
+                    // As the worker uses the SPI: claim once, then complete each job and claim the next in one call.
+                    Optional<Lease> lease = queue.claim(Duration.ofSeconds(60), Duration.ZERO);
                     while (lease.isPresent()) {
-                        List<Lease> next = queue.completeAndPop(lease.get(), 1, Duration.ofSeconds(60)).next();
+                        List<Lease> next = queue.completeAndClaim(lease.get(), 1, Duration.ofSeconds(60)).next();
                         lease = next.stream().findFirst();
                         done.incrementAndGet();
                     }
@@ -210,7 +210,7 @@ public final class RedisBenchmark {
         Thread consumer = Thread.ofVirtual().start(() -> {
             try {
                 while (got.get() < samples) {
-                    Optional<Lease> lease = queue.pop(Duration.ofSeconds(60), Duration.ofSeconds(10));
+                    Optional<Lease> lease = queue.claim(Duration.ofSeconds(60), Duration.ofSeconds(10));
                     if (lease.isPresent()) {
                         long sent = Long.parseLong(lease.get().payload());
                         latencies[got.getAndIncrement()] = System.nanoTime() - sent;
@@ -246,7 +246,7 @@ public final class RedisBenchmark {
         Thread idle = Thread.ofVirtual().start(() -> {
             try {
                 while (!Thread.currentThread().isInterrupted()) {
-                    queue.pop(Duration.ofSeconds(60), Duration.ofSeconds(30));
+                    queue.claim(Duration.ofSeconds(60), Duration.ofSeconds(30));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

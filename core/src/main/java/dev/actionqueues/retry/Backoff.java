@@ -126,18 +126,4 @@ public interface Backoff {
             return d.compareTo(cap) > 0 ? cap : d;
         };
     }
-
-    /**
-     * Checks a failure count passed to {@link #delayAfter(int)}; for implementations.
-     *
-     * @param failures the count to check
-     * @return {@code failures}
-     * @throws IllegalArgumentException if {@code failures < 1}
-     */
-    static int checkFailures(int failures) {
-        if (failures < 1) {
-            throw new IllegalArgumentException("failures must be >= 1, was " + failures);
-        }
-        return failures;
-    }
 }

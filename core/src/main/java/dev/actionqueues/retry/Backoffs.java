@@ -10,6 +10,14 @@ final class Backoffs {
     private Backoffs() {
     }
 
+    /** Checks a failure count passed to {@link Backoff#delayAfter(int)}; returns it. */
+    static int checkFailures(int failures) {
+        if (failures < 1) {
+            throw new IllegalArgumentException("failures must be >= 1, was " + failures);
+        }
+        return failures;
+    }
+
     static Duration nonNegative(Duration d, String name) {
         Objects.requireNonNull(d, name);
         if (d.isNegative()) {
@@ -36,7 +44,7 @@ final class Backoffs {
 
         @Override
         public Duration delayAfter(int failures) {
-            Backoff.checkFailures(failures);
+            Backoffs.checkFailures(failures);
             if (failures == 1 || increment.isZero()) {
                 return initial;
             }
@@ -68,7 +76,7 @@ final class Backoffs {
 
         @Override
         public Duration delayAfter(int failures) {
-            Backoff.checkFailures(failures);
+            Backoffs.checkFailures(failures);
             long cap = nanos(max);
             double value = nanos(initial) * Math.pow(multiplier, failures - 1.0);
             // Exact powers of two stay exact in a double, so 10 ms * 2^11 is exactly 20480 ms.

@@ -132,7 +132,7 @@ public final class RetryPolicy {
      * @throws IllegalArgumentException if {@code failures < 1} or {@code elapsed} is negative
      */
     public RetryDecision decide(int failures, Throwable failure, Duration elapsed) {
-        Backoff.checkFailures(failures);
+        Backoffs.checkFailures(failures);
         Objects.requireNonNull(failure, "failure");
         Backoffs.nonNegative(elapsed, "elapsed");
         if (matches(abortOn, failure)) {

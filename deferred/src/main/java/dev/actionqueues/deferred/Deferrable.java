@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.actionqueues.deferred.JobPayload.ErrorJson;
 import dev.actionqueues.deferred.spi.Backend;
-import dev.actionqueues.deferred.spi.BackendException;
 import dev.actionqueues.deferred.spi.Debounce;
 import dev.actionqueues.deferred.spi.DebounceDecision;
 import dev.actionqueues.deferred.spi.DebounceResult;
@@ -52,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * between running and completing), so handlers should be idempotent. A job that fails with one of
  * its task's retried exception classes runs again after the task's {@link Backoff}, up to
  * {@code maxAttempts} executions in all, without holding a thread while it waits; any other
- * exception, or the last failure, sends it to the error queue. A job popped more than its TTL after
+ * exception, or the last failure, sends it to the error queue. A job claimed more than its TTL after
  * {@code later} is completed without running. Each step reports a {@link JobEvent} to the
  * listeners, in the seed's order.
  *
@@ -66,7 +65,7 @@ public final class Deferrable {
     /** The largest encoded job, in UTF-8 bytes, unless the builder says otherwise: 256 KiB. */
     public static final int DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
     /** The lease {@link #runOnce()} takes on a job: long, since nothing renews it. */
-    public static final Duration DEFAULT_LEASE_DURATION = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_RUN_ONCE_LEASE_DURATION = Duration.ofMinutes(5);
     /** The seed's retry backoff: {@code min(2 + 2^failures, 900)} seconds, so 4, 6, 10, 18, …, 900. */
     public static final Backoff DEFAULT_BACKOFF = Deferrable::seedBackoff;
 
@@ -115,7 +114,9 @@ public final class Deferrable {
     }
 
     private static Duration seedBackoff(int failures) {
-        Backoff.checkFailures(failures);
+        if (failures < 1) {
+            throw new IllegalArgumentException("failures must be >= 1, was " + failures);
+        }
         return failures >= 10 ? Duration.ofSeconds(900) : Duration.ofSeconds(Math.min(2 + (1L << failures), 900));
     }
 
@@ -124,8 +125,8 @@ public final class Deferrable {
             List<Class<? extends Throwable>> retryOn, Backoff backoff, ObjectReader argsReader) {
     }
 
-    /** @return the backend this Deferrable pushes to and pops from */
-    public Backend backend() {
+    /** Returns the backend this Deferrable pushes to and claims from. */
+    Backend backend() {
         return backend;
     }
 
@@ -277,7 +278,7 @@ public final class Deferrable {
     }
 
     /**
-     * Pops one available job, if any, and runs it on the calling thread: completes it, retries it
+     * Claims one available job, if any, and runs it on the calling thread: completes it, retries it
      * or sends it to the error queue, and says which. Does not wait for a job to become available.
      * The job is leased for {@link Builder#leaseDuration(Duration)} and the lease is not renewed.
      *
@@ -286,12 +287,12 @@ public final class Deferrable {
      * given back and {@link RunOutcome.Status#RELEASED} returned with the interrupt flag set.
      *
      * @return what happened
-     * @throws dev.actionqueues.deferred.spi.BackendException if the backend failed
+     * @throws dev.actionqueues.deferred.BackendException if the backend failed
      */
     public RunOutcome runOnce() {
         Optional<Lease> lease;
         try {
-            lease = queue.pop(leaseDuration, Duration.ZERO);
+            lease = queue.claim(leaseDuration, Duration.ZERO);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return RunOutcome.EMPTY;
@@ -358,7 +359,7 @@ public final class Deferrable {
         try {
             consumeMetadata(md);
             if (p.ttlMillis() != null && p.queuedAt() != null && clock.millis() - p.queuedAt() > p.ttlMillis()) {
-                LOG.warn("Job {} of task '{}' expired: popped more than {} ms after it was deferred", lease.jobId(),
+                LOG.warn("Job {} of task '{}' expired: claimed more than {} ms after it was deferred", lease.jobId(),
                         task.name(), p.ttlMillis());
                 emit(EventType.EXPIRE, lease.jobId(), task.name(), p.attempts(), Duration.ZERO, md, null);
                 finish(lease, completer);
@@ -529,7 +530,7 @@ public final class Deferrable {
      * @param limit how many at most, at least 1
      * @return the entries
      * @throws IllegalArgumentException if an argument is out of range
-     * @throws dev.actionqueues.deferred.spi.BackendException if the backend failed
+     * @throws dev.actionqueues.deferred.BackendException if the backend failed
      */
     public List<ErrorEntry> errors(int offset, int limit) {
         List<ErrorEntry> out = new ArrayList<>();
@@ -559,7 +560,7 @@ public final class Deferrable {
      *
      * @param jobId the entry's job id
      * @return true if replayed; false if the error queue has no such entry
-     * @throws dev.actionqueues.deferred.spi.BackendException if the backend failed
+     * @throws dev.actionqueues.deferred.BackendException if the backend failed
      */
     public boolean replayError(String jobId) {
         Objects.requireNonNull(jobId, "jobId");
@@ -582,7 +583,7 @@ public final class Deferrable {
      * {@link #replayError(String)}.
      *
      * @return how many entries were replayed
-     * @throws dev.actionqueues.deferred.spi.BackendException if the backend failed
+     * @throws dev.actionqueues.deferred.BackendException if the backend failed
      */
     public int replayAllErrors() {
         List<String> ids = new ArrayList<>();
@@ -605,7 +606,7 @@ public final class Deferrable {
     /**
      * Deletes every entry of the error queue.
      *
-     * @throws dev.actionqueues.deferred.spi.BackendException if the backend failed
+     * @throws dev.actionqueues.deferred.BackendException if the backend failed
      */
     public void purgeErrors() {
         backend.errorQueue().flush();
@@ -615,7 +616,7 @@ public final class Deferrable {
      * The current counts of the main queue and the error queue.
      *
      * @return the counts
-     * @throws dev.actionqueues.deferred.spi.BackendException if the backend failed
+     * @throws dev.actionqueues.deferred.BackendException if the backend failed
      */
     public DeferrableStats stats() {
         QueueStats main = queue.stats();
@@ -662,7 +663,7 @@ public final class Deferrable {
         private final Map<String, MetadataProducerConsumer<?>> metadata = new LinkedHashMap<>();
         private final List<DeferrableListener> listeners = new ArrayList<>();
         private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
-        private Duration leaseDuration = DEFAULT_LEASE_DURATION;
+        private Duration leaseDuration = DEFAULT_RUN_ONCE_LEASE_DURATION;
         private String hostName;
 
         private Builder(Backend backend) {

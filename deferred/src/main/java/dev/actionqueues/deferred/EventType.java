@@ -10,13 +10,13 @@ package dev.actionqueues.deferred;
 public enum EventType {
     /** A job was pushed by {@code later} (retries do not emit it). */
     PUSH,
-    /** A job was popped. */
+    /** A job was claimed. */
     POP,
     /** {@code runOnce} found nothing to run. */
     EMPTY,
-    /** The popped job is done with: ran, expired, retried or dead-lettered. */
+    /** The claimed job is done with: ran, expired, retried or dead-lettered. */
     COMPLETE,
-    /** The popped job's TTL had passed; it was not run. */
+    /** The claimed job's TTL had passed; it was not run. */
     EXPIRE,
     /** The job failed and was put back for another attempt. */
     RETRY,

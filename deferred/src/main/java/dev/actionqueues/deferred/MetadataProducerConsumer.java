@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 /**
  * Carries context from the producer to the job's run under a namespace: at {@code later} the
  * value of {@link #produce()} is stored in the job (as JSON); on the consumer
- * {@link #consume(Object)} receives it for <em>every</em> popped job, expired ones included, before
+ * {@link #consume(Object)} receives it for <em>every</em> claimed job, expired ones included, before
  * the job runs, with null when the job carries nothing under this namespace. Typical use: a request
  * or trace id. The value is produced once per {@code later} and travels unchanged through retries.
  * A consumer that throws fails the job's attempt like the job itself would.
@@ -28,7 +28,7 @@ public interface MetadataProducerConsumer<T> {
     T produce();
 
     /**
-     * Receives the metadata of a popped job.
+     * Receives the metadata of a claimed job.
      *
      * @param metadata the value, or null if the job has none under this namespace
      */

@@ -1,7 +1,7 @@
 package dev.actionqueues.deferred;
 
 /**
- * What {@link Deferrable#runOnce()} did with the job it popped. Immutable.
+ * What {@link Deferrable#runOnce()} did with the job it claimed. Immutable.
  *
  * @param status what happened
  * @param jobId the job's id; null for {@link Status#EMPTY}

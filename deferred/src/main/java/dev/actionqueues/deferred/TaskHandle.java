@@ -34,7 +34,7 @@ public final class TaskHandle<A> {
      * @throws IllegalArgumentException if the arguments do not serialise, the encoded job exceeds
      *     the payload limit (checked before any I/O), or the call's delay, debounce window or TTL
      *     is invalid (a delay or window longer than the TTL, or longer than the backend can hold)
-     * @throws dev.actionqueues.deferred.spi.BackendException if the backend failed to store the job
+     * @throws dev.actionqueues.deferred.BackendException if the backend failed to store the job
      */
     public LaterResult later(A arguments) {
         return deferrable.later(task, arguments, null);
@@ -50,7 +50,7 @@ public final class TaskHandle<A> {
      * @return the id of the job that will serve this call, and whether the call was debounced away
      * @throws IllegalStateException if the task has no debounce window
      * @throws IllegalArgumentException as for {@link #later(Object)}, or if the key is blank
-     * @throws dev.actionqueues.deferred.spi.BackendException if the backend failed to store the job
+     * @throws dev.actionqueues.deferred.BackendException if the backend failed to store the job
      */
     public LaterResult later(A arguments, String debounceKey) {
         Objects.requireNonNull(debounceKey, "debounceKey");

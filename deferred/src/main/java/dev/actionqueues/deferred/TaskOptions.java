@@ -197,7 +197,7 @@ public final class TaskOptions {
         }
 
         /**
-         * Drops jobs that are popped more than {@code ttl} after their {@code later} call (strictly
+         * Drops jobs that are claimed more than {@code ttl} after their {@code later} call (strictly
          * more; retries keep the original time). Zero means no TTL.
          *
          * @param ttl zero or positive

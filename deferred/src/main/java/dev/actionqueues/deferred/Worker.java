@@ -1,6 +1,5 @@
 package dev.actionqueues.deferred;
 
-import dev.actionqueues.deferred.spi.BackendException;
 import dev.actionqueues.deferred.spi.CompleteAndNext;
 import dev.actionqueues.deferred.spi.JobQueue;
 import dev.actionqueues.deferred.spi.Lease;
@@ -25,11 +24,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A long-running consumer for a {@link Deferrable}: {@link Builder#concurrency(int) concurrency}
- * virtual threads each pop a job (waiting on the backend, without polling, where the backend can
- * block), run it as {@link Deferrable#runOnce()} would and pop the next. While a job runs its lease
+ * virtual threads each claim a job (waiting on the backend, without polling, where the backend can
+ * block), run it as {@link Deferrable#runOnce()} would and claim the next. While a job runs its lease
  * is renewed every third of the lease duration, so a long job is not handed to another consumer.
  * Between two jobs a thread completes the finished job and claims the next in one call
- * ({@link JobQueue#completeAndPop}); with a {@link Builder#prefetch(int) prefetch}, jobs are claimed
+ * ({@link JobQueue#completeAndClaim}); with a {@link Builder#prefetch(int) prefetch}, jobs are claimed
  * ahead of free threads and finished ones are completed in the background.
  *
  * <p>{@link #shutdown(Duration)} stops taking jobs, lets running ones finish within the timeout,
@@ -43,7 +42,7 @@ public final class Worker implements AutoCloseable {
 
     /** Lease taken on each job unless set: renewed while the job runs. */
     public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(30);
-    /** The longest a thread waits in one pop before checking for shutdown. */
+    /** The longest a thread waits in one claim before checking for shutdown. */
     public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofSeconds(1);
     /** How long {@link #close()} lets running jobs finish. */
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
@@ -165,7 +164,7 @@ public final class Worker implements AutoCloseable {
         return started && !stopping;
     }
 
-    /** @return how many jobs this worker has popped and processed so far, whatever the outcome */
+    /** @return how many jobs this worker has claimed and processed so far, whatever the outcome */
     public long processed() {
         return processed.sum();
     }
@@ -197,20 +196,20 @@ public final class Worker implements AutoCloseable {
                 List<Lease> popped;
                 int extra = reserve();
                 try {
-                    popped = queue.popBatch(1 + extra, leaseDuration, pollTimeout);
+                    popped = queue.claimBatch(1 + extra, leaseDuration, pollTimeout);
                 } catch (InterruptedException e) {
                     reserved.addAndGet(-extra);
                     continue;
                 } catch (RuntimeException e) {
                     reserved.addAndGet(-extra);
-                    LOG.warn("Worker {}: popping from group '{}' failed; retrying in {}", name,
+                    LOG.warn("Worker {}: claiming from group '{}' failed; retrying in {}", name,
                             deferrable.backend().group(), errorBackoff, e);
                     pause(errorBackoff);
                     continue;
                 }
                 reserved.addAndGet(-(extra - Math.max(0, popped.size() - 1)));
                 if (popped.isEmpty()) {
-                    if (!queue.capabilities().blockingPop()) {
+                    if (!queue.capabilities().blockingClaim()) {
                         pause(pollTimeout);
                     }
                     continue;
@@ -355,7 +354,7 @@ public final class Worker implements AutoCloseable {
         int kept = 0;
         try {
             long claimedAt = System.nanoTime();
-            CompleteAndNext r = queue.completeAndPop(done, 1 + extra, leaseDuration);
+            CompleteAndNext r = queue.completeAndClaim(done, 1 + extra, leaseDuration);
             warnIfLost(done, r.completed());
             List<Lease> claimed = r.next();
             if (claimed.isEmpty()) {
@@ -436,7 +435,7 @@ public final class Worker implements AutoCloseable {
             }
             if (extra > 0) {
                 long claimedAt = System.nanoTime();
-                List<Lease> claimed = queue.popBatch(extra, leaseDuration, Duration.ZERO);
+                List<Lease> claimed = queue.claimBatch(extra, leaseDuration, Duration.ZERO);
                 kept = claimed.size();
                 keepPrefetched(claimed, claimedAt);
             }
@@ -514,7 +513,7 @@ public final class Worker implements AutoCloseable {
             return false;
         }
         try {
-            Optional<Lease> renewed = queue.touch(lease, leaseDuration);
+            Optional<Lease> renewed = queue.renew(lease, leaseDuration);
             if (renewed.isPresent()) {
                 return ref.compareAndSet(lease, renewed.get());
             } else if (prefetchedJob) {
@@ -693,7 +692,7 @@ public final class Worker implements AutoCloseable {
         }
 
         /**
-         * Sets the longest wait of one blocking pop (or the pause between pops on a backend that
+         * Sets the longest wait of one blocking claim (or the pause between claims on a backend that
          * cannot block).
          *
          * @param pollTimeout positive; default 1 s

@@ -1,6 +1,5 @@
 package dev.actionqueues.deferred;
 
-import dev.actionqueues.deferred.spi.BackendException;
 import dev.actionqueues.deferred.spi.CompleteAndNext;
 import dev.actionqueues.deferred.spi.Debounce;
 import dev.actionqueues.deferred.spi.DebounceResult;
@@ -55,15 +54,15 @@ final class RecordingQueue implements JobQueue {
     }
 
     @Override
-    public List<Lease> popBatch(int max, Duration leaseDuration, Duration maxWait) throws InterruptedException {
+    public List<Lease> claimBatch(int max, Duration leaseDuration, Duration maxWait) throws InterruptedException {
         pops.incrementAndGet();
-        return delegate.popBatch(max, leaseDuration, maxWait);
+        return delegate.claimBatch(max, leaseDuration, maxWait);
     }
 
     @Override
-    public Optional<Lease> touch(Lease lease, Duration leaseDuration) {
+    public Optional<Lease> renew(Lease lease, Duration leaseDuration) {
         touches.incrementAndGet();
-        return loseLeases ? Optional.empty() : delegate.touch(lease, leaseDuration);
+        return loseLeases ? Optional.empty() : delegate.renew(lease, leaseDuration);
     }
 
     @Override
@@ -72,8 +71,8 @@ final class RecordingQueue implements JobQueue {
     }
 
     @Override
-    public CompleteAndNext completeAndPop(Lease done, int max, Duration leaseDuration) {
-        return delegate.completeAndPop(done, max, leaseDuration);
+    public CompleteAndNext completeAndClaim(Lease done, int max, Duration leaseDuration) {
+        return delegate.completeAndClaim(done, max, leaseDuration);
     }
 
     @Override

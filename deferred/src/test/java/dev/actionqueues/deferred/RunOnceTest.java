@@ -334,7 +334,7 @@ class RunOnceTest {
                 .later("x");
         // Two consumers die holding the job: their leases run out.
         for (int i = 0; i < 2; i++) {
-            assertThat(f.queue.pop(Duration.ofSeconds(5), Duration.ZERO)).isPresent();
+            assertThat(f.queue.claim(Duration.ofSeconds(5), Duration.ZERO)).isPresent();
             f.time.advance(Duration.ofSeconds(6));
         }
 

@@ -1,7 +1,7 @@
 package dev.actionqueues.redis;
 
 import dev.actionqueues.deferred.spi.Backend;
-import dev.actionqueues.deferred.spi.BackendException;
+import dev.actionqueues.deferred.BackendException;
 import dev.actionqueues.deferred.spi.BackendFactory;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;

@@ -1,6 +1,6 @@
 package dev.actionqueues.redis;
 
-import dev.actionqueues.deferred.spi.BackendException;
+import dev.actionqueues.deferred.BackendException;
 import dev.actionqueues.deferred.spi.CompleteAndNext;
 import dev.actionqueues.deferred.spi.Debounce;
 import dev.actionqueues.deferred.spi.DebounceDecision;
@@ -170,7 +170,7 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
     }
 
     @Override
-    public List<Lease> popBatch(int max, Duration leaseDuration, Duration maxWait) throws InterruptedException {
+    public List<Lease> claimBatch(int max, Duration leaseDuration, Duration maxWait) throws InterruptedException {
         if (max < 1 || max > MAX_BATCH) {
             throw new IllegalArgumentException("max must be between 1 and " + MAX_BATCH + ", was " + max);
         }
@@ -211,7 +211,7 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
 
     /** Completes {@code done} and claims the next job in one script call, combined with other threads' calls. */
     @Override
-    public CompleteAndNext completeAndPop(Lease done, int max, Duration leaseDuration) {
+    public CompleteAndNext completeAndClaim(Lease done, int max, Duration leaseDuration) {
         Objects.requireNonNull(done, "done");
         if (max < 1 || max > MAX_BATCH) {
             throw new IllegalArgumentException("max must be between 1 and " + MAX_BATCH + ", was " + max);
@@ -365,7 +365,7 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
     }
 
     @Override
-    public Optional<Lease> touch(Lease lease, Duration leaseDuration) {
+    public Optional<Lease> renew(Lease lease, Duration leaseDuration) {
         checkPositive(leaseDuration, "leaseDuration");
         Long expiry = call(() -> ops.run(Script.TOUCH, ScriptOutputType.INTEGER, queueKeys, lease.jobId(), lease.receipt(),
                 Long.toString(leaseDuration.toMillis())), "touch");
@@ -502,5 +502,12 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
     @Override
     public String toString() {
         return "RedisJobQueue[" + keys.ready() + "]";
+    }
+
+    private void checkBatch(int size) {
+        int max = capabilities().maxBatchSize();
+        if (size < 0 || size > max) {
+            throw new IllegalArgumentException("batch size must be between 0 and " + max + ", was " + size);
+        }
     }
 }

@@ -79,8 +79,8 @@ class RedisJobQueueTest {
         factory.close();
     }
 
-    private Lease popOne() throws InterruptedException {
-        return queue.pop(LEASE, Duration.ZERO).orElseThrow();
+    private Lease claimOne() throws InterruptedException {
+        return queue.claim(LEASE, Duration.ZERO).orElseThrow();
     }
 
     @Test
@@ -91,7 +91,7 @@ class RedisJobQueueTest {
         assertThat(queue.stats()).isEqualTo(new QueueStats(5, 0, 0));
         long lastToken = 0;
         for (int i = 0; i < 5; i++) {
-            Lease l = popOne();
+            Lease l = claimOne();
             assertThat(l.jobId()).isEqualTo("j" + i);
             assertThat(l.payload()).isEqualTo("{\"n\":" + i + "}");
             assertThat(l.deliveries()).isEqualTo(1);
@@ -100,30 +100,30 @@ class RedisJobQueueTest {
             assertThat(queue.complete(l)).isTrue();
             assertThat(queue.complete(l)).isFalse();
         }
-        assertThat(queue.pop(LEASE, Duration.ZERO)).isEmpty();
+        assertThat(queue.claim(LEASE, Duration.ZERO)).isEmpty();
     }
 
     @Test
     void expiredLeaseIsRedeliveredAndTheOldLeaseIsStale() throws Exception {
         queue.push(NewJob.of("a", "p"));
-        Lease first = queue.pop(Duration.ofMillis(50), Duration.ZERO).orElseThrow();
+        Lease first = queue.claim(Duration.ofMillis(50), Duration.ZERO).orElseThrow();
         Lease second = await().atMost(5, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(10))
-                .until(() -> queue.pop(LEASE, Duration.ZERO), java.util.Optional::isPresent).orElseThrow();
+                .until(() -> queue.claim(LEASE, Duration.ZERO), java.util.Optional::isPresent).orElseThrow();
         assertThat(second.jobId()).isEqualTo("a");
         assertThat(second.deliveries()).isEqualTo(2);
         assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
         assertThat(queue.complete(first)).isFalse();
-        assertThat(queue.touch(first, LEASE)).isEmpty();
+        assertThat(queue.renew(first, LEASE)).isEmpty();
         assertThat(queue.release(first, "x", Duration.ZERO)).isFalse();
         assertThat(queue.deadLetter(first, "x")).isFalse();
         assertThat(queue.complete(second)).isTrue();
     }
 
     @Test
-    void touchUsesServerTimeAndKeepsTheToken() throws Exception {
+    void renewUsesServerTimeAndKeepsTheToken() throws Exception {
         queue.push(NewJob.of("a", "p"));
-        Lease l = queue.pop(Duration.ofMillis(300), Duration.ZERO).orElseThrow();
-        Lease renewed = queue.touch(l, Duration.ofMinutes(5)).orElseThrow();
+        Lease l = queue.claim(Duration.ofMillis(300), Duration.ZERO).orElseThrow();
+        Lease renewed = queue.renew(l, Duration.ofMinutes(5)).orElseThrow();
         assertThat(renewed.fencingToken()).isEqualTo(l.fencingToken());
         assertThat(renewed.expiresAt()).isAfter(l.expiresAt().plusSeconds(200));
         assertThat(queue.stats().inFlight()).isEqualTo(1);
@@ -133,18 +133,18 @@ class RedisJobQueueTest {
     @Test
     void releaseRequeuesWithTheNewPayload() throws Exception {
         queue.push(NewJob.of("a", "v1"));
-        Lease l = popOne();
+        Lease l = claimOne();
         assertThat(queue.release(l, "v2", Duration.ofMillis(100))).isTrue();
         assertThat(queue.stats().delayed()).isEqualTo(1);
         Lease again = await().atMost(5, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(10))
-                .until(() -> queue.pop(LEASE, Duration.ZERO), java.util.Optional::isPresent).orElseThrow();
+                .until(() -> queue.claim(LEASE, Duration.ZERO), java.util.Optional::isPresent).orElseThrow();
         assertThat(again.payload()).isEqualTo("v2");
     }
 
     @Test
     void deadLetterAndReplayMoveJobsBetweenTheQueuesAtomically() throws Exception {
         queue.push(NewJob.of("a", "p"));
-        Lease l = popOne();
+        Lease l = claimOne();
         assertThat(queue.deadLetter(l, "{\"error\":\"boom\"}")).isTrue();
         assertThat(queue.stats().total()).isZero();
         assertThat(backend.errorQueue().stats().available()).isEqualTo(1);
@@ -152,7 +152,7 @@ class RedisJobQueueTest {
                 .satisfies(r -> assertThat(r.payload()).isEqualTo("{\"error\":\"boom\"}"));
         assertThat(queue.replayError("a", "p2")).isTrue();
         assertThat(queue.replayError("a", "p2")).isFalse();
-        assertThat(popOne().payload()).isEqualTo("p2");
+        assertThat(claimOne().payload()).isEqualTo("p2");
         assertThatThrownBy(() -> backend.errorQueue().deadLetter(l, "x")).isInstanceOf(UnsupportedOperationException.class);
     }
 
@@ -166,7 +166,7 @@ class RedisJobQueueTest {
         int good = 0;
         int malformed = 0;
         while (true) {
-            List<Lease> leases = queue.popBatch(100, LEASE, Duration.ZERO);
+            List<Lease> leases = queue.claimBatch(100, LEASE, Duration.ZERO);
             if (leases.isEmpty()) {
                 break;
             }
@@ -194,7 +194,7 @@ class RedisJobQueueTest {
         assertThat(first.decision()).isEqualTo(DebounceDecision.PUSH_NOW);
         assertThat(second.decision()).isEqualTo(DebounceDecision.SKIP);
         assertThat(second.jobId()).isEqualTo("d1");
-        Lease running = popOne();
+        Lease running = claimOne();
         var third = queue.pushDebounced(NewJob.of("d3", "p"), d);
         assertThat(third.decision()).isEqualTo(DebounceDecision.PUSH_DELAYED);
         assertThat(third.delay()).isBetween(Duration.ofSeconds(9), Duration.ofSeconds(10));
@@ -219,7 +219,7 @@ class RedisJobQueueTest {
     void blockingPopWakesWhenAJobIsPushedAndForADelayedJobsDueTime() throws Exception {
         CompletableFuture<List<Lease>> waiting = CompletableFuture.supplyAsync(() -> {
             try {
-                return queue.popBatch(1, LEASE, Duration.ofSeconds(10));
+                return queue.claimBatch(1, LEASE, Duration.ofSeconds(10));
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
@@ -230,7 +230,7 @@ class RedisJobQueueTest {
 
         queue.push(new NewJob("soon", "p", Duration.ofMillis(200)));
         long start = System.nanoTime();
-        assertThat(queue.pop(LEASE, Duration.ofSeconds(10))).hasValueSatisfying(l -> assertThat(l.jobId()).isEqualTo("soon"));
+        assertThat(queue.claim(LEASE, Duration.ofSeconds(10))).hasValueSatisfying(l -> assertThat(l.jobId()).isEqualTo("soon"));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
     }
 
@@ -242,7 +242,7 @@ class RedisJobQueueTest {
             pollers.add(Thread.ofVirtual().start(() -> {
                 try {
                     while (true) {
-                        queue.pop(LEASE, Duration.ofSeconds(10)).ifPresent(l -> queue.release(l, l.payload(), Duration.ZERO));
+                        queue.claim(LEASE, Duration.ofSeconds(10)).ifPresent(l -> queue.release(l, l.payload(), Duration.ZERO));
                     }
                 } catch (Throwable t) {
                     outcomes.add(t);
@@ -267,7 +267,7 @@ class RedisJobQueueTest {
         queue.push(NewJob.of("a", "p"));
         queue.push(new NewJob("b", "p", Duration.ofMinutes(5)));
         queue.pushDebounced(NewJob.of("c", "p"), new Debounce("k", Duration.ofMinutes(5), true));
-        Lease l = popOne();
+        Lease l = claimOne();
         queue.flush();
         assertThat(queue.stats()).isEqualTo(new QueueStats(0, 0, 0));
         assertThat(queue.complete(l)).isFalse();

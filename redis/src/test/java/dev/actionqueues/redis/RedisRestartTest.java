@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.actionqueues.deferred.spi.BackendException;
+import dev.actionqueues.deferred.BackendException;
 import dev.actionqueues.deferred.spi.JobQueue;
 import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.deferred.spi.NewJob;
@@ -33,7 +33,7 @@ class RedisRestartTest {
             }
             Set<String> done = new HashSet<>();
             for (int i = 0; i < 300; i++) {
-                Lease l = queue.pop(Duration.ofSeconds(30), Duration.ZERO).orElseThrow();
+                Lease l = queue.claim(Duration.ofSeconds(30), Duration.ZERO).orElseThrow();
                 assertThat(queue.complete(l)).isTrue();
                 done.add(l.jobId());
             }
@@ -50,7 +50,7 @@ class RedisRestartTest {
 
             Set<String> rest = new HashSet<>();
             while (true) {
-                List<Lease> leases = queue.popBatch(50, Duration.ofSeconds(30), Duration.ZERO);
+                List<Lease> leases = queue.claimBatch(50, Duration.ofSeconds(30), Duration.ZERO);
                 if (leases.isEmpty()) {
                     break;
                 }

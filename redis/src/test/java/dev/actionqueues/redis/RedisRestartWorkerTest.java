@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.actionqueues.deferred.Deferrable;
 import dev.actionqueues.deferred.TaskHandle;
 import dev.actionqueues.deferred.Worker;
-import dev.actionqueues.deferred.spi.BackendException;
+import dev.actionqueues.deferred.BackendException;
 import dev.actionqueues.redis.fault.EngineWorkerProcess;
 import dev.actionqueues.redis.fault.Work;
 import dev.actionqueues.redis.testing.RedisServerProcess;

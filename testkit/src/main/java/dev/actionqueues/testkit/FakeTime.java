@@ -1,6 +1,7 @@
 package dev.actionqueues.testkit;
 
 import dev.actionqueues.retry.Sleeper;
+import dev.actionqueues.retry.Ticker;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -10,7 +11,7 @@ import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A clock and a sleeper on fake time, for tests: the clock stands still until the test calls
+ * A clock, a monotonic ticker and a sleeper on fake time, for tests: the clock stands still until the test calls
  * {@link #advance(Duration)}, and {@link #sleep(Duration)} records the wait and moves the clock
  * forward at once, so backoff sequences, TTLs, delays, debounce windows and leases can be asserted
  * exactly without waiting. Like {@link Thread#sleep}, {@code sleep} throws
@@ -18,13 +19,14 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Thread-safe.
  */
-public final class FakeTime implements InstantSource, Sleeper {
+public final class FakeTime implements InstantSource, Sleeper, Ticker {
 
     /** Where a {@code FakeTime} created with {@link #FakeTime()} starts. */
     public static final Instant DEFAULT_START = Instant.parse("2026-01-01T00:00:00Z");
 
     private final ReentrantLock lock = new ReentrantLock();
     private final List<Duration> sleeps = new ArrayList<>();
+    private final Instant start;
     private Instant now;
 
     /** Fake time starting at {@link #DEFAULT_START}. */
@@ -39,7 +41,8 @@ public final class FakeTime implements InstantSource, Sleeper {
      * @throws NullPointerException if {@code start} is null
      */
     public FakeTime(Instant start) {
-        this.now = Objects.requireNonNull(start, "start");
+        this.start = Objects.requireNonNull(start, "start");
+        this.now = start;
     }
 
     @Override
@@ -58,6 +61,23 @@ public final class FakeTime implements InstantSource, Sleeper {
      * @param duration the wait; negative counts as zero
      * @throws InterruptedException if the thread is interrupted
      */
+    /**
+     * Reads the monotonic side of the fake time: the nanoseconds it has moved since it started. It
+     * moves with {@link #advance(Duration)} and {@link #sleep(Duration)}, together with
+     * {@link #instant()}.
+     *
+     * @return nanoseconds since the start
+     */
+    @Override
+    public long read() {
+        lock.lock();
+        try {
+            return Duration.between(start, now).toNanos();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public void sleep(Duration duration) throws InterruptedException {
         Objects.requireNonNull(duration, "duration");

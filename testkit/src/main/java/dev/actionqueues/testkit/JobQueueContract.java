@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
  * The contract every deferred-jobs backend must pass, as a JUnit 5 suite: extend it, implement
  * {@link #createBackend(String)} and {@link #advance(Duration)}, and run it against the real
  * broker. It covers order, delays, leases and redelivery, exact complete, stale-lease rejection,
- * the error queue, TTL, stats, flush, debouncing, blocking pops, concurrent consumers (8 threads,
+ * the error queue, TTL, stats, flush, debouncing, blocking claims, concurrent consumers (8 threads,
  * 10,000 jobs: none lost, none run twice while its lease holds) and malformed payloads.
  *
  * <p>Time: backends on an injected clock pass a {@link FakeTime} to their factory and advance it
@@ -119,32 +119,32 @@ public abstract class JobQueueContract {
         return UUID.randomUUID().toString();
     }
 
-    private Optional<Lease> popNow(Duration lease) throws InterruptedException {
-        return queue.pop(lease, Duration.ZERO);
+    private Optional<Lease> claimNow(Duration lease) throws InterruptedException {
+        return queue.claim(lease, Duration.ZERO);
     }
 
-    // ---- push, pop, order ----
+    // ---- push, claim, order ----
 
     @Test
     void emptyQueuePopsNothingAndCountsZero() throws InterruptedException {
-        assertThat(popNow(LONG_LEASE)).isEmpty();
+        assertThat(claimNow(LONG_LEASE)).isEmpty();
         assertThat(queue.stats()).isEqualTo(new QueueStats(0, 0, 0));
         assertThat(errors.stats()).isEqualTo(new QueueStats(0, 0, 0));
     }
 
     @Test
-    void popReturnsTheJobPushedWithItsIdAndPayloadAndALease() throws InterruptedException {
+    void claimReturnsTheJobPushedWithItsIdAndPayloadAndALease() throws InterruptedException {
         String id = id();
         queue.push(NewJob.of(id, "{\"a\":1}"));
         assertThat(queue.stats().available()).isEqualTo(1);
 
-        Lease lease = popNow(LONG_LEASE).orElseThrow();
+        Lease lease = claimNow(LONG_LEASE).orElseThrow();
 
         assertThat(lease.jobId()).isEqualTo(id);
         assertThat(lease.payload()).isEqualTo("{\"a\":1}");
         assertThat(lease.deliveries()).isEqualTo(1);
         assertThat(queue.stats()).isEqualTo(new QueueStats(0, 1, 0));
-        assertThat(popNow(LONG_LEASE)).isEmpty();
+        assertThat(claimNow(LONG_LEASE)).isEmpty();
     }
 
     @Test
@@ -157,7 +157,7 @@ public abstract class JobQueueContract {
         }
         List<String> popped = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            popped.add(popNow(LONG_LEASE).orElseThrow().jobId());
+            popped.add(claimNow(LONG_LEASE).orElseThrow().jobId());
         }
         assertThat(popped).containsExactlyElementsOf(ids);
     }
@@ -167,7 +167,7 @@ public abstract class JobQueueContract {
         List<NewJob> jobs = List.of(NewJob.of(id(), "one"), NewJob.of(id(), "two"), NewJob.of(id(), "three"));
         assertThat(queue.pushBatch(jobs)).containsExactly(true, true, true);
 
-        List<Lease> leases = queue.popBatch(2, LONG_LEASE, Duration.ZERO);
+        List<Lease> leases = queue.claimBatch(2, LONG_LEASE, Duration.ZERO);
         assertThat(leases).hasSize(2);
         assertThat(queue.stats()).isEqualTo(new QueueStats(1, 2, 0));
         if (queue.capabilities().fifo()) {
@@ -196,14 +196,14 @@ public abstract class JobQueueContract {
         String id = id();
         queue.push(new NewJob(id, "later", ticks(2)));
         assertThat(queue.stats()).isEqualTo(new QueueStats(0, 0, 1));
-        assertThat(popNow(LONG_LEASE)).isEmpty();
+        assertThat(claimNow(LONG_LEASE)).isEmpty();
 
         advance(ticks(1));
-        assertThat(popNow(LONG_LEASE)).isEmpty();
+        assertThat(claimNow(LONG_LEASE)).isEmpty();
 
         advance(ticks(1.2));
         assertThat(queue.stats()).isEqualTo(new QueueStats(1, 0, 0));
-        assertThat(popNow(LONG_LEASE).orElseThrow().jobId()).isEqualTo(id);
+        assertThat(claimNow(LONG_LEASE).orElseThrow().jobId()).isEqualTo(id);
     }
 
     @Test
@@ -217,14 +217,14 @@ public abstract class JobQueueContract {
     void releaseGivesTheJobBackWithTheNewPayloadAfterTheDelay() throws InterruptedException {
         String id = id();
         queue.push(NewJob.of(id, "attempt 0"));
-        Lease lease = popNow(LONG_LEASE).orElseThrow();
+        Lease lease = claimNow(LONG_LEASE).orElseThrow();
 
         assertThat(queue.release(lease, "attempt 1", ticks(2))).isTrue();
         assertThat(queue.stats()).isEqualTo(new QueueStats(0, 0, 1));
-        assertThat(popNow(LONG_LEASE)).isEmpty();
+        assertThat(claimNow(LONG_LEASE)).isEmpty();
 
         advance(ticks(2.2));
-        Lease again = popNow(LONG_LEASE).orElseThrow();
+        Lease again = claimNow(LONG_LEASE).orElseThrow();
         assertThat(again.jobId()).isEqualTo(id);
         assertThat(again.payload()).isEqualTo("attempt 1");
         assertThat(again.deliveries()).isEqualTo(1);
@@ -237,8 +237,8 @@ public abstract class JobQueueContract {
     void completeRemovesExactlyTheJobItIsGiven() throws InterruptedException {
         queue.push(NewJob.of(id(), "first"));
         queue.push(NewJob.of(id(), "second"));
-        Lease first = popNow(LONG_LEASE).orElseThrow();
-        Lease second = popNow(LONG_LEASE).orElseThrow();
+        Lease first = claimNow(LONG_LEASE).orElseThrow();
+        Lease second = claimNow(LONG_LEASE).orElseThrow();
 
         assertThat(queue.complete(first)).isTrue();
 
@@ -252,13 +252,13 @@ public abstract class JobQueueContract {
     void aJobWhoseLeaseRunsOutIsDeliveredAgainWithAGreaterToken() throws InterruptedException {
         String id = id();
         queue.push(NewJob.of(id, "p"));
-        Lease first = popNow(ticks(2)).orElseThrow();
+        Lease first = claimNow(ticks(2)).orElseThrow();
 
         advance(ticks(1));
-        assertThat(popNow(ticks(2))).isEmpty();
+        assertThat(claimNow(ticks(2))).isEmpty();
 
         advance(ticks(1.5));
-        Lease second = popNow(ticks(2)).orElseThrow();
+        Lease second = claimNow(ticks(2)).orElseThrow();
         assertThat(second.jobId()).isEqualTo(id);
         assertThat(second.payload()).isEqualTo("p");
         assertThat(second.deliveries()).isEqualTo(2);
@@ -272,23 +272,23 @@ public abstract class JobQueueContract {
             ids.add(id());
             queue.push(NewJob.of(ids.get(i), "job " + i));
         }
-        Lease first = popNow(LONG_LEASE).orElseThrow();
+        Lease first = claimNow(LONG_LEASE).orElseThrow();
 
-        CompleteAndNext r1 = queue.completeAndPop(first, 1, LONG_LEASE);
+        CompleteAndNext r1 = queue.completeAndClaim(first, 1, LONG_LEASE);
         assertThat(r1.completed()).isTrue();
         assertThat(r1.next()).extracting(Lease::jobId).containsExactly(ids.get(1));
         assertThat(r1.next().get(0).payload()).isEqualTo("job 1");
 
-        CompleteAndNext r2 = queue.completeAndPop(r1.next().get(0), 5, LONG_LEASE);
+        CompleteAndNext r2 = queue.completeAndClaim(r1.next().get(0), 5, LONG_LEASE);
         assertThat(r2.completed()).isTrue();
         assertThat(r2.next()).extracting(Lease::jobId).containsExactly(ids.get(2), ids.get(3));
-        CompleteAndNext r3 = queue.completeAndPop(r2.next().get(0), 1, LONG_LEASE);
+        CompleteAndNext r3 = queue.completeAndClaim(r2.next().get(0), 1, LONG_LEASE);
         assertThat(r3.completed()).isTrue();
         assertThat(r3.next()).isEmpty();
         assertThat(queue.stats()).isEqualTo(new QueueStats(0, 1, 0));
         assertThat(queue.complete(r2.next().get(1))).isTrue();
         assertThat(queue.stats().total()).isZero();
-        assertThatThrownBy(() -> queue.completeAndPop(first, 0, LONG_LEASE))
+        assertThatThrownBy(() -> queue.completeAndClaim(first, 0, LONG_LEASE))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -297,13 +297,13 @@ public abstract class JobQueueContract {
         String a = id();
         String b = id();
         queue.push(NewJob.of(a, "a"));
-        Lease stale = popNow(ticks(1)).orElseThrow();
+        Lease stale = claimNow(ticks(1)).orElseThrow();
         advance(ticks(1.5));
-        Lease current = popNow(LONG_LEASE).orElseThrow();
+        Lease current = claimNow(LONG_LEASE).orElseThrow();
         assertThat(current.jobId()).isEqualTo(a);
         queue.push(NewJob.of(b, "b"));
 
-        CompleteAndNext r = queue.completeAndPop(stale, 1, LONG_LEASE);
+        CompleteAndNext r = queue.completeAndClaim(stale, 1, LONG_LEASE);
 
         assertThat(r.completed()).isFalse();
         assertThat(r.next()).extracting(Lease::jobId).containsExactly(b);
@@ -316,12 +316,12 @@ public abstract class JobQueueContract {
     void anInterruptedCompleteAndPopCompletesButClaimsNothing() throws InterruptedException {
         queue.push(NewJob.of(id(), "a"));
         queue.push(NewJob.of(id(), "b"));
-        Lease done = popNow(LONG_LEASE).orElseThrow();
+        Lease done = claimNow(LONG_LEASE).orElseThrow();
 
         Thread.currentThread().interrupt();
         CompleteAndNext r;
         try {
-            r = queue.completeAndPop(done, 1, LONG_LEASE);
+            r = queue.completeAndClaim(done, 1, LONG_LEASE);
         } finally {
             assertThat(Thread.interrupted()).as("the interrupt status stays set").isTrue();
         }
@@ -339,20 +339,20 @@ public abstract class JobQueueContract {
         queue.push(NewJob.of(middleId, "middle"));
         queue.push(NewJob.of(shortId, "short"));
         queue.push(NewJob.of(longId, "long"));
-        Lease middle = popNow(ticks(3)).orElseThrow();
-        Lease shortLease = popNow(ticks(1)).orElseThrow();
-        Lease longLease = popNow(ticks(6)).orElseThrow();
+        Lease middle = claimNow(ticks(3)).orElseThrow();
+        Lease shortLease = claimNow(ticks(1)).orElseThrow();
+        Lease longLease = claimNow(ticks(6)).orElseThrow();
         assertThat(List.of(middle.jobId(), shortLease.jobId(), longLease.jobId()))
                 .containsExactly(middleId, shortId, longId);
 
         advance(ticks(1.5));
-        Lease again = popNow(LONG_LEASE).orElseThrow();
+        Lease again = claimNow(LONG_LEASE).orElseThrow();
         assertThat(again.jobId()).isEqualTo(shortId);
-        assertThat(popNow(LONG_LEASE)).isEmpty();
+        assertThat(claimNow(LONG_LEASE)).isEmpty();
         assertThat(queue.complete(middle)).isTrue();
 
         advance(ticks(2));
-        assertThat(popNow(LONG_LEASE)).isEmpty();
+        assertThat(claimNow(LONG_LEASE)).isEmpty();
         assertThat(queue.stats()).isEqualTo(new QueueStats(0, 2, 0));
         assertThat(queue.complete(longLease)).isTrue();
         assertThat(queue.complete(shortLease)).isFalse();
@@ -363,12 +363,12 @@ public abstract class JobQueueContract {
     @Test
     void aStaleLeaseIsRejectedByEveryCallAndChangesNothing() throws InterruptedException {
         queue.push(NewJob.of(id(), "p"));
-        Lease stale = popNow(ticks(1)).orElseThrow();
+        Lease stale = claimNow(ticks(1)).orElseThrow();
         advance(ticks(1.5));
-        Lease current = popNow(LONG_LEASE).orElseThrow();
+        Lease current = claimNow(LONG_LEASE).orElseThrow();
 
         assertThat(queue.complete(stale)).isFalse();
-        assertThat(queue.touch(stale, LONG_LEASE)).isEmpty();
+        assertThat(queue.renew(stale, LONG_LEASE)).isEmpty();
         assertThat(queue.release(stale, "stale", Duration.ZERO)).isFalse();
         assertThat(queue.deadLetter(stale, "stale")).isFalse();
         assertThat(queue.completeBatch(List.of(stale))).containsExactly(false);
@@ -379,16 +379,16 @@ public abstract class JobQueueContract {
     }
 
     @Test
-    void touchCanAlsoShortenALease() throws InterruptedException {
+    void renewCanAlsoShortenALease() throws InterruptedException {
         String id = id();
         queue.push(NewJob.of(id, "p"));
-        Lease lease = popNow(LONG_LEASE).orElseThrow();
+        Lease lease = claimNow(LONG_LEASE).orElseThrow();
 
-        Lease shortened = queue.touch(lease, ticks(1)).orElseThrow();
+        Lease shortened = queue.renew(lease, ticks(1)).orElseThrow();
         assertThat(shortened.fencingToken()).isEqualTo(lease.fencingToken());
         advance(ticks(1.5));
 
-        Lease again = popNow(LONG_LEASE).orElseThrow();
+        Lease again = claimNow(LONG_LEASE).orElseThrow();
         assertThat(again.jobId()).isEqualTo(id);
         assertThat(again.fencingToken()).isGreaterThan(lease.fencingToken());
         assertThat(queue.complete(lease)).isFalse();
@@ -396,19 +396,19 @@ public abstract class JobQueueContract {
     }
 
     @Test
-    void touchKeepsTheJobLeasedPastItsFirstExpiry() throws InterruptedException {
+    void renewKeepsTheJobLeasedPastItsFirstExpiry() throws InterruptedException {
         queue.push(NewJob.of(id(), "p"));
-        Lease lease = popNow(ticks(2)).orElseThrow();
+        Lease lease = claimNow(ticks(2)).orElseThrow();
         advance(ticks(1));
 
-        Lease renewed = queue.touch(lease, ticks(2)).orElseThrow();
+        Lease renewed = queue.renew(lease, ticks(2)).orElseThrow();
         assertThat(renewed.fencingToken()).isEqualTo(lease.fencingToken());
         advance(ticks(1.5));
-        assertThat(popNow(LONG_LEASE)).isEmpty();
+        assertThat(claimNow(LONG_LEASE)).isEmpty();
         assertThat(queue.stats().inFlight()).isEqualTo(1);
 
         advance(ticks(1));
-        assertThat(popNow(LONG_LEASE)).isPresent();
+        assertThat(claimNow(LONG_LEASE)).isPresent();
         assertThat(queue.complete(renewed)).isFalse();
     }
 
@@ -422,7 +422,7 @@ public abstract class JobQueueContract {
         queue.push(NewJob.of(readyId, "ready"));
         queue.push(NewJob.of(keptId, "kept"));
         queue.push(new NewJob(delayedId, "delayed", ticks(2)));
-        Lease leased = popNow(LONG_LEASE).orElseThrow();
+        Lease leased = claimNow(LONG_LEASE).orElseThrow();
         assertThat(leased.jobId()).isEqualTo(leasedId);
 
         assertThat(queue.find(readyId)).contains(new JobRecord(readyId, "ready"));
@@ -437,8 +437,8 @@ public abstract class JobQueueContract {
         assertThat(queue.stats()).isEqualTo(new QueueStats(1, 1, 0));
 
         advance(ticks(2.5));
-        assertThat(popNow(LONG_LEASE).orElseThrow().jobId()).isEqualTo(keptId);
-        assertThat(popNow(LONG_LEASE)).isEmpty();
+        assertThat(claimNow(LONG_LEASE).orElseThrow().jobId()).isEqualTo(keptId);
+        assertThat(claimNow(LONG_LEASE)).isEmpty();
         assertThat(queue.complete(leased)).isTrue();
     }
 
@@ -448,7 +448,7 @@ public abstract class JobQueueContract {
     void deadLetterMovesTheJobToTheErrorQueueUnderTheSameId() throws InterruptedException {
         String id = id();
         queue.push(NewJob.of(id, "job"));
-        Lease lease = popNow(LONG_LEASE).orElseThrow();
+        Lease lease = claimNow(LONG_LEASE).orElseThrow();
 
         assertThat(queue.deadLetter(lease, "job+error")).isTrue();
 
@@ -463,14 +463,14 @@ public abstract class JobQueueContract {
     void replayErrorMovesAnEntryBackToTheMainQueue() throws InterruptedException {
         String id = id();
         queue.push(NewJob.of(id, "job"));
-        queue.deadLetter(popNow(LONG_LEASE).orElseThrow(), "job+error");
+        queue.deadLetter(claimNow(LONG_LEASE).orElseThrow(), "job+error");
 
         assertThat(queue.replayError(id, "job again")).isTrue();
         assertThat(queue.replayError(id, "job again")).isFalse();
         assertThat(queue.replayError(id(), "unknown")).isFalse();
 
         assertThat(errors.stats().total()).isZero();
-        Lease lease = popNow(LONG_LEASE).orElseThrow();
+        Lease lease = claimNow(LONG_LEASE).orElseThrow();
         assertThat(lease.jobId()).isEqualTo(id);
         assertThat(lease.payload()).isEqualTo("job again");
     }
@@ -482,7 +482,7 @@ public abstract class JobQueueContract {
             String id = id();
             ids.add(id);
             queue.push(NewJob.of(id, "job " + i));
-            queue.deadLetter(popNow(LONG_LEASE).orElseThrow(), "error " + i);
+            queue.deadLetter(claimNow(LONG_LEASE).orElseThrow(), "error " + i);
         }
         assertThat(errors.list(0, 10)).extracting(JobRecord::id).containsExactlyInAnyOrderElementsOf(ids);
         assertThat(errors.list(1, 10)).hasSize(2);
@@ -501,7 +501,7 @@ public abstract class JobQueueContract {
     @Test
     void theErrorQueueDoesNotDeadLetterOrReplay() throws InterruptedException {
         errors.push(NewJob.of(id(), "x"));
-        Lease lease = errors.pop(LONG_LEASE, Duration.ZERO).orElseThrow();
+        Lease lease = errors.claim(LONG_LEASE, Duration.ZERO).orElseThrow();
         assertThatThrownBy(() -> errors.deadLetter(lease, "y")).isInstanceOf(UnsupportedOperationException.class);
         assertThatThrownBy(() -> errors.replayError("a", "y")).isInstanceOf(UnsupportedOperationException.class);
     }
@@ -514,7 +514,7 @@ public abstract class JobQueueContract {
         queue.push(NewJob.of(id(), "b"));
         queue.push(NewJob.of(id(), "c"));
         queue.push(new NewJob(id(), "d", ticks(5)));
-        popNow(LONG_LEASE).orElseThrow();
+        claimNow(LONG_LEASE).orElseThrow();
 
         assertThat(queue.stats()).isEqualTo(new QueueStats(2, 1, 1));
     }
@@ -524,14 +524,14 @@ public abstract class JobQueueContract {
         queue.push(NewJob.of(id(), "a"));
         queue.push(NewJob.of(id(), "b"));
         queue.push(new NewJob(id(), "c", ticks(5)));
-        Lease lease = popNow(LONG_LEASE).orElseThrow();
+        Lease lease = claimNow(LONG_LEASE).orElseThrow();
 
         queue.flush();
 
         assertThat(queue.stats()).isEqualTo(new QueueStats(0, 0, 0));
         assertThat(queue.complete(lease)).isFalse();
         advance(ticks(6));
-        assertThat(popNow(LONG_LEASE)).isEmpty();
+        assertThat(claimNow(LONG_LEASE)).isEmpty();
     }
 
     // ---- payloads ----
@@ -545,7 +545,7 @@ public abstract class JobQueueContract {
         }
         List<String> popped = new ArrayList<>();
         for (int i = 0; i < payloads.size(); i++) {
-            popped.add(popNow(LONG_LEASE).orElseThrow().payload());
+            popped.add(claimNow(LONG_LEASE).orElseThrow().payload());
         }
         assertThat(popped).containsExactlyInAnyOrderElementsOf(payloads);
     }
@@ -607,22 +607,22 @@ public abstract class JobQueueContract {
         DebounceResult first = queue.pushDebounced(NewJob.of(id(), "1"), d);
         assertThat(first.decision()).isEqualTo(DebounceDecision.PUSH_NOW);
         assertThat(queue.pushDebounced(NewJob.of(id(), "1b"), d).decision()).isEqualTo(DebounceDecision.SKIP);
-        Lease run1 = popNow(LONG_LEASE).orElseThrow();
+        Lease run1 = claimNow(LONG_LEASE).orElseThrow();
         queue.complete(run1);
 
         advance(ticks(1));
         DebounceResult second = queue.pushDebounced(NewJob.of(id(), "2"), d);
         assertThat(second.decision()).isEqualTo(DebounceDecision.PUSH_DELAYED);
-        // lastStart is the pop time of the first job (t0 here, a little later on a real clock).
+        // lastStart is the claim time of the first job (t0 here, a little later on a real clock).
         assertThat(second.delay()).isLessThanOrEqualTo(ticks(3.2)).isGreaterThan(ticks(2.5));
         DebounceResult third = queue.pushDebounced(NewJob.of(id(), "3"), d);
         assertThat(third.decision()).isEqualTo(DebounceDecision.SKIP);
         assertThat(third.jobId()).isEqualTo(second.jobId());
-        assertThat(popNow(LONG_LEASE)).isEmpty();
+        assertThat(claimNow(LONG_LEASE)).isEmpty();
 
         advance(ticks(3.2));
-        assertThat(popNow(LONG_LEASE).orElseThrow().jobId()).isEqualTo(second.jobId());
-        assertThat(popNow(LONG_LEASE)).isEmpty();
+        assertThat(claimNow(LONG_LEASE).orElseThrow().jobId()).isEqualTo(second.jobId());
+        assertThat(claimNow(LONG_LEASE)).isEmpty();
     }
 
     @Test
@@ -630,11 +630,11 @@ public abstract class JobQueueContract {
         assumeTrue(queue.capabilities().debounce(), "the queue does not debounce");
         Debounce d = new Debounce("lost-trigger", ticks(4), false);
         queue.pushDebounced(NewJob.of(id(), "lead"), d);
-        queue.complete(popNow(LONG_LEASE).orElseThrow());
+        queue.complete(claimNow(LONG_LEASE).orElseThrow());
         advance(ticks(1));
         DebounceResult trailing = queue.pushDebounced(NewJob.of(id(), "trail"), d);
         advance(ticks(3.2));
-        Lease started = popNow(LONG_LEASE).orElseThrow();
+        Lease started = claimNow(LONG_LEASE).orElseThrow();
         assertThat(started.jobId()).isEqualTo(trailing.jobId());
 
         // The seed skipped this call (its debounce key outlived the trailing run): lost trigger.
@@ -652,11 +652,11 @@ public abstract class JobQueueContract {
         assertThat(first.decision()).isEqualTo(DebounceDecision.PUSH_DELAYED);
         assertThat(first.delay()).isEqualTo(ticks(2));
         assertThat(queue.pushDebounced(NewJob.of(id(), "2"), d).decision()).isEqualTo(DebounceDecision.SKIP);
-        assertThat(popNow(LONG_LEASE)).isEmpty();
+        assertThat(claimNow(LONG_LEASE)).isEmpty();
 
         advance(ticks(2.2));
         assertThat(queue.pushDebounced(NewJob.of(id(), "3"), d).decision()).isEqualTo(DebounceDecision.SKIP);
-        assertThat(popNow(LONG_LEASE).orElseThrow().jobId()).isEqualTo(first.jobId());
+        assertThat(claimNow(LONG_LEASE).orElseThrow().jobId()).isEqualTo(first.jobId());
         DebounceResult fourth = queue.pushDebounced(NewJob.of(id(), "4"), d);
         assertThat(fourth.decision()).isEqualTo(DebounceDecision.PUSH_DELAYED);
         assertThat(fourth.delay()).isEqualTo(ticks(2));
@@ -705,16 +705,16 @@ public abstract class JobQueueContract {
         assertThat(queue.stats().delayed()).isEqualTo(1);
     }
 
-    // ---- blocking pop ----
+    // ---- blocking claim ----
 
     @Test
     void aBlockingPopReturnsAJobPushedWhileItWaits() {
-        assumeTrue(queue.capabilities().blockingPop(), "the queue has no blocking pop");
+        assumeTrue(queue.capabilities().blockingClaim(), "the queue has no blocking claim");
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
             AtomicReference<Lease> got = new AtomicReference<>();
             Thread popper = Thread.ofVirtual().start(() -> {
                 try {
-                    got.set(queue.pop(LONG_LEASE, Duration.ofSeconds(15)).orElse(null));
+                    got.set(queue.claim(LONG_LEASE, Duration.ofSeconds(15)).orElse(null));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -731,7 +731,7 @@ public abstract class JobQueueContract {
     void aBlockingPopGivesUpAfterItsMaxWait() {
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
             long start = System.nanoTime();
-            assertThat(queue.pop(LONG_LEASE, Duration.ofMillis(100))).isEmpty();
+            assertThat(queue.claim(LONG_LEASE, Duration.ofMillis(100))).isEmpty();
             assertThat(System.nanoTime() - start).isLessThan(Duration.ofSeconds(10).toNanos());
         });
     }
@@ -766,7 +766,7 @@ public abstract class JobQueueContract {
                 for (int t = 0; t < threads; t++) {
                     futures.add(pool.submit(() -> {
                         while (done.get() < jobs) {
-                            Optional<Lease> lease = queue.pop(LONG_LEASE, Duration.ofMillis(50));
+                            Optional<Lease> lease = queue.claim(LONG_LEASE, Duration.ofMillis(50));
                             if (lease.isEmpty()) {
                                 continue;
                             }

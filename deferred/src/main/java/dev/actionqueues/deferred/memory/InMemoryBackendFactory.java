@@ -15,12 +15,12 @@ import java.util.regex.Pattern;
  *
  * <p>Guarantees: at-least-once delivery <em>within the process</em> (a job whose lease runs out
  * is delivered again, with a greater fencing token), delays, FIFO order of available jobs, and
- * debouncing that is atomic across threads. Blocking pops wait on a condition, without polling.
+ * debouncing that is atomic across threads. Blocking claims wait on a condition, without polling.
  * <strong>Nothing survives the JVM: every job, in flight, delayed or in the error queue, is lost
  * when the process stops or dies.</strong>
  *
  * <p>Time (due times, lease expiries, debounce windows) is read from the injected
- * {@link InstantSource}, so tests can drive it with a fake clock; blocking pops still wait in real
+ * {@link InstantSource}, so tests can drive it with a fake clock; blocking claims still wait in real
  * time, for at most their {@code maxWait}. Thread-safe.
  */
 public final class InMemoryBackendFactory implements BackendFactory {

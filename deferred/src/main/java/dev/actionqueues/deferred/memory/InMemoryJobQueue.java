@@ -111,7 +111,7 @@ final class InMemoryJobQueue implements JobQueue {
     }
 
     @Override
-    public List<Lease> popBatch(int max, Duration leaseDuration, Duration maxWait) throws InterruptedException {
+    public List<Lease> claimBatch(int max, Duration leaseDuration, Duration maxWait) throws InterruptedException {
         checkClaim(max, leaseDuration);
         Objects.requireNonNull(maxWait, "maxWait");
         if (maxWait.isNegative()) {
@@ -186,7 +186,7 @@ final class InMemoryJobQueue implements JobQueue {
 
     /** Completes and claims under one hold of the lock. */
     @Override
-    public CompleteAndNext completeAndPop(Lease done, int max, Duration leaseDuration) {
+    public CompleteAndNext completeAndClaim(Lease done, int max, Duration leaseDuration) {
         Objects.requireNonNull(done, "done");
         checkClaim(max, leaseDuration);
         // Read before taking the lock: a few microseconds early is harmless, and the lock is held shorter.
@@ -212,7 +212,7 @@ final class InMemoryJobQueue implements JobQueue {
     }
 
     @Override
-    public Optional<Lease> touch(Lease lease, Duration leaseDuration) {
+    public Optional<Lease> renew(Lease lease, Duration leaseDuration) {
         Objects.requireNonNull(lease, "lease");
         if (leaseDuration.isZero() || leaseDuration.isNegative()) {
             throw new IllegalArgumentException("leaseDuration must be positive, was " + leaseDuration);

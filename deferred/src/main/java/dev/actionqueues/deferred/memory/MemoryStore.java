@@ -125,7 +125,7 @@ final class MemoryStore {
             Comparator.comparing((Entry e) -> e.leaseExpiry).thenComparingLong(e -> e.token);
 
     /**
-     * The jobs of one queue. Guarded by the store's lock. Built so that the hot path (pop, complete)
+     * The jobs of one queue. Guarded by the store's lock. Built so that the hot path (claim, complete)
      * touches little memory under the lock: ready jobs in a FIFO deque (entries removed by id stay in
      * it, marked {@link Where#DONE}, and are skipped); leased jobs in numbered slots named by the lease's receipt;
      * lease expiry checked by a scan only once the earliest possible expiry has passed. Only the
@@ -250,7 +250,7 @@ final class MemoryStore {
             return leased.add(e);
         }
 
-        /** A new expiry for a leased entry, later or (a shortening touch) earlier. */
+        /** A new expiry for a leased entry, later or (a shortening renewal) earlier. */
         void extend(Entry e, Instant expiry) {
             e.leaseExpiry = expiry;
             if (earliestExpiry == null || expiry.isBefore(earliestExpiry)) {

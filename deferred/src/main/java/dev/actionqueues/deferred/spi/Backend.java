@@ -3,7 +3,7 @@ package dev.actionqueues.deferred.spi;
 import java.util.Objects;
 
 /**
- * A group's pair of queues: the main queue that jobs are pushed to and popped from, and the error
+ * A group's pair of queues: the main queue that jobs are pushed to and claimed from, and the error
  * queue where jobs that failed for good are kept. The main queue moves jobs into the error queue
  * ({@link JobQueue#deadLetter}) and back ({@link JobQueue#replayError}) itself, so both moves are
  * atomic where the broker allows it. Immutable; thread-safe if its queues are.

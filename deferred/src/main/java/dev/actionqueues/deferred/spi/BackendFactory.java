@@ -1,5 +1,7 @@
 package dev.actionqueues.deferred.spi;
 
+import dev.actionqueues.deferred.BackendException;
+
 /**
  * Creates the {@link Backend} of a group. A factory holds the connection to a broker; the backends
  * it creates share it. Calling {@link #createBackendForGroup(String)} twice with the same group

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What {@link JobQueue#completeAndPop(Lease, int, java.time.Duration)} did.
+ * What {@link JobQueue#completeAndClaim(Lease, int, java.time.Duration)} did.
  *
  * @param completed whether the finished job was removed; false if its lease was stale
  * @param next the jobs claimed, leased, oldest first; empty if none was ready

@@ -8,9 +8,9 @@ import java.util.Objects;
  * job of that key waits. Immutable.
  *
  * <p>The decision the backend must take atomically with the push, at time {@code now}, where
- * {@code lastStart} is when the key's last job was popped (or, until it is, when it is due):
+ * {@code lastStart} is when the key's last job was claimed (or, until it is, when it is due):
  * <ol>
- *   <li>if a job pushed under {@code key} has not been popped yet (it is available or delayed):
+ *   <li>if a job pushed under {@code key} has not been claimed yet (it is available or delayed):
  *       {@link DebounceDecision#SKIP}; nothing is pushed and that job's id is returned;</li>
  *   <li>else if {@link #alwaysDelay()}: push with delay {@code window}
  *       ({@link DebounceDecision#PUSH_DELAYED});</li>
@@ -19,10 +19,10 @@ import java.util.Objects;
  *   <li>else push with delay {@code lastStart + window - now}
  *       ({@link DebounceDecision#PUSH_DELAYED}).</li>
  * </ol>
- * The pushed job becomes the key's pending job; when it is popped it stops being pending and
- * {@code lastStart} becomes the pop time (if later). So a call made after the trailing job has
+ * The pushed job becomes the key's pending job; when it is claimed it stops being pending and
+ * {@code lastStart} becomes the claim time (if later). So a call made after the trailing job has
  * started always gets a new run (the seed lost such calls), and in leading mode the runs of one
- * key start at least one window apart, however late consumers pop them. Backends may forget a
+ * key start at least one window apart, however late consumers claim them. Backends may forget a
  * key's state once nothing is pending and {@code lastStart + window} has passed.
  *
  * @param key the debounce key, chosen by the engine; backends may hash it

@@ -1,5 +1,7 @@
 package dev.actionqueues.deferred.spi;
 
+import dev.actionqueues.deferred.BackendException;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,16 +12,16 @@ import java.util.Optional;
  * {@code Queue}, renamed so it does not clash with {@link java.util.Queue}.
  *
  * <p>Life of a job: {@link #push} makes it available (or delayed until its due time);
- * {@link #pop} claims it with a {@link Lease}; the holder then ends the lease with exactly one of
+ * {@link #claim} claims it with a {@link Lease}; the holder then ends the lease with exactly one of
  * {@link #complete} (done, the job is removed), {@link #release} (back to the queue with a new
  * payload and a delay, for a retry or on shutdown) or {@link #deadLetter} (moved to the error
- * queue). {@link #touch} extends the lease while the job runs. A job whose lease runs out is
+ * queue). {@link #renew} extends the lease while the job runs. A job whose lease runs out is
  * delivered again, with a greater fencing token; the old lease is stale from then on and every
  * call made with it returns {@code false} or empty and changes nothing. Each of these calls is a
  * single atomic step of the backend.
  *
  * <p>Payloads are stored and returned exactly, whatever they contain: the engine owns their
- * format, and a malformed one must still be poppable so the engine can dead-letter it.
+ * format, and a malformed one must still be claimable so the engine can dead-letter it.
  *
  * <p>The same interface serves the error queue of a {@link Backend}: there {@link #deadLetter} and
  * {@link #replayError} throw {@link UnsupportedOperationException}.
@@ -51,7 +53,7 @@ public interface JobQueue {
      * @throws BackendException if the broker failed as a whole
      */
     default List<Boolean> pushBatch(List<NewJob> jobs) {
-        checkBatch(jobs.size());
+        checkBatch(jobs.size(), capabilities());
         List<Boolean> result = new ArrayList<>(jobs.size());
         for (NewJob job : jobs) {
             push(job);
@@ -85,10 +87,10 @@ public interface JobQueue {
      * @throws IllegalArgumentException if an argument is out of range
      * @throws BackendException if the broker failed
      */
-    List<Lease> popBatch(int max, Duration leaseDuration, Duration maxWait) throws InterruptedException;
+    List<Lease> claimBatch(int max, Duration leaseDuration, Duration maxWait) throws InterruptedException;
 
     /**
-     * Claims one available job; see {@link #popBatch(int, Duration, Duration)}.
+     * Claims one available job; see {@link #claimBatch(int, Duration, Duration)}.
      *
      * @param leaseDuration how long the lease lasts, positive
      * @param maxWait how long to wait when nothing is available; zero does not wait
@@ -96,8 +98,8 @@ public interface JobQueue {
      * @throws InterruptedException if the thread is interrupted while waiting; nothing was claimed
      * @throws BackendException if the broker failed
      */
-    default Optional<Lease> pop(Duration leaseDuration, Duration maxWait) throws InterruptedException {
-        List<Lease> leases = popBatch(1, leaseDuration, maxWait);
+    default Optional<Lease> claim(Duration leaseDuration, Duration maxWait) throws InterruptedException {
+        List<Lease> leases = claimBatch(1, leaseDuration, maxWait);
         return leases.isEmpty() ? Optional.empty() : Optional.of(leases.get(0));
     }
 
@@ -110,7 +112,7 @@ public interface JobQueue {
      * @return the renewed lease, or empty if the lease is stale
      * @throws BackendException if the broker failed
      */
-    Optional<Lease> touch(Lease lease, Duration leaseDuration);
+    Optional<Lease> renew(Lease lease, Duration leaseDuration);
 
     /**
      * Removes exactly the leased job, and nothing else.
@@ -125,7 +127,7 @@ public interface JobQueue {
     /**
      * Completes a finished job and claims up to {@code max} ready ones, as a worker does between two
      * jobs. Backends that can do both in one round trip or one lock hold override it; the default
-     * calls {@link #complete(Lease)} then {@link #popBatch(int, Duration, Duration)} without waiting.
+     * calls {@link #complete(Lease)} then {@link #claimBatch(int, Duration, Duration)} without waiting.
      * It never waits for a job. If the thread is interrupted, the completion still happens, no job is
      * claimed, and the interrupt status stays set.
      *
@@ -136,8 +138,8 @@ public interface JobQueue {
      * @throws IllegalArgumentException if {@code max} is out of range
      * @throws BackendException if the broker failed; the completion may or may not have happened
      */
-    default CompleteAndNext completeAndPop(Lease done, int max, Duration leaseDuration) {
-        checkBatch(max);
+    default CompleteAndNext completeAndClaim(Lease done, int max, Duration leaseDuration) {
+        checkBatch(max, capabilities());
         if (max < 1) {
             throw new IllegalArgumentException("max must be at least 1, was " + max);
         }
@@ -146,7 +148,7 @@ public interface JobQueue {
             return new CompleteAndNext(completed, List.of());
         }
         try {
-            return new CompleteAndNext(completed, popBatch(max, leaseDuration, Duration.ZERO));
+            return new CompleteAndNext(completed, claimBatch(max, leaseDuration, Duration.ZERO));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new CompleteAndNext(completed, List.of());
@@ -162,7 +164,7 @@ public interface JobQueue {
      * @throws BackendException if the broker failed as a whole
      */
     default List<Boolean> completeBatch(List<Lease> leases) {
-        checkBatch(leases.size());
+        checkBatch(leases.size(), capabilities());
         List<Boolean> result = new ArrayList<>(leases.size());
         for (Lease lease : leases) {
             result.add(complete(lease));
@@ -208,7 +210,7 @@ public interface JobQueue {
     boolean replayError(String id, String newPayload);
 
     /**
-     * Lists waiting jobs (not in flight): available ones in pop order, then delayed ones by due time.
+     * Lists waiting jobs (not in flight): available ones in claim order, then delayed ones by due time.
      *
      * @param offset how many to skip, at least 0
      * @param limit how many at most, at least 1
@@ -250,14 +252,9 @@ public interface JobQueue {
      */
     void flush();
 
-    /**
-     * Checks a batch size against {@link QueueCapabilities#maxBatchSize()}; for implementations.
-     *
-     * @param size the batch size
-     * @throws IllegalArgumentException if the size is negative or above the maximum
-     */
-    default void checkBatch(int size) {
-        int max = capabilities().maxBatchSize();
+    /** Checks a batch size against {@link QueueCapabilities#maxBatchSize()}. */
+    private static void checkBatch(int size, QueueCapabilities capabilities) {
+        int max = capabilities.maxBatchSize();
         if (size < 0 || size > max) {
             throw new IllegalArgumentException("batch size must be between 0 and " + max + ", was " + size);
         }

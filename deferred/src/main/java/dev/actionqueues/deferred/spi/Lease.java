@@ -4,9 +4,9 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A claim on a popped job: until {@link #expiresAt()} nobody else is given the job. The holder
+ * A lease on a claimed job: until {@link #expiresAt()} nobody else is given the job. The holder
  * finishes it with {@link JobQueue#complete}, {@link JobQueue#release} or
- * {@link JobQueue#deadLetter}, or extends it with {@link JobQueue#touch}. If the lease runs out
+ * {@link JobQueue#deadLetter}, or extends it with {@link JobQueue#renew}. If the lease runs out
  * first, the job is delivered again and gets a new, greater {@link #fencingToken()}; from then on
  * every call made with this lease is rejected. Immutable.
  *

@@ -9,13 +9,13 @@ import java.util.Objects;
  * @param maxDelay the longest delay a push or release may ask for (SQS: 15 minutes)
  * @param maxBatchSize the most jobs one batch call may carry (SQS: 10)
  * @param maxPayloadBytes the largest payload, in UTF-8 bytes, the queue stores
- * @param fifo whether jobs that are available are popped in the order they became available
- * @param blockingPop whether {@link JobQueue#pop(Duration, Duration)} waits without polling; if
+ * @param fifo whether jobs that are available are claimed in the order they became available
+ * @param blockingClaim whether {@link JobQueue#claim(Duration, Duration)} waits without polling; if
  *     not, it may return early and the caller waits between attempts
  * @param debounce whether {@link JobQueue#pushDebounced} is supported
  */
 public record QueueCapabilities(Duration maxDelay, int maxBatchSize, int maxPayloadBytes, boolean fifo,
-        boolean blockingPop, boolean debounce) {
+        boolean blockingClaim, boolean debounce) {
 
     /**
      * Checks the fields.

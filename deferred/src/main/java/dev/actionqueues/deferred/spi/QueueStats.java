@@ -4,8 +4,8 @@ package dev.actionqueues.deferred.spi;
  * Counts of a queue's jobs at one moment; approximate where the broker only knows approximately
  * (SQS). Immutable.
  *
- * @param available jobs that can be popped now
- * @param inFlight jobs popped and not yet completed, released or dead-lettered
+ * @param available jobs that can be claimed now
+ * @param inFlight jobs claimed and not yet completed, released or dead-lettered
  * @param delayed jobs waiting for their due time
  */
 public record QueueStats(long available, long inFlight, long delayed) {

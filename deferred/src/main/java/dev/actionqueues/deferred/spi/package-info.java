@@ -9,7 +9,7 @@
  * (push, claim with a lease, complete, release for retry, move to the error queue, replay from it,
  * debounced push). Leases carry a fencing token so that a stale consumer cannot complete, release or
  * dead-letter a job that has since been handed to someone else. Vendor exceptions never cross this
- * boundary: backends wrap them in {@link dev.actionqueues.deferred.spi.BackendException}.
+ * boundary: backends wrap them in {@link dev.actionqueues.deferred.BackendException}.
  *
  * <p>Every backend must pass the contract suite in {@code actionqueues-testkit}
  * ({@code dev.actionqueues.testkit.JobQueueContract}).

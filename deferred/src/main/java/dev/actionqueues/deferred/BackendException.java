@@ -1,4 +1,4 @@
-package dev.actionqueues.deferred.spi;
+package dev.actionqueues.deferred;
 
 import dev.actionqueues.ActionQueuesException;
 
