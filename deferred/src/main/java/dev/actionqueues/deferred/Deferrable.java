@@ -1,45 +1,25 @@
 package dev.actionqueues.deferred;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.actionqueues.deferred.JobPayload.ErrorJson;
 import dev.actionqueues.deferred.spi.Backend;
-import dev.actionqueues.deferred.spi.Debounce;
-import dev.actionqueues.deferred.spi.DebounceDecision;
-import dev.actionqueues.deferred.spi.DebounceResult;
 import dev.actionqueues.deferred.spi.JobQueue;
-import dev.actionqueues.deferred.spi.JobRecord;
 import dev.actionqueues.deferred.spi.Lease;
-import dev.actionqueues.deferred.spi.NewJob;
 import dev.actionqueues.deferred.spi.QueueStats;
 import dev.actionqueues.retry.Backoff;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Calls tasks later, through the queues of a {@link Backend}: the producer side
  * ({@link #register} a task, then {@link TaskHandle#later}) and the consumer side
- * ({@link #runOnce()}, or a {@link Worker}) of the seed's {@code Deferrable}.
+ * ({@link #runOnce()}, or a {@link Worker}).
  *
  * <p>A task is registered under a stable name with a typed handler; its arguments travel as JSON
  * (Jackson) and the consumer finds the handler by name, so no class name is ever taken from a
@@ -53,57 +33,52 @@ import org.slf4j.LoggerFactory;
  * {@code maxAttempts} executions in all, without holding a thread while it waits; any other
  * exception, or the last failure, sends it to the error queue. A job claimed more than its TTL after
  * {@code later} is completed without running. Each step reports a {@link JobEvent} to the
- * listeners, in the seed's order.
+ * listeners (see {@link EventType} for their order). The error queue is administered through
+ * {@link #errors()}.
+ *
+ * <p>The work is done by package-private collaborators, one duty each: the task registry, the
+ * producer, the runner (one claimed job to its end) and the event and metadata fan-out.
  *
  * <p>Thread-safe: producers may call {@code later} and consumers {@code runOnce} from any number
  * of threads; tasks may be registered at any time.
  */
 public final class Deferrable {
 
-    /** Executions allowed per job, counting the first, unless the task says otherwise (as the seed). */
+    /** Executions allowed per job, counting the first, unless the task says otherwise. */
     public static final int DEFAULT_MAX_ATTEMPTS = 5;
     /** The largest encoded job, in UTF-8 bytes, unless the builder says otherwise: 256 KiB. */
     public static final int DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
     /** The lease {@link #runOnce()} takes on a job: long, since nothing renews it. */
     public static final Duration DEFAULT_RUN_ONCE_LEASE_DURATION = Duration.ofMinutes(5);
-    /** The seed's retry backoff: {@code min(2 + 2^failures, 900)} seconds, so 4, 6, 10, 18, …, 900. */
-    public static final Backoff DEFAULT_BACKOFF = Deferrable::seedBackoff;
-
-    private static final Logger LOG = LoggerFactory.getLogger(Deferrable.class);
-    private static final Pattern TASK_NAME = Pattern.compile("[A-Za-z0-9_.:$/-]{1,200}");
+    /** The default retry backoff: {@code min(2 + 2^failures, 900)} seconds, so 4, 6, 10, 18, …, 900. */
+    public static final Backoff DEFAULT_BACKOFF = Deferrable::defaultBackoff;
 
     private final Backend backend;
     private final JobQueue queue;
-    private final InstantSource clock;
-    private final Codec codec;
-    private final List<Class<? extends Throwable>> defaultRetryOn;
-    private final int defaultMaxAttempts;
-    private final Backoff defaultBackoff;
-    private final List<MetadataProducerConsumer<?>> metadata;
-    private final List<DeferrableListener> listeners;
-    private final int maxPayloadBytes;
     private final Duration leaseDuration;
-    private final Supplier<String> host;
-    private final ConcurrentMap<String, Task<?>> tasks = new ConcurrentHashMap<>();
+    private final TaskRegistry tasks;
+    private final JobEvents events;
+    private final JobProducer producer;
+    private final JobRunner runner;
+    private final ErrorQueue errors;
 
     private Deferrable(Builder b) {
         this.backend = b.backend;
         this.queue = b.backend.queue();
-        this.clock = b.clock;
-        this.codec = new Codec(b.mapper == null ? new ObjectMapper() : b.mapper.copy());
-        this.defaultRetryOn = List.copyOf(b.retryOn);
-        this.defaultMaxAttempts = b.maxAttempts;
-        this.defaultBackoff = b.backoff;
-        this.metadata = List.copyOf(b.metadata.values());
-        this.listeners = List.copyOf(b.listeners);
-        this.maxPayloadBytes = Math.min(b.maxPayloadBytes, queue.capabilities().maxPayloadBytes());
         this.leaseDuration = b.leaseDuration;
+        Codec codec = new Codec(b.mapper == null ? new ObjectMapper() : b.mapper.copy());
+        String group = backend.group();
+        this.tasks = new TaskRegistry(group, queue.capabilities(), codec, b.retryOn, b.maxAttempts, b.backoff);
+        this.events = new JobEvents(b.listeners, List.copyOf(b.metadata.values()), codec);
+        this.producer = new JobProducer(queue, group, codec, events, b.clock, b.maxPayloadBytes);
         String fixedHost = b.hostName;
-        this.host = fixedHost != null ? () -> fixedHost : new LocalHost();
+        Supplier<String> host = fixedHost != null ? () -> fixedHost : new LocalHost();
+        this.runner = new JobRunner(queue, group, tasks, codec, events, b.clock, host);
+        this.errors = new ErrorQueue(queue, backend.errorQueue(), codec, b.clock);
     }
 
     /**
-     * A builder for a Deferrable over {@code backend}.
+     * Returns a builder for a Deferrable over {@code backend}.
      *
      * @param backend the queues to use
      * @return the builder
@@ -113,16 +88,11 @@ public final class Deferrable {
         return new Builder(backend);
     }
 
-    private static Duration seedBackoff(int failures) {
+    private static Duration defaultBackoff(int failures) {
         if (failures < 1) {
             throw new IllegalArgumentException("failures must be >= 1, was " + failures);
         }
         return failures >= 10 ? Duration.ofSeconds(900) : Duration.ofSeconds(Math.min(2 + (1L << failures), 900));
-    }
-
-    /** A registered task with its options resolved against the Deferrable's defaults. */
-    record Task<A>(String name, Class<A> type, TaskHandler<A> handler, TaskOptions options, int maxAttempts,
-            List<Class<? extends Throwable>> retryOn, Backoff backoff, ObjectReader argsReader) {
     }
 
     /** Returns the backend this Deferrable pushes to and claims from. */
@@ -130,9 +100,9 @@ public final class Deferrable {
         return backend;
     }
 
-    /** @return the lease {@link #runOnce()} takes on a job */
-    Duration leaseDuration() {
-        return leaseDuration;
+    /** Returns the runner that takes a claimed job to its end, for the {@link Worker}. */
+    JobRunner runner() {
+        return runner;
     }
 
     /**
@@ -165,116 +135,7 @@ public final class Deferrable {
      *     window is longer than the backend can hold
      */
     public <A> TaskHandle<A> register(String name, Class<A> type, TaskOptions options, TaskHandler<A> handler) {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(type, "type");
-        Objects.requireNonNull(options, "options");
-        Objects.requireNonNull(handler, "handler");
-        if (!TASK_NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("task name must match " + TASK_NAME.pattern() + ", was '" + name + "'");
-        }
-        if (options.debounceSupplier() != null && !queue.capabilities().debounce()) {
-            throw new IllegalArgumentException("the backend of group '" + backend.group() + "' cannot debounce");
-        }
-        TaskOptions.fixedValue(options.delaySupplier()).ifPresent(this::checkMaxDelay);
-        TaskOptions.fixedValue(options.debounceSupplier()).ifPresent(this::checkMaxDelay);
-        Task<A> task = new Task<>(name, type, handler, options, options.maxAttempts().orElse(defaultMaxAttempts),
-                options.retryOn().orElse(defaultRetryOn), options.backoff().orElse(defaultBackoff),
-                codec.mapper().readerFor(type));
-        if (tasks.putIfAbsent(name, task) != null) {
-            throw new IllegalArgumentException("a task named '" + name + "' is already registered");
-        }
-        return new TaskHandle<>(this, task);
-    }
-
-    private void checkMaxDelay(Duration d) {
-        Duration max = queue.capabilities().maxDelay();
-        if (d.compareTo(max) > 0) {
-            throw new IllegalArgumentException("a delay or debounce window of " + d
-                    + " is longer than the backend can hold (" + max + ")");
-        }
-    }
-
-    private static Duration eval(Supplier<Duration> s) {
-        if (s == null) {
-            return Duration.ZERO;
-        }
-        Duration d = s.get();
-        if (d == null) {
-            throw new IllegalArgumentException("a delay, TTL or debounce supplier returned null");
-        }
-        return d;
-    }
-
-    <A> LaterResult later(Task<A> task, A arguments, String explicitKey) {
-        TaskOptions o = task.options();
-        Duration delay = eval(o.delaySupplier());
-        Duration window = eval(o.debounceSupplier());
-        Duration ttl = eval(o.ttlSupplier());
-        TaskOptions.checkCall(delay, window, ttl);
-        if (!delay.isZero() && !window.isZero()) {
-            throw new IllegalArgumentException(
-                    "You cannot delay and debounce at the same time (debounce uses delay internally).");
-        }
-        checkMaxDelay(delay);
-        checkMaxDelay(window);
-        JsonNode args;
-        try {
-            args = codec.toTree(arguments);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the arguments of task '" + task.name() + "' do not serialise to JSON: "
-                    + e.getMessage(), e);
-        }
-        Map<String, Object> produced = Map.of();
-        Map<String, JsonNode> md = null;
-        if (!metadata.isEmpty()) {
-            produced = new LinkedHashMap<>();
-            md = new LinkedHashMap<>();
-            for (MetadataProducerConsumer<?> pc : metadata) {
-                Object value = pc.produce();
-                if (value != null) {
-                    produced.put(pc.namespace(), value);
-                    md.put(pc.namespace(), codec.toTree(value));
-                }
-            }
-        }
-        long now = clock.millis();
-        JobPayload payload = new JobPayload(JobPayload.VERSION, task.name(), args, backend.group(), 0, now, now,
-                ttl.isZero() ? null : ttl.toMillis(), ttl.isZero() ? null : now, md, null, null);
-        byte[] bytes = codec.writeBytes(payload);
-        if (bytes.length > maxPayloadBytes) {
-            throw new IllegalArgumentException("a job of task '" + task.name() + "' encodes to " + bytes.length
-                    + " bytes, over the limit of " + maxPayloadBytes + " bytes");
-        }
-        String json = new String(bytes, StandardCharsets.UTF_8);
-        String id = Ids.newId();
-        if (!window.isZero()) {
-            return debouncedPush(task, id, json, args, explicitKey, window, o.debounceAlwaysDelay(), produced);
-        }
-        queue.push(new NewJob(id, json, delay));
-        emit(EventType.PUSH, id, task.name(), 0, delay, produced, null);
-        return new LaterResult(id, false, delay);
-    }
-
-    private LaterResult debouncedPush(Task<?> task, String id, String json, JsonNode args, String explicitKey,
-            Duration window, boolean alwaysDelay, Map<String, Object> produced) {
-        String key = Codec.debounceKey(task.name(), backend.group(), args, explicitKey);
-        DebounceResult r;
-        try {
-            r = queue.pushDebounced(new NewJob(id, json, Duration.ZERO), new Debounce(key, window, alwaysDelay));
-        } catch (BackendException e) {
-            LOG.warn("Debouncing a job of task '{}' failed; pushing it at once without debouncing", task.name(), e);
-            emit(EventType.DEBOUNCE_ERROR, id, task.name(), 0, Duration.ZERO, produced, e);
-            queue.push(NewJob.of(id, json));
-            emit(EventType.PUSH, id, task.name(), 0, Duration.ZERO, produced, null);
-            return new LaterResult(id, false, Duration.ZERO);
-        }
-        if (r.decision() == DebounceDecision.SKIP) {
-            emit(EventType.DEBOUNCE_HIT, r.jobId(), task.name(), 0, Duration.ZERO, produced, null);
-            return new LaterResult(r.jobId(), true, Duration.ZERO);
-        }
-        emit(EventType.DEBOUNCE_MISS, id, task.name(), 0, r.delay(), produced, null);
-        emit(EventType.PUSH, id, task.name(), 0, r.delay(), produced, null);
-        return new LaterResult(id, false, r.delay());
+        return new TaskHandle<>(producer, tasks.register(name, type, options, handler));
     }
 
     /**
@@ -287,7 +148,7 @@ public final class Deferrable {
      * given back and {@link RunOutcome.Status#RELEASED} returned with the interrupt flag set.
      *
      * @return what happened
-     * @throws dev.actionqueues.deferred.BackendException if the backend failed
+     * @throws BackendException if the backend failed
      */
     public RunOutcome runOnce() {
         Optional<Lease> lease;
@@ -298,355 +159,56 @@ public final class Deferrable {
             return RunOutcome.EMPTY;
         }
         if (lease.isEmpty()) {
-            emit(EventType.EMPTY, null, null, 0, Duration.ZERO, Map.of(), null);
+            events.emit(EventType.EMPTY, null, null, 0, Duration.ZERO, Map.of(), null);
             return RunOutcome.EMPTY;
         }
-        return process(lease.get());
-    }
-
-    /** Runs one leased job to its end. */
-    RunOutcome process(Lease lease) {
-        return process(lease, null);
+        return runner.run(lease.get(), JobRunner.Completion.HERE).outcome();
     }
 
     /**
-     * Runs one leased job to its end; the worker's path. If {@code completer} is not null, a job
-     * that is done (ran, or expired) is handed to it instead of being completed here, so that the
-     * worker can complete it together with claiming its next job; events are the same.
-     */
-    RunOutcome process(Lease lease, Consumer<Lease> completer) {
-        Codec.RunView view = codec.readForRun(lease.payload(), this::argsReader);
-        if (view != null) {
-            JobPayload p = view.job();
-            Map<String, Object> md = decodeMetadata(p);
-            emit(EventType.POP, lease.jobId(), p.task(), p.attempts(), Duration.ZERO, md, null);
-            return run(lease, p, tasks.get(p.task()), md, true, view.args(), completer);
-        }
-        JobPayload p;
-        try {
-            p = codec.read(lease.payload());
-            if (p.task() == null) {
-                throw new IllegalArgumentException("no task name");
-            }
-        } catch (Exception e) {
-            emit(EventType.POP, lease.jobId(), null, 0, Duration.ZERO, Map.of(), null);
-            String reason = "the payload does not parse as a job: " + e.getMessage();
-            JobPayload raw = new JobPayload(JobPayload.VERSION, null, null, backend.group(), 0, 0, 0, null, null, null,
-                    null, lease.payload());
-            return sendToErrorQueue(lease, raw, null, reason, e, 0, Map.of());
-        }
-        Map<String, Object> md = decodeMetadata(p);
-        emit(EventType.POP, lease.jobId(), p.task(), p.attempts(), Duration.ZERO, md, null);
-        Task<?> task = tasks.get(p.task());
-        if (task == null) {
-            return sendToErrorQueue(lease, p, null, "unknown task '" + p.task() + "'", null, p.attempts(), md);
-        }
-        return run(lease, p, task, md, false, null, completer);
-    }
-
-    private ObjectReader argsReader(String taskName) {
-        Task<?> task = tasks.get(taskName);
-        return task == null ? null : task.argsReader();
-    }
-
-    /**
-     * Runs a job. {@code p} is either the whole payload, or ({@code streamed}) the payload without
-     * its arguments, with {@code decodedArgs} the arguments already in the task's type.
-     */
-    private <A> RunOutcome run(Lease lease, JobPayload p, Task<A> task, Map<String, Object> md, boolean streamed,
-            Object decodedArgs, Consumer<Lease> completer) {
-        int execution = p.attempts() + 1;
-        try {
-            consumeMetadata(md);
-            if (p.ttlMillis() != null && p.queuedAt() != null && clock.millis() - p.queuedAt() > p.ttlMillis()) {
-                LOG.warn("Job {} of task '{}' expired: claimed more than {} ms after it was deferred", lease.jobId(),
-                        task.name(), p.ttlMillis());
-                emit(EventType.EXPIRE, lease.jobId(), task.name(), p.attempts(), Duration.ZERO, md, null);
-                finish(lease, completer);
-                emit(EventType.COMPLETE, lease.jobId(), task.name(), p.attempts(), Duration.ZERO, md, null);
-                return new RunOutcome(RunOutcome.Status.EXPIRED, lease.jobId(), task.name(), p.attempts(), null);
-            }
-            if (p.attempts() + lease.deliveries() > task.maxAttempts()) {
-                String reason = "delivered " + lease.deliveries() + " times without finishing (a worker died or its"
-                        + " lease ran out); " + task.maxAttempts() + " attempts allowed";
-                return sendToErrorQueue(lease, whole(lease, p, streamed), task, reason, null,
-                        p.attempts() + lease.deliveries() - 1, md);
-            }
-            A args;
-            if (streamed) {
-                args = task.type().cast(decodedArgs);
-            } else {
-                try {
-                    args = codec.mapper().treeToValue(p.args(), task.type());
-                } catch (Exception e) {
-                    String reason = "the arguments do not fit " + task.type().getName() + ": " + e.getMessage();
-                    return sendToErrorQueue(lease, p, task, reason, e, p.attempts(), md);
-                }
-            }
-            task.handler().run(args);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            queue.release(lease, lease.payload(), Duration.ZERO);
-            LOG.warn("Job {} of task '{}' was interrupted and given back to the queue", lease.jobId(), task.name());
-            return new RunOutcome(RunOutcome.Status.RELEASED, lease.jobId(), task.name(), p.attempts(), "interrupted");
-        } catch (Exception e) {
-            return failed(lease, whole(lease, p, streamed), task, e, execution, md);
-        }
-        finish(lease, completer);
-        emit(EventType.COMPLETE, lease.jobId(), task.name(), execution, Duration.ZERO, md, null);
-        return new RunOutcome(RunOutcome.Status.RAN, lease.jobId(), task.name(), execution, null);
-    }
-
-    /** The whole payload, arguments included, for a path that re-encodes the job. */
-    private JobPayload whole(Lease lease, JobPayload p, boolean streamed) {
-        if (!streamed) {
-            return p;
-        }
-        try {
-            return codec.read(lease.payload());
-        } catch (JsonProcessingException e) {
-            // Cannot happen for a payload the streaming path accepted (it is stricter); if it does,
-            // the job is kept verbatim and goes to the error queue rather than looping.
-            LOG.warn("Job {}: the payload ran but does not parse as a whole: {}", lease.jobId(), e.getOriginalMessage());
-            return new JobPayload(JobPayload.VERSION, p.task(), null, backend.group(), p.attempts(), 0, 0, null, null,
-                    null, null, lease.payload());
-        }
-    }
-
-    private RunOutcome failed(Lease lease, JobPayload p, Task<?> task, Exception e, int execution,
-            Map<String, Object> md) {
-        if (p.raw() != null) {
-            return sendToErrorQueue(lease, p, task, "the payload does not parse as a job", e, execution, md);
-        }
-        boolean retried = isRetried(task, e);
-        if (retried && p.attempts() < task.maxAttempts() - 1) {
-            int attempts = p.attempts() + 1;
-            Duration delay = task.backoff().delayAfter(attempts);
-            Duration max = queue.capabilities().maxDelay();
-            if (delay.compareTo(max) > 0) {
-                delay = max;
-            }
-            long now = clock.millis();
-            String next = codec.write(p.withRetry(attempts, now + delay.toMillis()));
-            LOG.warn("Job {} of task '{}' failed on attempt {} of {}; retrying in {}: {}", lease.jobId(), task.name(),
-                    execution, task.maxAttempts(), delay, e.toString());
-            if (!queue.release(lease, next, delay)) {
-                LOG.warn("Job {} of task '{}': the lease was lost before the retry; another consumer has it",
-                        lease.jobId(), task.name());
-            }
-            emit(EventType.RETRY, lease.jobId(), task.name(), attempts, delay, md, e);
-            emit(EventType.COMPLETE, lease.jobId(), task.name(), attempts, Duration.ZERO, md, null);
-            return new RunOutcome(RunOutcome.Status.RETRIED, lease.jobId(), task.name(), execution, null);
-        }
-        String reason = retried ? "failed " + execution + " times, the maximum"
-                : "failed with " + e.getClass().getName() + ", which is not retried";
-        return sendToErrorQueue(lease, p, task, reason, e, execution, md);
-    }
-
-    private static boolean isRetried(Task<?> task, Throwable e) {
-        for (Class<? extends Throwable> c : task.retryOn()) {
-            if (c.isInstance(e)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private RunOutcome sendToErrorQueue(Lease lease, JobPayload p, Task<?> task, String reason, Throwable e,
-            int executions, Map<String, Object> md) {
-        long now = clock.millis();
-        ErrorJson error = new ErrorJson(e == null ? null : e.getClass().getName(), e == null ? null : e.getMessage(),
-                e == null ? null : Codec.stackTrace(e), host.get(), now, reason, executions);
-        String taskName = task != null ? task.name() : p.task();
-        if (e != null) {
-            LOG.warn("Job {} of task '{}' sent to the error queue: {}", lease.jobId(), taskName, reason, e);
-        } else {
-            LOG.warn("Job {} of task '{}' sent to the error queue: {}", lease.jobId(), taskName, reason);
-        }
-        if (!queue.deadLetter(lease, codec.write(p.withError(error, now)))) {
-            LOG.warn("Job {} of task '{}': the lease was lost before the move to the error queue", lease.jobId(),
-                    taskName);
-        }
-        emit(EventType.ERROR, lease.jobId(), taskName, executions, Duration.ZERO, md, e);
-        emit(EventType.COMPLETE, lease.jobId(), taskName, executions, Duration.ZERO, md, null);
-        return new RunOutcome(RunOutcome.Status.ERRORED, lease.jobId(), taskName, executions, reason);
-    }
-
-    private void finish(Lease lease, Consumer<Lease> completer) {
-        if (completer != null) {
-            completer.accept(lease);
-        } else if (!queue.complete(lease)) {
-            LOG.warn("Job {}: the lease ran out and the job was handed to another consumer; it may run twice",
-                    lease.jobId());
-        }
-    }
-
-    private Map<String, Object> decodeMetadata(JobPayload p) {
-        if (metadata.isEmpty()) {
-            return Map.of();
-        }
-        Map<String, Object> out = new HashMap<>();
-        Map<String, JsonNode> stored = p.metadata() == null ? Map.of() : p.metadata();
-        for (MetadataProducerConsumer<?> pc : metadata) {
-            JsonNode node = stored.get(pc.namespace());
-            if (node != null && !node.isNull()) {
-                try {
-                    out.put(pc.namespace(), codec.mapper().treeToValue(node, pc.type()));
-                } catch (Exception e) {
-                    LOG.warn("Metadata of namespace '{}' does not decode as {}; the consumer gets null",
-                            pc.namespace(), pc.type().getName(), e);
-                }
-            }
-        }
-        return out;
-    }
-
-    @SuppressWarnings("unchecked")
-    private void consumeMetadata(Map<String, Object> md) {
-        for (MetadataProducerConsumer<?> pc : metadata) {
-            ((MetadataProducerConsumer<Object>) pc).consume(md.get(pc.namespace()));
-        }
-    }
-
-    private void emit(EventType type, String jobId, String task, int attempts, Duration delay,
-            Map<String, Object> md, Throwable failure) {
-        if (listeners.isEmpty()) {
-            return;
-        }
-        JobEvent event = new JobEvent(type, jobId, task, attempts, delay, md, failure);
-        for (DeferrableListener l : listeners) {
-            try {
-                l.onEvent(event);
-            } catch (RuntimeException e) {
-                LOG.warn("A listener threw on {} of job {}; ignored", type, jobId, e);
-            }
-        }
-    }
-
-    /**
-     * Lists entries of the error queue, oldest first.
+     * Returns the error queue of this Deferrable's group: failed jobs with their errors, to list,
+     * replay, delete or purge.
      *
-     * @param offset how many to skip, at least 0
-     * @param limit how many at most, at least 1
-     * @return the entries
-     * @throws IllegalArgumentException if an argument is out of range
-     * @throws dev.actionqueues.deferred.BackendException if the backend failed
+     * @return the error queue
      */
+    public ErrorQueue errors() {
+        return errors;
+    }
+
+    /** Lists entries of the error queue: {@link ErrorQueue#list(int, int)} on {@link #errors()}. */
     public List<ErrorEntry> errors(int offset, int limit) {
-        List<ErrorEntry> out = new ArrayList<>();
-        for (JobRecord r : backend.errorQueue().list(offset, limit)) {
-            out.add(toErrorEntry(r));
-        }
-        return out;
+        return errors.list(offset, limit);
     }
 
-    private ErrorEntry toErrorEntry(JobRecord r) {
-        try {
-            JobPayload p = codec.read(r.payload());
-            ErrorJson e = p.error();
-            JobError error = e == null ? null : new JobError(e.type(), e.text(), e.traceback(), e.hostname(),
-                    Instant.ofEpochMilli(e.ts()), e.reason(), e.attempts());
-            return new ErrorEntry(r.id(), p.task(), p.raw() != null ? null : String.valueOf(p.args()), error,
-                    r.payload());
-        } catch (Exception e) {
-            return new ErrorEntry(r.id(), null, null, null, r.payload());
-        }
-    }
-
-    /**
-     * Moves one entry of the error queue back into the main queue, available at once, with its
-     * attempts reset and its TTL counted from now. An entry whose job never parsed is replayed as
-     * it was first received.
-     *
-     * @param jobId the entry's job id
-     * @return true if replayed; false if the error queue has no such entry
-     * @throws dev.actionqueues.deferred.BackendException if the backend failed
-     */
+    /** Replays one entry of the error queue: {@link ErrorQueue#replay(String)} on {@link #errors()}. */
     public boolean replayError(String jobId) {
-        Objects.requireNonNull(jobId, "jobId");
-        Optional<JobRecord> entry = backend.errorQueue().find(jobId);
-        if (entry.isEmpty()) {
-            return false;
-        }
-        String payload;
-        try {
-            JobPayload p = codec.read(entry.get().payload());
-            payload = p.raw() != null ? p.raw() : codec.write(p.replayed(clock.millis()));
-        } catch (Exception e) {
-            payload = entry.get().payload();
-        }
-        return queue.replayError(jobId, payload);
+        return errors.replay(jobId);
     }
 
-    /**
-     * Replays every entry that is in the error queue when the call starts; see
-     * {@link #replayError(String)}.
-     *
-     * @return how many entries were replayed
-     * @throws dev.actionqueues.deferred.BackendException if the backend failed
-     */
+    /** Replays every entry of the error queue: {@link ErrorQueue#replayAll()} on {@link #errors()}. */
     public int replayAllErrors() {
-        List<String> ids = new ArrayList<>();
-        for (int offset = 0;; offset += 500) {
-            List<JobRecord> page = backend.errorQueue().list(offset, 500);
-            page.forEach(r -> ids.add(r.id()));
-            if (page.size() < 500) {
-                break;
-            }
-        }
-        int replayed = 0;
-        for (String id : ids) {
-            if (replayError(id)) {
-                replayed++;
-            }
-        }
-        return replayed;
+        return errors.replayAll();
     }
 
-    /**
-     * Deletes every entry of the error queue.
-     *
-     * @throws dev.actionqueues.deferred.BackendException if the backend failed
-     */
+    /** Deletes every entry of the error queue: {@link ErrorQueue#purge()} on {@link #errors()}. */
     public void purgeErrors() {
-        backend.errorQueue().flush();
+        errors.purge();
     }
 
     /**
-     * The current counts of the main queue and the error queue.
+     * Returns the current counts of the main queue and the error queue.
      *
      * @return the counts
-     * @throws dev.actionqueues.deferred.BackendException if the backend failed
+     * @throws BackendException if the backend failed
      */
     public DeferrableStats stats() {
         QueueStats main = queue.stats();
-        QueueStats errors = backend.errorQueue().stats();
-        return new DeferrableStats(main.available(), main.inFlight(), main.delayed(), errors.total());
+        return new DeferrableStats(main.available(), main.inFlight(), main.delayed(), errors.count());
     }
 
     @Override
     public String toString() {
-        return "Deferrable[group=" + backend.group() + ", tasks=" + tasks.keySet() + "]";
-    }
-
-    /** The host name for error entries, looked up once, on first use. */
-    private static final class LocalHost implements Supplier<String> {
-        private volatile String name;
-
-        @Override
-        public String get() {
-            String n = name;
-            if (n == null) {
-                try {
-                    n = InetAddress.getLocalHost().getHostName();
-                } catch (UnknownHostException e) {
-                    LOG.debug("Local host name unknown; error entries say 'unknown'", e);
-                    n = "unknown";
-                }
-                name = n;
-            }
-            return n;
-        }
+        return "Deferrable[group=" + backend.group() + ", tasks=" + tasks.names() + "]";
     }
 
     /**
@@ -696,8 +258,8 @@ public final class Deferrable {
         }
 
         /**
-         * Sets the exception classes retried by tasks that do not set their own (the seed's
-         * {@code default_error_classes}). Default: every {@link Exception}. No classes: never retry.
+         * Sets the exception classes retried by tasks that do not set their own. Default: every
+         * {@link Exception}. No classes: never retry.
          *
          * @param classes the classes
          * @return this builder

@@ -11,15 +11,15 @@ import java.util.Objects;
  */
 public final class TaskHandle<A> {
 
-    private final Deferrable deferrable;
-    private final Deferrable.Task<A> task;
+    private final JobProducer producer;
+    private final RegisteredTask<A> task;
 
-    TaskHandle(Deferrable deferrable, Deferrable.Task<A> task) {
-        this.deferrable = deferrable;
+    TaskHandle(JobProducer producer, RegisteredTask<A> task) {
+        this.producer = producer;
         this.task = task;
     }
 
-    /** @return the task's stable name, as stored in its jobs */
+    /** Returns the task's stable name, as stored in its jobs. */
     public String name() {
         return task.name();
     }
@@ -37,7 +37,7 @@ public final class TaskHandle<A> {
      * @throws dev.actionqueues.deferred.BackendException if the backend failed to store the job
      */
     public LaterResult later(A arguments) {
-        return deferrable.later(task, arguments, null);
+        return producer.later(task, arguments, null);
     }
 
     /**
@@ -60,7 +60,7 @@ public final class TaskHandle<A> {
         if (task.options().debounceSupplier() == null) {
             throw new IllegalStateException("task '" + task.name() + "' has no debounce window");
         }
-        return deferrable.later(task, arguments, debounceKey);
+        return producer.later(task, arguments, debounceKey);
     }
 
     @Override

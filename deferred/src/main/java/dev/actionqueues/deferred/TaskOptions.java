@@ -1,5 +1,6 @@
 package dev.actionqueues.deferred;
 
+import dev.actionqueues.deferred.spi.QueueCapabilities;
 import dev.actionqueues.retry.Backoff;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,7 +76,7 @@ public final class TaskOptions {
     }
 
     /**
-     * Checks the delay, debounce window and TTL of one {@code later} call, as the seed does.
+     * Checks the delay, debounce window and TTL of one {@code later} call.
      *
      * @throws IllegalArgumentException on a negative value, or a delay or window longer than the TTL
      */
@@ -88,6 +89,19 @@ public final class TaskOptions {
         if (!ttl.isZero() && (delay.compareTo(ttl) > 0 || debounce.compareTo(ttl) > 0)) {
             throw new IllegalArgumentException("the delay (" + delay + ") and the debounce window (" + debounce
                     + ") must not exceed the TTL (" + ttl + ")");
+        }
+    }
+
+    /**
+     * Checks a delay or debounce window against the longest delay the backend can hold.
+     *
+     * @throws IllegalArgumentException if it is longer
+     */
+    static void checkMaxDelay(Duration d, QueueCapabilities capabilities) {
+        Duration max = capabilities.maxDelay();
+        if (d.compareTo(max) > 0) {
+            throw new IllegalArgumentException("a delay or debounce window of " + d
+                    + " is longer than the backend can hold (" + max + ")");
         }
     }
 

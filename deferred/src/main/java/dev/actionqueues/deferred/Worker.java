@@ -1,24 +1,14 @@
 package dev.actionqueues.deferred;
 
-import dev.actionqueues.deferred.spi.CompleteAndNext;
 import dev.actionqueues.deferred.spi.JobQueue;
 import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.retry.Sleeper;
+import dev.actionqueues.retry.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * Each failure is logged by the Deferrable, one line per job; a failing backend is logged and
  * retried after {@link Builder#errorBackoff(Duration)}.
  *
+ * <p>This class is the lifecycle; the work is done by package-private collaborators: the consumer
+ * loop, the prefetch, the batched completer and the lease renewer.
+ *
  * <p>Thread-safe. A worker runs once: start, then shut down.
  */
 public final class Worker implements AutoCloseable {
@@ -46,84 +39,43 @@ public final class Worker implements AutoCloseable {
     public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofSeconds(1);
     /** How long {@link #close()} lets running jobs finish. */
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+    /** The pause after the backend fails, unless set. */
+    public static final Duration DEFAULT_ERROR_BACKOFF = Duration.ofSeconds(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
-    private static final int IDLE = 0;
-    private static final int POLLING = 1;
-    private static final int RUNNING = 2;
-    private static final int STOPPED = 3;
+    /** How long shutdown waits for threads stuck in a job that ignores interrupts. */
+    private static final Duration STUCK_GRACE = Duration.ofSeconds(1);
 
-    private final Deferrable deferrable;
-    private final JobQueue queue;
+    private final WorkerContext ctx;
     private final int concurrency;
-    private final Duration leaseDuration;
-    private final Duration pollTimeout;
-    private final Duration errorBackoff;
     private final Duration shutdownTimeout;
-    private final Sleeper sleeper;
-    private final String name;
+    private final Prefetch prefetch;
+    private final ConsumerLoop loop;
+    private final List<ConsumerSlot> slots = new ArrayList<>();
+    private final LeaseRenewer renewer;
+    private final BatchCompleter completer;
     private final ReentrantLock lifecycle = new ReentrantLock();
-    private final List<Slot> slots = new ArrayList<>();
-    private final LongAdder processed = new LongAdder();
-    private final int prefetch;
-    /** Jobs claimed ahead of free threads (see {@link Builder#prefetch(int)}), leased, renewed in place. */
-    private final ConcurrentLinkedQueue<Held> prefetched = new ConcurrentLinkedQueue<>();
-    /** Prefetched jobs plus jobs being claimed for the prefetch: never more than {@code prefetch}. */
-    private final AtomicInteger reserved = new AtomicInteger();
-    /** Finished jobs waiting to be completed in the background while their thread runs a prefetched job. */
-    private final ConcurrentLinkedQueue<Lease> toComplete = new ConcurrentLinkedQueue<>();
-    /** Whether a background thread is completing {@link #toComplete}. */
-    private final AtomicBoolean flushing = new AtomicBoolean();
-    /** The background completion threads, joined at shutdown. */
-    private final Set<Thread> finishing = ConcurrentHashMap.newKeySet();
     private volatile boolean started;
-    private volatile boolean stopping;
-    private Thread renewer;
-
-    /**
-     * A prefetched job: its lease (renewed in place; null once found lost) and when that lease runs
-     * out by this JVM's {@link System#nanoTime()}, never the backend's clock, which may differ.
-     */
-    private static final class Held {
-        final AtomicReference<Lease> lease;
-        volatile long deadlineNanos;
-
-        Held(Lease lease, long deadlineNanos) {
-            this.lease = new AtomicReference<>(lease);
-            this.deadlineNanos = deadlineNanos;
-        }
-    }
-
-    /** One consumer thread and what it is doing. */
-    private static final class Slot {
-        final AtomicInteger state = new AtomicInteger(IDLE);
-        /** The lease of the job this slot runs, renewed in place; null between jobs. */
-        final AtomicReference<Lease> running = new AtomicReference<>();
-        /** The finished job the engine handed back for completion; used by the slot's thread only. */
-        Lease done;
-        final Consumer<Lease> completer = l -> done = l;
-        volatile Thread thread;
-    }
 
     private Worker(Builder b) {
-        this.deferrable = b.deferrable;
-        this.queue = b.deferrable.backend().queue();
-        this.concurrency = b.concurrency;
-        this.prefetch = b.prefetch;
-        if (1 + prefetch > queue.capabilities().maxBatchSize()) {
-            throw new IllegalArgumentException("prefetch " + prefetch + " is more than the backend can claim at once ("
+        Deferrable deferrable = b.deferrable;
+        JobQueue queue = deferrable.backend().queue();
+        if (1 + b.prefetch > queue.capabilities().maxBatchSize()) {
+            throw new IllegalArgumentException("prefetch " + b.prefetch + " is more than the backend can claim at once ("
                     + queue.capabilities().maxBatchSize() + " jobs, one of them for the thread itself)");
         }
-        this.leaseDuration = b.leaseDuration;
-        this.pollTimeout = b.pollTimeout;
-        this.errorBackoff = b.errorBackoff;
+        this.ctx = new WorkerContext(queue, b.name, deferrable.backend().group(), b.leaseDuration, b.pollTimeout,
+                b.errorBackoff, b.sleeper, b.ticker);
+        this.concurrency = b.concurrency;
         this.shutdownTimeout = b.shutdownTimeout;
-        this.sleeper = b.sleeper;
-        this.name = b.name;
+        this.prefetch = new Prefetch(ctx, b.prefetch);
+        this.completer = new BatchCompleter(ctx, prefetch);
+        this.loop = new ConsumerLoop(ctx, deferrable.runner(), prefetch, completer);
+        this.renewer = new LeaseRenewer(ctx, slots, prefetch);
     }
 
     /**
-     * A builder for a worker running {@code deferrable}'s jobs.
+     * Returns a builder for a worker running {@code deferrable}'s jobs.
      *
      * @param deferrable the tasks and the backend
      * @return the builder
@@ -147,394 +99,34 @@ public final class Worker implements AutoCloseable {
             }
             started = true;
             for (int i = 0; i < concurrency; i++) {
-                Slot slot = new Slot();
+                ConsumerSlot slot = new ConsumerSlot();
                 slots.add(slot);
-                slot.thread = Thread.ofVirtual().name(name + "-" + i).start(() -> consume(slot));
+                slot.thread = Thread.ofVirtual().name(ctx.name + "-" + i).start(() -> loop.consume(slot));
             }
-            renewer = Thread.ofVirtual().name(name + "-lease-renewer").start(this::renewLeases);
-            LOG.info("Worker {} started: {} threads on group '{}'", name, concurrency, deferrable.backend().group());
+            renewer.start();
+            LOG.info("Worker {} started: {} threads on group '{}'", ctx.name, concurrency, ctx.group);
             return this;
         } finally {
             lifecycle.unlock();
         }
     }
 
-    /** @return true between {@link #start()} and the end of {@link #shutdown(Duration)} */
+    /** Returns true between {@link #start()} and the end of {@link #shutdown(Duration)}. */
     public boolean isRunning() {
-        return started && !stopping;
+        return started && !ctx.stopping;
     }
 
-    /** @return how many jobs this worker has claimed and processed so far, whatever the outcome */
+    /** Returns how many jobs this worker has claimed and processed so far, whatever the outcome. */
     public long processed() {
-        return processed.sum();
-    }
-
-    private void consume(Slot slot) {
-        Lease next = null;
-        while (true) {
-            if (next == null && prefetch > 0 && !stopping) {
-                next = takePrefetched();
-            }
-            Lease lease;
-            if (next != null) {
-                // Claimed ahead, or together with the completion of the previous job.
-                lease = next;
-                next = null;
-                if (stopping) {
-                    giveBack(lease);
-                    break;
-                }
-                slot.state.set(RUNNING);
-            } else {
-                if (stopping) {
-                    break;
-                }
-                slot.state.set(POLLING);
-                if (stopping) {
-                    break;
-                }
-                List<Lease> popped;
-                int extra = reserve();
-                try {
-                    popped = queue.claimBatch(1 + extra, leaseDuration, pollTimeout);
-                } catch (InterruptedException e) {
-                    reserved.addAndGet(-extra);
-                    continue;
-                } catch (RuntimeException e) {
-                    reserved.addAndGet(-extra);
-                    LOG.warn("Worker {}: claiming from group '{}' failed; retrying in {}", name,
-                            deferrable.backend().group(), errorBackoff, e);
-                    pause(errorBackoff);
-                    continue;
-                }
-                reserved.addAndGet(-(extra - Math.max(0, popped.size() - 1)));
-                if (popped.isEmpty()) {
-                    if (!queue.capabilities().blockingClaim()) {
-                        pause(pollTimeout);
-                    }
-                    continue;
-                }
-                // Granted while this call waited, just before it returned: the reply's trip is the error.
-                long claimedAt = System.nanoTime();
-                if (!slot.state.compareAndSet(POLLING, RUNNING)) {
-                    Thread.interrupted();
-                    giveBack(popped.get(0));
-                    keepPrefetched(popped.subList(1, popped.size()), claimedAt);
-                    break;
-                }
-                lease = popped.get(0);
-                keepPrefetched(popped.subList(1, popped.size()), claimedAt);
-            }
-            Lease done = run(slot, lease);
-            if (done != null) {
-                next = completeAndClaim(done);
-            }
-            if (next == null) {
-                slot.state.set(IDLE);
-            }
-        }
-        slot.state.set(STOPPED);
-        Thread.interrupted();
-    }
-
-    /** Reserves room for up to {@code prefetch} jobs in all; returns how many more may be claimed. */
-    private int reserve() {
-        while (true) {
-            int held = reserved.get();
-            int n = Math.max(0, prefetch - held);
-            if (n == 0 || reserved.compareAndSet(held, held + n)) {
-                return n;
-            }
-        }
-    }
-
-    /**
-     * A prefetched job to run, or null. A job whose lease the renewer found lost, or whose lease has
-     * run out by this JVM's clock, is not run (another consumer may have it) but given back in case
-     * it still can be.
-     */
-    private Lease takePrefetched() {
-        Held held;
-        while ((held = prefetched.poll()) != null) {
-            reserved.decrementAndGet();
-            Lease lease = held.lease.getAndSet(null);
-            if (lease != null && System.nanoTime() - held.deadlineNanos < 0) {
-                return lease;
-            }
-            if (lease != null) {
-                giveBack(lease);
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Keeps claimed jobs for later; their room was reserved. Once stopping, gives them back.
-     *
-     * @param claimedAt {@link System#nanoTime()} no later than the backend granted the leases
-     */
-    private void keepPrefetched(List<Lease> leases, long claimedAt) {
-        for (Lease l : leases) {
-            if (stopping) {
-                reserved.decrementAndGet();
-                giveBack(l);
-            } else {
-                prefetched.add(new Held(l, claimedAt + leaseDuration.toNanos()));
-            }
-        }
-    }
-
-    /** Gives back every prefetched job; returns how many. */
-    private int giveBackPrefetched() {
-        int n = 0;
-        Held held;
-        while ((held = prefetched.poll()) != null) {
-            reserved.decrementAndGet();
-            Lease lease = held.lease.getAndSet(null);
-            if (lease != null) {
-                giveBack(lease);
-                n++;
-            }
-        }
-        return n;
-    }
-
-    /** Runs a job; returns its lease if it is done and waits to be completed, else null. */
-    private Lease run(Slot slot, Lease lease) {
-        slot.running.set(lease);
-        slot.done = null;
-        try {
-            deferrable.process(lease, slot.completer);
-        } catch (BackendException e) {
-            warnBackendFailed(lease, e);
-            pause(errorBackoff);
-        } catch (RuntimeException | Error e) {
-            LOG.error("Worker {}: job {} escaped its handler with {}; it runs again when its lease runs out", name,
-                    lease.jobId(), e.toString(), e);
-        } finally {
-            slot.running.set(null);
-        }
-        Lease done = slot.done;
-        slot.done = null;
-        if (done == null) {
-            processed.increment();
-        }
-        return done;
-    }
-
-    /**
-     * Completes a finished job and, unless the worker is stopping, claims the next one in the same
-     * call to the backend (one round trip on Redis, one lock hold in memory).
-     *
-     * @return the next job's lease, or null
-     */
-    private Lease completeAndClaim(Lease done) {
-        if (stopping) {
-            finishAlone(done);
-            return null;
-        }
-        if (prefetch == 0) {
-            return completeAndTake(done, 0);
-        }
-        Lease next = takePrefetched();
-        if (next != null) {
-            // A prefetched job is ready: run it now; this one is completed (and the prefetch refilled)
-            // in the background, together with the other threads' finished jobs.
-            completeInBackground(done);
-            return next;
-        }
-        return completeAndTake(done, reserve());
-    }
-
-    /**
-     * Completes {@code done} and, in the same call, claims the thread's next job plus {@code extra}
-     * for the prefetch (room already reserved); returns the next job or null.
-     */
-    private Lease completeAndTake(Lease done, int extra) {
-        int kept = 0;
-        try {
-            long claimedAt = System.nanoTime();
-            CompleteAndNext r = queue.completeAndClaim(done, 1 + extra, leaseDuration);
-            warnIfLost(done, r.completed());
-            List<Lease> claimed = r.next();
-            if (claimed.isEmpty()) {
-                return null;
-            }
-            if (claimed.size() > 1) {
-                kept = claimed.size() - 1;
-                keepPrefetched(claimed.subList(1, claimed.size()), claimedAt);
-            }
-            return claimed.get(0);
-        } catch (RuntimeException e) {
-            warnBackendFailed(done, e);
-            pause(errorBackoff);
-            return null;
-        } finally {
-            reserved.addAndGet(-(extra - kept));
-            processed.increment();
-        }
-    }
-
-    private void finishAlone(Lease done) {
-        try {
-            warnIfLost(done, queue.complete(done));
-        } catch (RuntimeException e) {
-            warnBackendFailed(done, e);
-        } finally {
-            processed.increment();
-        }
-    }
-
-    private void completeInBackground(Lease done) {
-        if (stopping) {
-            finishAlone(done);
-            return;
-        }
-        toComplete.add(done);
-        if (flushing.compareAndSet(false, true)) {
-            Thread t = Thread.ofVirtual().name(name + "-completer").unstarted(this::flushCompletions);
-            finishing.add(t);
-            t.start();
-        }
-    }
-
-    /**
-     * Completes the finished jobs handed over by the threads, in batches (one call each), and
-     * refills the prefetch after each batch; runs until nothing is left, then ends.
-     */
-    private void flushCompletions() {
-        try {
-            int max = queue.capabilities().maxBatchSize();
-            while (true) {
-                List<Lease> batch = new ArrayList<>();
-                for (Lease l; batch.size() < max && (l = toComplete.poll()) != null;) {
-                    batch.add(l);
-                }
-                if (batch.isEmpty()) {
-                    flushing.set(false);
-                    // A job handed over after the poll and before the flag was cleared: keep going.
-                    if (toComplete.isEmpty() || !flushing.compareAndSet(false, true)) {
-                        return;
-                    }
-                    continue;
-                }
-                completeAndRefill(batch);
-            }
-        } finally {
-            finishing.remove(Thread.currentThread());
-        }
-    }
-
-    private void completeAndRefill(List<Lease> batch) {
-        int extra = stopping ? 0 : reserve();
-        int kept = 0;
-        try {
-            List<Boolean> completed = queue.completeBatch(batch);
-            for (int i = 0; i < batch.size(); i++) {
-                warnIfLost(batch.get(i), completed.get(i));
-            }
-            if (extra > 0) {
-                long claimedAt = System.nanoTime();
-                List<Lease> claimed = queue.claimBatch(extra, leaseDuration, Duration.ZERO);
-                kept = claimed.size();
-                keepPrefetched(claimed, claimedAt);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            for (Lease l : batch) {
-                warnBackendFailed(l, e);
-            }
-            pause(errorBackoff);
-        } finally {
-            reserved.addAndGet(-(extra - kept));
-            processed.add(batch.size());
-        }
-    }
-
-    private void warnBackendFailed(Lease lease, RuntimeException e) {
-        LOG.warn("Worker {}: the backend failed while finishing job {}; it runs again when its lease runs out", name,
-                lease.jobId(), e);
-    }
-
-    private void warnIfLost(Lease done, boolean completed) {
-        if (!completed) {
-            LOG.warn("Worker {}: job {} ran, but its lease had run out and the job was handed to another consumer;"
-                    + " it may run twice", name, done.jobId());
-        }
-    }
-
-    private void pause(Duration d) {
-        try {
-            sleeper.sleep(d);
-        } catch (InterruptedException e) {
-            LOG.debug("Worker {}: pause interrupted", name);
-        }
-    }
-
-    private void giveBack(Lease lease) {
-        try {
-            if (queue.release(lease, lease.payload(), Duration.ZERO)) {
-                LOG.info("Worker {}: gave job {} back to the queue", name, lease.jobId());
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Worker {}: could not give job {} back; it runs again when its lease runs out", name,
-                    lease.jobId(), e);
-        }
-    }
-
-    private void renewLeases() {
-        Duration interval = leaseDuration.dividedBy(3);
-        while (!stopping) {
-            try {
-                sleeper.sleep(interval);
-            } catch (InterruptedException e) {
-                continue;
-            }
-            for (Slot slot : slots) {
-                renew(slot.running, false);
-            }
-            for (Held held : prefetched) {
-                long before = System.nanoTime();
-                if (renew(held.lease, true)) {
-                    held.deadlineNanos = before + leaseDuration.toNanos();
-                }
-            }
-        }
-    }
-
-    /**
-     * Renews the lease held in {@code ref}, if any. A running job whose lease was lost keeps running
-     * (with a warning: it may run twice); a prefetched one is dropped, left to its new holder.
-     */
-    private boolean renew(AtomicReference<Lease> ref, boolean prefetchedJob) {
-        Lease lease = ref.get();
-        if (lease == null) {
-            return false;
-        }
-        try {
-            Optional<Lease> renewed = queue.renew(lease, leaseDuration);
-            if (renewed.isPresent()) {
-                return ref.compareAndSet(lease, renewed.get());
-            } else if (prefetchedJob) {
-                if (ref.compareAndSet(lease, null)) {
-                    LOG.warn("Worker {}: the lease of prefetched job {} was lost; it is left to its new holder", name,
-                            lease.jobId());
-                }
-            } else if (ref.get() == lease) {
-                LOG.warn("Worker {}: the lease of running job {} was lost; it may run twice", name, lease.jobId());
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Worker {}: renewing the lease of job {} failed", name, lease.jobId(), e);
-        }
-        return false;
+        return ctx.processed.sum();
     }
 
     /**
      * Stops taking jobs, waits up to {@code timeout} for running jobs to finish, then releases the
      * leases of the unfinished ones back to the queue (available at once, no attempt counted) and
      * interrupts their threads. Returns when every thread has stopped or, for threads stuck in a
-     * job that ignores interrupts, after a further second.
+     * job that ignores interrupts, after a further second. The timeout is real time, whatever
+     * {@link Builder#ticker(Ticker)} says: it bounds how long threads are waited for.
      *
      * @param timeout how long running jobs may take to finish
      * @return true if every running job finished within the timeout
@@ -543,73 +135,89 @@ public final class Worker implements AutoCloseable {
      */
     public boolean shutdown(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
+        markStopping();
+        interruptWaitingSlots();
+        renewer.stop();
+        // Jobs claimed ahead are not going to run here: others may take them at once.
+        prefetch.giveBackAll();
+        Ticker real = Ticker.system();
+        long deadline = real.read() + timeout.toNanos();
+        boolean finished = awaitRunningJobs(deadline, real);
+        // A thread may hand a finished job over as it sees the stop: wait, then complete the rest.
+        completer.drain(deadline, real);
+        renewer.join(STUCK_GRACE);
+        if (!finished) {
+            giveBackUnfinishedJobs(timeout);
+        }
+        int givenBack = prefetch.giveBackAll();
+        if (givenBack > 0) {
+            LOG.info("Worker {}: gave {} prefetched jobs back to the queue", ctx.name, givenBack);
+        }
+        LOG.info("Worker {} stopped after {} jobs", ctx.name, processed());
+        return finished;
+    }
+
+    private void markStopping() {
         lifecycle.lock();
         try {
             if (!started) {
                 throw new IllegalStateException("the worker was never started");
             }
-            stopping = true;
+            ctx.stopping = true;
         } finally {
             lifecycle.unlock();
         }
-        for (Slot slot : slots) {
-            if (slot.state.compareAndSet(POLLING, STOPPED)) {
+    }
+
+    /** Takes the threads that wait on the backend out of their wait; running ones carry on. */
+    private void interruptWaitingSlots() {
+        for (ConsumerSlot slot : slots) {
+            if (slot.state.compareAndSet(ConsumerSlot.POLLING, ConsumerSlot.STOPPED)) {
                 slot.thread.interrupt();
             }
         }
-        renewer.interrupt();
-        // Jobs claimed ahead are not going to run here: others may take them at once.
-        giveBackPrefetched();
-        long deadline = System.nanoTime() + timeout.toNanos();
+    }
+
+    /** Waits until {@code deadline} for every thread to end; returns whether they all did. */
+    private boolean awaitRunningJobs(long deadline, Ticker real) throws InterruptedException {
         boolean finished = true;
-        for (Slot slot : slots) {
-            long left = deadline - System.nanoTime();
+        for (ConsumerSlot slot : slots) {
+            long left = deadline - real.read();
             if (left <= 0 || !slot.thread.join(Duration.ofNanos(left))) {
                 finished = false;
             }
         }
-        // Background completions (a thread may hand one over as it sees the stop): wait, then finish the rest.
-        do {
-            for (Thread t : List.copyOf(finishing)) {
-                t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime() + TimeUnit.SECONDS.toNanos(1))));
-            }
-            for (Lease l; (l = toComplete.poll()) != null;) {
-                finishAlone(l);
-            }
-        } while (!finishing.isEmpty() && System.nanoTime() - deadline < TimeUnit.SECONDS.toNanos(1));
-        renewer.join(Duration.ofSeconds(1));
-        if (!finished) {
-            for (Slot slot : slots) {
-                Lease lease = slot.running.get();
-                if (lease != null) {
-                    LOG.warn("Worker {}: job {} did not finish within {}; giving it back", name, lease.jobId(),
-                            timeout);
-                    giveBack(lease);
-                }
-            }
-            for (Slot slot : slots) {
-                slot.thread.interrupt();
-            }
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-            for (Slot slot : slots) {
-                slot.thread.join(Duration.ofNanos(Math.max(1, until - System.nanoTime())));
-            }
-        }
-        int givenBack = giveBackPrefetched();
-        if (givenBack > 0) {
-            LOG.info("Worker {}: gave {} prefetched jobs back to the queue", name, givenBack);
-        }
-        LOG.info("Worker {} stopped after {} jobs", name, processed.sum());
         return finished;
     }
 
+    /** Gives back the jobs still running, interrupts their threads, and waits a little for them. */
+    private void giveBackUnfinishedJobs(Duration timeout) throws InterruptedException {
+        for (ConsumerSlot slot : slots) {
+            Lease lease = slot.running.get();
+            if (lease != null) {
+                LOG.warn("Worker {}: job {} did not finish within {}; giving it back", ctx.name, lease.jobId(),
+                        timeout);
+                ctx.giveBack(lease);
+            }
+        }
+        for (ConsumerSlot slot : slots) {
+            slot.thread.interrupt();
+        }
+        Ticker real = Ticker.system();
+        long until = real.read() + STUCK_GRACE.toNanos();
+        for (ConsumerSlot slot : slots) {
+            slot.thread.join(Duration.ofNanos(Math.max(1, until - real.read())));
+        }
+    }
+
     /**
-     * {@link #shutdown(Duration)} with {@link Builder#shutdownTimeout(Duration)}; does nothing if the
-     * worker was never started or is already stopping. If interrupted, keeps the interrupt flag.
+     * Runs {@link #shutdown(Duration)} with {@link Builder#shutdownTimeout(Duration)}; does nothing
+     * if the worker was never started or is already stopping. If interrupted, keeps the interrupt
+     * flag.
      */
     @Override
     public void close() {
-        if (!started || stopping) {
+        if (!started || ctx.stopping) {
             return;
         }
         try {
@@ -621,7 +229,7 @@ public final class Worker implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Worker[" + name + ", concurrency=" + concurrency + ", running=" + isRunning() + "]";
+        return "Worker[" + ctx.name + ", concurrency=" + concurrency + ", running=" + isRunning() + "]";
     }
 
     /**
@@ -634,9 +242,10 @@ public final class Worker implements AutoCloseable {
         private int prefetch;
         private Duration leaseDuration = DEFAULT_LEASE_DURATION;
         private Duration pollTimeout = DEFAULT_POLL_TIMEOUT;
-        private Duration errorBackoff = Duration.ofSeconds(1);
+        private Duration errorBackoff = DEFAULT_ERROR_BACKOFF;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private Sleeper sleeper = Sleeper.system();
+        private Ticker ticker = Ticker.system();
         private String name = "deferrable-worker";
 
         private Builder(Deferrable deferrable) {
@@ -741,6 +350,20 @@ public final class Worker implements AutoCloseable {
          */
         public Builder sleeper(Sleeper sleeper) {
             this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+            return this;
+        }
+
+        /**
+         * Sets the monotonic time source that measures the leases of prefetched jobs, so a job whose
+         * lease has run out is not run from the prefetch. It is this JVM's time, never the backend's
+         * clock, which may differ.
+         *
+         * @param ticker the ticker; default {@link Ticker#system()}
+         * @return this builder
+         * @throws NullPointerException if {@code ticker} is null
+         */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;
         }
 

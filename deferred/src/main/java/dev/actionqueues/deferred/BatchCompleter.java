@@ -1,0 +1,117 @@
+package dev.actionqueues.deferred;
+
+import dev.actionqueues.deferred.spi.Lease;
+import dev.actionqueues.retry.Ticker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Completes, in the background, the finished jobs that a worker's threads hand over when they go
+ * straight on to a prefetched job: one drainer at a time (chosen by a flag set with CAS) takes
+ * them in batches, completes each batch in one call and refills the prefetch after it, and ends
+ * when nothing is left. At shutdown, {@link #drain(long, Ticker)} waits for the drainers and
+ * completes what is left. Thread-safe.
+ */
+final class BatchCompleter {
+
+    private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final WorkerContext ctx;
+    private final Prefetch prefetch;
+    /** Finished jobs waiting to be completed. */
+    private final ConcurrentLinkedQueue<Lease> toComplete = new ConcurrentLinkedQueue<>();
+    /** Whether a drainer is running. */
+    private final AtomicBoolean draining = new AtomicBoolean();
+    /** The drainer threads, joined at shutdown. */
+    private final Set<Thread> drainers = ConcurrentHashMap.newKeySet();
+
+    BatchCompleter(WorkerContext ctx, Prefetch prefetch) {
+        this.ctx = ctx;
+        this.prefetch = prefetch;
+    }
+
+    /** Hands over a finished job; once the worker is stopping, completes it on the calling thread. */
+    void submit(Lease done) {
+        if (ctx.stopping) {
+            ctx.complete(done);
+            return;
+        }
+        toComplete.add(done);
+        if (draining.compareAndSet(false, true)) {
+            Thread t = Thread.ofVirtual().name(ctx.name + "-completer").unstarted(this::drainLoop);
+            drainers.add(t);
+            t.start();
+        }
+    }
+
+    /**
+     * Shutdown's step: waits for the drainers (until a second past {@code deadline}, by
+     * {@code ticker}) and completes on the calling thread whatever is still handed over.
+     */
+    void drain(long deadline, Ticker ticker) throws InterruptedException {
+        do {
+            for (Thread t : List.copyOf(drainers)) {
+                t.join(Duration.ofNanos(Math.max(1, deadline - ticker.read() + GRACE_NANOS)));
+            }
+            for (Lease l; (l = toComplete.poll()) != null;) {
+                ctx.complete(l);
+            }
+        } while (!drainers.isEmpty() && ticker.read() - deadline < GRACE_NANOS);
+    }
+
+    private void drainLoop() {
+        try {
+            int max = ctx.queue.capabilities().maxBatchSize();
+            while (true) {
+                List<Lease> batch = new ArrayList<>();
+                for (Lease l; batch.size() < max && (l = toComplete.poll()) != null;) {
+                    batch.add(l);
+                }
+                if (batch.isEmpty()) {
+                    draining.set(false);
+                    // A job handed over after the poll and before the flag was cleared: keep going.
+                    if (toComplete.isEmpty() || !draining.compareAndSet(false, true)) {
+                        return;
+                    }
+                    continue;
+                }
+                completeAndRefill(batch);
+            }
+        } finally {
+            drainers.remove(Thread.currentThread());
+        }
+    }
+
+    private void completeAndRefill(List<Lease> batch) {
+        int extra = ctx.stopping ? 0 : prefetch.reserve();
+        int kept = 0;
+        try {
+            List<Boolean> completed = ctx.queue.completeBatch(batch);
+            for (int i = 0; i < batch.size(); i++) {
+                ctx.warnIfLost(batch.get(i), completed.get(i));
+            }
+            if (extra > 0) {
+                long claimedAt = ctx.ticker.read();
+                List<Lease> claimed = ctx.queue.claimBatch(extra, ctx.leaseDuration, Duration.ZERO);
+                kept = claimed.size();
+                prefetch.keep(claimed, claimedAt);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            for (Lease l : batch) {
+                ctx.warnBackendFailed(l, e);
+            }
+            ctx.pause(ctx.errorBackoff);
+        } finally {
+            prefetch.unreserve(extra - kept);
+            ctx.processed.add(batch.size());
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.actionqueues.deferred;
+
+import dev.actionqueues.deferred.spi.JobQueue;
+import dev.actionqueues.deferred.spi.Lease;
+import dev.actionqueues.retry.Sleeper;
+import dev.actionqueues.retry.Ticker;
+import java.time.Duration;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a worker's collaborators share: the queue, the settings, the stop flag, the count of
+ * processed jobs, and the few verbs each of them needs (complete, give back, pause, warn).
+ * Thread-safe.
+ */
+final class WorkerContext {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+
+    final JobQueue queue;
+    final String name;
+    final String group;
+    final Duration leaseDuration;
+    final Duration pollTimeout;
+    final Duration errorBackoff;
+    final Sleeper sleeper;
+    /** Measures lease deadlines of prefetched jobs: this JVM's time, never the backend's. */
+    final Ticker ticker;
+    final LongAdder processed = new LongAdder();
+    /** Set once, when shutdown starts: no new job is taken from then on. */
+    volatile boolean stopping;
+
+    WorkerContext(JobQueue queue, String name, String group, Duration leaseDuration, Duration pollTimeout,
+            Duration errorBackoff, Sleeper sleeper, Ticker ticker) {
+        this.queue = queue;
+        this.name = name;
+        this.group = group;
+        this.leaseDuration = leaseDuration;
+        this.pollTimeout = pollTimeout;
+        this.errorBackoff = errorBackoff;
+        this.sleeper = sleeper;
+        this.ticker = ticker;
+    }
+
+    /** Completes one finished job on its own (no claim with it) and counts it as processed. */
+    void complete(Lease done) {
+        try {
+            warnIfLost(done, queue.complete(done));
+        } catch (RuntimeException e) {
+            warnBackendFailed(done, e);
+        } finally {
+            processed.increment();
+        }
+    }
+
+    /** Gives a job back to the queue, available at once, no attempt counted. */
+    void giveBack(Lease lease) {
+        try {
+            if (queue.release(lease, lease.payload(), Duration.ZERO)) {
+                LOG.info("Worker {}: gave job {} back to the queue", name, lease.jobId());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Worker {}: could not give job {} back; it runs again when its lease runs out", name,
+                    lease.jobId(), e);
+        }
+    }
+
+    /** Waits {@code d} on the sleeper; an interrupt ends the pause early. */
+    void pause(Duration d) {
+        try {
+            sleeper.sleep(d);
+        } catch (InterruptedException e) {
+            LOG.debug("Worker {}: pause interrupted", name);
+        }
+    }
+
+    void warnBackendFailed(Lease lease, RuntimeException e) {
+        LOG.warn("Worker {}: the backend failed while finishing job {}; it runs again when its lease runs out", name,
+                lease.jobId(), e);
+    }
+
+    void warnIfLost(Lease done, boolean completed) {
+        if (!completed) {
+            LOG.warn("Worker {}: job {} ran, but its lease had run out and the job was handed to another consumer;"
+                    + " it may run twice", name, done.jobId());
+        }
+    }
+}
