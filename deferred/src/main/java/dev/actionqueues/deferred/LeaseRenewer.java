@@ -39,9 +39,9 @@ final class LeaseRenewer {
         thread.interrupt();
     }
 
-    /** Waits up to {@code timeout} for the thread to end. */
-    void join(Duration timeout) throws InterruptedException {
-        thread.join(timeout);
+    /** Waits up to {@code timeout} for the thread to end; returns whether it has. */
+    boolean join(Duration timeout) throws InterruptedException {
+        return thread.join(timeout);
     }
 
     private void run() {

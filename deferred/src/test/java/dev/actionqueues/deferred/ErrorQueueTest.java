@@ -131,4 +131,31 @@ class ErrorQueueTest {
         assertThat(o.reason()).contains("do not fit java.lang.Integer");
         assertThat(runs).hasValue(0);
     }
+
+    @Test
+    void theErrorQueueFindsCountsAndDeletesEntriesOneByOne() {
+        Deferrable d = f.builder().build();
+        TaskHandle<String> t = d.register("fatal", String.class, TaskOptions.builder().retryOn().build(), s -> {
+            throw new IOException("no");
+        });
+        LaterResult first = t.later("a");
+        LaterResult second = t.later("b");
+        d.runOnce();
+        d.runOnce();
+        ErrorQueue errors = d.errors();
+
+        assertThat(errors.count()).isEqualTo(2);
+        assertThat(errors.find(first.jobId())).hasValueSatisfying(e -> {
+            assertThat(e.arguments()).isEqualTo("\"a\"");
+            assertThat(e.error().reason()).contains("not retried");
+        });
+        assertThat(errors.find("no-such-job")).isEmpty();
+        assertThat(errors.delete(first.jobId())).isTrue();
+        assertThat(errors.delete(first.jobId())).isFalse();
+        assertThat(errors.list(0, 10)).extracting(ErrorEntry::jobId).containsExactly(second.jobId());
+        assertThat(errors.count()).isEqualTo(1);
+        assertThat(d.stats()).isEqualTo(new DeferrableStats(0, 0, 0, 1));
+        errors.purge();
+        assertThat(errors.count()).isZero();
+    }
 }

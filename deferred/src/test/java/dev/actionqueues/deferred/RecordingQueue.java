@@ -20,8 +20,8 @@ final class RecordingQueue implements JobQueue {
 
     final JobQueue delegate;
     final AtomicInteger pushes = new AtomicInteger();
-    final AtomicInteger pops = new AtomicInteger();
-    final AtomicInteger touches = new AtomicInteger();
+    final AtomicInteger claims = new AtomicInteger();
+    final AtomicInteger renewals = new AtomicInteger();
     final List<Duration> releaseDelays = new CopyOnWriteArrayList<>();
     volatile QueueCapabilities capabilities;
     volatile boolean failDebounce;
@@ -55,13 +55,13 @@ final class RecordingQueue implements JobQueue {
 
     @Override
     public List<Lease> claimBatch(int max, Duration leaseDuration, Duration maxWait) throws InterruptedException {
-        pops.incrementAndGet();
+        claims.incrementAndGet();
         return delegate.claimBatch(max, leaseDuration, maxWait);
     }
 
     @Override
     public Optional<Lease> renew(Lease lease, Duration leaseDuration) {
-        touches.incrementAndGet();
+        renewals.incrementAndGet();
         return loseLeases ? Optional.empty() : delegate.renew(lease, leaseDuration);
     }
 

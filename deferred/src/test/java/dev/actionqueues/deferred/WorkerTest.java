@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import dev.actionqueues.deferred.memory.InMemoryBackendFactory;
 import dev.actionqueues.deferred.spi.Backend;
 import dev.actionqueues.deferred.spi.NewJob;
+import dev.actionqueues.retry.Ticker;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -67,9 +68,13 @@ class WorkerTest {
 
     @Test
     void anIdleWorkerWaitsOnTheBackendInsteadOfPolling() {
+        long start = System.nanoTime();
         start(Worker.builder(deferrable).concurrency(2).pollTimeout(Duration.ofMillis(200)));
-        await().pollDelay(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5)).until(() -> true);
-        assertThat(queue.pops.get()).as("about 2 threads x 3 waits, not thousands of polls").isLessThanOrEqualTo(12);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> queue.claims.get() >= 8);
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(elapsed).as("2 threads need 4 waits of 200 ms each for 8 claims, not 8 polls")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(600));
     }
 
     @Test
@@ -80,7 +85,7 @@ class WorkerTest {
         start(Worker.builder(deferrable).pollTimeout(Duration.ofSeconds(30)));
 
         await().atMost(Duration.ofSeconds(5)).untilAtomic(runs, org.hamcrest.Matchers.is(1));
-        assertThat(queue.pops.get()).isLessThanOrEqualTo(3);
+        assertThat(queue.claims.get()).isLessThanOrEqualTo(3);
     }
 
     @Test
@@ -94,9 +99,9 @@ class WorkerTest {
         start(Worker.builder(deferrable).leaseDuration(Duration.ofMillis(300)));
         await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 1);
 
-        await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        // Renewed every 100 ms: 10 renewals take at least 3 lease durations.
+        await().atMost(Duration.ofSeconds(10)).until(() -> queue.renewals.get() >= 10);
 
-        assertThat(queue.touches.get()).as("renewed about every 100 ms").isGreaterThanOrEqualTo(3);
         assertThat(deferrable.runOnce().status()).as("still leased after 3 lease durations")
                 .isEqualTo(RunOutcome.Status.EMPTY);
         release.countDown();
@@ -238,13 +243,15 @@ class WorkerTest {
         });
         start(Worker.builder(deferrable).concurrency(4).prefetch(2));
         // All four threads wait on the queue when the jobs arrive, each wakes to claim.
-        await().atMost(Duration.ofSeconds(5)).until(() -> queue.pops.get() >= 4);
+        await().atMost(Duration.ofSeconds(5)).until(() -> queue.claims.get() >= 4);
         for (int i = 0; i < 50; i++) {
             t.later(i);
         }
         try {
             assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
-            await().pollDelay(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> true);
+            // The threads' claims may take the prefetch's room or not, depending on what was ready.
+            await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5))
+                    .until(() -> deferrable.stats().inFlight() <= 6);
             assertThat(deferrable.stats().inFlight()).as("4 running + at most 2 prefetched").isBetween(4L, 6L);
         } finally {
             release.countDown();
@@ -271,12 +278,15 @@ class WorkerTest {
 
         assertThat(firstStarted.await(5, TimeUnit.SECONDS)).isTrue();
         // Job 1 waits in the prefetch while job 0 runs past both leases; the renewer is told both are lost.
-        await().pollDelay(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5)).until(() -> queue.touches.get() >= 2);
+        await().pollDelay(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5)).until(() -> queue.renewals.get() >= 2);
         // As another consumer's pop would, the backend takes both expired jobs back.
         assertThat(deferrable.stats().available()).isEqualTo(2);
         finishFirst.countDown();
-        await().atMost(Duration.ofSeconds(10)).until(() -> runs.containsKey(1) && deferrable.stats().equals(new DeferrableStats(0, 0, 0, 0)));
-        await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> runs.containsKey(1) && deferrable.stats().equals(new DeferrableStats(0, 0, 0, 0)));
+        // Once the thread comes back to the backend for more, it has nothing left from the prefetch.
+        int claims = queue.claims.get();
+        await().atMost(Duration.ofSeconds(10)).until(() -> queue.claims.get() > claims);
         assertThat(runs.get(1)).as("job 1 runs once: redelivered, not also from the stale prefetch").hasValue(1);
     }
 
@@ -291,7 +301,10 @@ class WorkerTest {
         for (int i = 0; i < 10; i++) {
             t.later(i);
         }
-        worker = Worker.builder(d).concurrency(1).prefetch(2).shutdownTimeout(Duration.ofSeconds(5)).build().start();
+        // The worker's own time, fake, stands still: no prefetched lease runs out by it, whatever the backend says.
+        Ticker frozen = () -> 42L;
+        worker = Worker.builder(d).concurrency(1).prefetch(2).ticker(frozen).shutdownTimeout(Duration.ofSeconds(5))
+                .build().start();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> worker.processed() == 10);
         assertThat(recorded.releaseDelays).as("no job given back as if its lease had run out").isEmpty();
