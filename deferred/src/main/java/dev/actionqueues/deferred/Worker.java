@@ -1,12 +1,9 @@
 package dev.actionqueues.deferred;
 
 import dev.actionqueues.deferred.spi.JobQueue;
-import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.retry.Sleeper;
 import dev.actionqueues.retry.Ticker;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -27,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * retried after {@link Builder#errorBackoff(Duration)}.
  *
  * <p>This class is the lifecycle; the work is done by package-private collaborators: the consumer
- * loop, the prefetch, the batched completer and the lease renewer.
+ * loop and its threads, the prefetch, the batched completer and the lease renewer.
  *
  * <p>Thread-safe. A worker runs once: start, then shut down.
  */
@@ -50,8 +47,7 @@ public final class Worker implements AutoCloseable {
     private final int concurrency;
     private final Duration shutdownTimeout;
     private final Prefetch prefetch;
-    private final ConsumerLoop loop;
-    private final List<ConsumerSlot> slots = new ArrayList<>();
+    private final ConsumerThreads threads;
     private final LeaseRenewer renewer;
     private final BatchCompleter completer;
     private final ReentrantLock lifecycle = new ReentrantLock();
@@ -70,8 +66,8 @@ public final class Worker implements AutoCloseable {
         this.shutdownTimeout = b.shutdownTimeout;
         this.prefetch = new Prefetch(ctx, b.prefetch);
         this.completer = new BatchCompleter(ctx, prefetch);
-        this.loop = new ConsumerLoop(ctx, deferrable.runner(), prefetch, completer);
-        this.renewer = new LeaseRenewer(ctx, slots, prefetch);
+        this.threads = new ConsumerThreads(ctx, new ConsumerLoop(ctx, deferrable.runner(), prefetch, completer));
+        this.renewer = new LeaseRenewer(ctx, threads.slots(), prefetch);
     }
 
     /**
@@ -98,11 +94,7 @@ public final class Worker implements AutoCloseable {
                 throw new IllegalStateException("the worker was already started");
             }
             started = true;
-            for (int i = 0; i < concurrency; i++) {
-                ConsumerSlot slot = new ConsumerSlot();
-                slots.add(slot);
-                slot.thread = Thread.ofVirtual().name(ctx.name + "-" + i).start(() -> loop.consume(slot));
-            }
+            threads.start(concurrency);
             renewer.start();
             LOG.info("Worker {} started: {} threads on group '{}'", ctx.name, concurrency, ctx.group);
             return this;
@@ -122,9 +114,10 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * Stops taking jobs, waits up to {@code timeout} for running jobs to finish, then releases the
-     * leases of the unfinished ones back to the queue (available at once, no attempt counted) and
-     * interrupts their threads. Returns when every thread has stopped or, for threads stuck in a
+     * Stops taking jobs, waits up to {@code timeout} for running jobs to finish (renewing their
+     * leases meanwhile, so no other consumer is handed them), then releases the leases of the
+     * unfinished ones back to the queue (available at once, no attempt counted) and interrupts
+     * their threads. Returns when every thread has stopped or, for threads stuck in a
      * job that ignores interrupts, after a further second. The timeout is real time, whatever
      * {@link Builder#ticker(Ticker)} says: it bounds how long threads are waited for.
      *
@@ -136,18 +129,19 @@ public final class Worker implements AutoCloseable {
     public boolean shutdown(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
         markStopping();
-        interruptWaitingSlots();
-        renewer.stop();
+        threads.interruptWaiting();
         // Jobs claimed ahead are not going to run here: others may take them at once.
         prefetch.giveBackAll();
         Ticker real = Ticker.system();
         long deadline = real.read() + timeout.toNanos();
-        boolean finished = awaitRunningJobs(deadline, real);
+        // Running jobs keep their leases renewed while they finish, so nobody else is handed them.
+        boolean finished = threads.awaitAll(deadline, real);
         // A thread may hand a finished job over as it sees the stop: wait, then complete the rest.
         completer.drain(deadline, real);
+        renewer.stop();
         renewer.join(STUCK_GRACE);
         if (!finished) {
-            giveBackUnfinishedJobs(timeout);
+            threads.giveBackUnfinished(timeout, STUCK_GRACE);
         }
         int givenBack = prefetch.giveBackAll();
         if (givenBack > 0) {
@@ -166,47 +160,6 @@ public final class Worker implements AutoCloseable {
             ctx.stopping = true;
         } finally {
             lifecycle.unlock();
-        }
-    }
-
-    /** Takes the threads that wait on the backend out of their wait; running ones carry on. */
-    private void interruptWaitingSlots() {
-        for (ConsumerSlot slot : slots) {
-            if (slot.state.compareAndSet(ConsumerSlot.POLLING, ConsumerSlot.STOPPED)) {
-                slot.thread.interrupt();
-            }
-        }
-    }
-
-    /** Waits until {@code deadline} for every thread to end; returns whether they all did. */
-    private boolean awaitRunningJobs(long deadline, Ticker real) throws InterruptedException {
-        boolean finished = true;
-        for (ConsumerSlot slot : slots) {
-            long left = deadline - real.read();
-            if (left <= 0 || !slot.thread.join(Duration.ofNanos(left))) {
-                finished = false;
-            }
-        }
-        return finished;
-    }
-
-    /** Gives back the jobs still running, interrupts their threads, and waits a little for them. */
-    private void giveBackUnfinishedJobs(Duration timeout) throws InterruptedException {
-        for (ConsumerSlot slot : slots) {
-            Lease lease = slot.running.get();
-            if (lease != null) {
-                LOG.warn("Worker {}: job {} did not finish within {}; giving it back", ctx.name, lease.jobId(),
-                        timeout);
-                ctx.giveBack(lease);
-            }
-        }
-        for (ConsumerSlot slot : slots) {
-            slot.thread.interrupt();
-        }
-        Ticker real = Ticker.system();
-        long until = real.read() + STUCK_GRACE.toNanos();
-        for (ConsumerSlot slot : slots) {
-            slot.thread.join(Duration.ofNanos(Math.max(1, until - real.read())));
         }
     }
 

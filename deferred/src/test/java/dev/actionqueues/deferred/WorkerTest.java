@@ -145,6 +145,33 @@ class WorkerTest {
     }
 
     @Test
+    void aGracefulShutdownKeepsRenewingTheLeasesOfTheJobsItWaitsFor() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger runs = new AtomicInteger();
+        deferrable.register("deploy", String.class, TaskOptions.builder().maxAttempts(1).build(), s -> {
+            runs.incrementAndGet();
+            started.countDown();
+            release.await();
+        }).later("x");
+        start(Worker.builder(deferrable).leaseDuration(Duration.ofMillis(300)));
+        assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+
+        Thread stopper = Thread.ofVirtual().start(() -> worker.close());
+        await().atMost(Duration.ofSeconds(5)).until(() -> !worker.isRunning());
+        // Renewed every 100 ms: 10 more renewals take over 3 lease durations of the grace period.
+        int renewals = queue.renewals.get();
+        await().atMost(Duration.ofSeconds(10)).until(() -> queue.renewals.get() >= renewals + 10);
+        assertThat(deferrable.runOnce().status()).as("another consumer is not handed the job")
+                .isEqualTo(RunOutcome.Status.EMPTY);
+        release.countDown();
+        stopper.join(Duration.ofSeconds(10));
+
+        assertThat(runs).hasValue(1);
+        assertThat(deferrable.stats()).as("completed, not dead-lettered").isEqualTo(new DeferrableStats(0, 0, 0, 0));
+    }
+
+    @Test
     void shutdownGivesBackJobsThatDoNotFinishInTime() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         deferrable.register("stuck", String.class, s -> {
