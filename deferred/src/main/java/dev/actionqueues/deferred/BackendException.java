@@ -13,6 +13,8 @@ public class BackendException extends ActionQueuesException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Creates an exception for a failed backend call.
+     *
      * @param message what failed, without secrets
      */
     public BackendException(String message) {
@@ -20,6 +22,8 @@ public class BackendException extends ActionQueuesException {
     }
 
     /**
+     * Creates an exception for a failed backend call, wrapping the vendor's exception.
+     *
      * @param message what failed, without secrets
      * @param cause the vendor exception
      */

@@ -105,7 +105,8 @@ final class Codec {
                         }
                     }
                     case "first_push_time", "last_push_time" -> {
-                        if (value != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                        if (value != JsonToken.VALUE_NUMBER_INT
+                                || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
                             return null;
                         }
                     }

@@ -48,7 +48,7 @@ final class ConsumerThreads {
         }
     }
 
-    /** Waits until {@code deadline} (by {@code ticker}) for every thread to end; returns whether they all did. */
+    /** Waits until {@code deadline}, by {@code ticker}, for every thread to end; returns whether all did. */
     boolean awaitAll(long deadline, Ticker ticker) throws InterruptedException {
         boolean finished = true;
         for (ConsumerSlot slot : slots) {

@@ -1,7 +1,7 @@
 package dev.actionqueues.deferred;
 
 /**
- * The events a {@link Deferrable} reports to its {@link DeferrableListener}s, in the seed's order
+ * The events a {@link Deferrable} reports to its {@link DeferrableListener}s, in this order
  * per outcome: a run is {@code POP} then one of nothing, {@code EXPIRE}, {@code RETRY} or
  * {@code ERROR}, then {@code COMPLETE}; an empty queue is {@code EMPTY}; {@code later} is
  * {@code PUSH}, or {@code DEBOUNCE_MISS, PUSH}, or {@code DEBOUNCE_HIT}, or

@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 
 /**
- * The wire format of a job (JSON), keeping the seed's item field names where they still mean
- * something. Times are epoch milliseconds. An error-queue entry is the job plus {@code error};
- * an entry for a payload that did not parse carries it verbatim in {@code raw}.
+ * The wire format of a job (JSON), keeping the field names of the Python {@code deferrable} items
+ * where they still mean something. Times are epoch milliseconds. An error-queue entry is the job
+ * plus {@code error}; an entry for a payload that did not parse carries it verbatim in {@code raw}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -45,7 +45,7 @@ record JobPayload(
                 ttlMillis == null ? null : now, metadata, null, null);
     }
 
-    /** The error part of an error-queue entry (the seed's field names plus reason and attempts). */
+    /** The error part of an error-queue entry (the ported library's field names plus reason and attempts). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     record ErrorJson(

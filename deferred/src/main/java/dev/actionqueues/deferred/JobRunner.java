@@ -155,7 +155,8 @@ final class JobRunner {
         } catch (JsonProcessingException e) {
             // Cannot happen for a payload the streaming path accepted (it is stricter); if it does,
             // the job is kept verbatim and goes to the error queue rather than looping.
-            LOG.warn("Job {}: the payload ran but does not parse as a whole: {}", lease.jobId(), e.getOriginalMessage());
+            LOG.warn("Job {}: the payload ran but does not parse as a whole: {}", lease.jobId(),
+                    e.getOriginalMessage());
             return new JobPayload(JobPayload.VERSION, p.task(), null, group, p.attempts(), 0, 0, null, null, null,
                     null, lease.payload());
         }

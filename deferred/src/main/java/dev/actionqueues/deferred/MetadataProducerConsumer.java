@@ -18,13 +18,13 @@ import java.util.function.Supplier;
  */
 public interface MetadataProducerConsumer<T> {
 
-    /** @return the namespace, unique among a {@link Deferrable}'s producer-consumers */
+    /** Returns the namespace, unique among a {@link Deferrable}'s producer-consumers. */
     String namespace();
 
-    /** @return the type the metadata is decoded into on the consumer */
+    /** Returns the type the metadata is decoded into on the consumer. */
     Class<T> type();
 
-    /** @return the metadata to attach to a job being pushed, or null for none */
+    /** Returns the metadata to attach to a job being pushed, or null for none. */
     T produce();
 
     /**

@@ -12,8 +12,8 @@ import java.util.function.Supplier;
 /**
  * How a task's jobs are scheduled and retried: attempts, retried exception classes, backoff, a
  * delay, a TTL and debouncing. Options left unset take the {@link Deferrable}'s defaults. The
- * durations may be fixed or suppliers evaluated once per {@code later} call (as the seed's
- * callables). Immutable; build with {@link #builder()}.
+ * durations may be fixed or suppliers evaluated once per {@code later} call (like the ported
+ * library's callables). Immutable; build with {@link #builder()}.
  */
 public final class TaskOptions {
 
@@ -38,22 +38,22 @@ public final class TaskOptions {
         this.debounceAlwaysDelay = b.debounceAlwaysDelay;
     }
 
-    /** @return a builder with nothing set */
+    /** Returns a builder with nothing set. */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return the executions allowed in total, if set */
+    /** Returns the executions allowed in total, if set. */
     public Optional<Integer> maxAttempts() {
         return Optional.ofNullable(maxAttempts);
     }
 
-    /** @return the retried exception classes, if set (an empty list: never retry) */
+    /** Returns the retried exception classes, if set (an empty list: never retry). */
     public Optional<List<Class<? extends Throwable>>> retryOn() {
         return Optional.ofNullable(retryOn);
     }
 
-    /** @return the backoff between attempts, if set */
+    /** Returns the backoff between attempts, if set. */
     public Optional<Backoff> backoff() {
         return Optional.ofNullable(backoff);
     }
@@ -70,7 +70,7 @@ public final class TaskOptions {
         return debounce;
     }
 
-    /** @return whether debouncing always delays (no leading-edge run) */
+    /** Returns whether debouncing always delays (no leading-edge run). */
     public boolean debounceAlwaysDelay() {
         return debounceAlwaysDelay;
     }
@@ -141,8 +141,8 @@ public final class TaskOptions {
         }
 
         /**
-         * Sets how many times a job may run in total, counting the first run (the seed's
-         * {@code max_attempts}); 1 means no retry.
+         * Sets how many times a job may run in total, counting the first run; 1 means no
+         * retry.
          *
          * @param maxAttempts at least 1
          * @return this builder

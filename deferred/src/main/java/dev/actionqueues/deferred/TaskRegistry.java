@@ -54,7 +54,8 @@ final class TaskRegistry {
         TaskOptions.fixedValue(options.debounceSupplier()).ifPresent(d -> TaskOptions.checkMaxDelay(d, capabilities));
         RetryPolicy policy = retryPolicy(options.maxAttempts().orElse(defaultMaxAttempts),
                 options.retryOn().orElse(defaultRetryOn), options.backoff().orElse(defaultBackoff));
-        RegisteredTask<A> task = new RegisteredTask<>(name, type, handler, options, policy, codec.mapper().readerFor(type));
+        RegisteredTask<A> task = new RegisteredTask<>(name, type, handler, options, policy,
+                codec.mapper().readerFor(type));
         if (tasks.putIfAbsent(name, task) != null) {
             throw new IllegalArgumentException("a task named '" + name + "' is already registered");
         }

@@ -57,8 +57,9 @@ public final class Worker implements AutoCloseable {
         Deferrable deferrable = b.deferrable;
         JobQueue queue = deferrable.backend().queue();
         if (1 + b.prefetch > queue.capabilities().maxBatchSize()) {
-            throw new IllegalArgumentException("prefetch " + b.prefetch + " is more than the backend can claim at once ("
-                    + queue.capabilities().maxBatchSize() + " jobs, one of them for the thread itself)");
+            throw new IllegalArgumentException("prefetch " + b.prefetch
+                    + " is more than the backend can claim at once (" + queue.capabilities().maxBatchSize()
+                    + " jobs, one of them for the thread itself)");
         }
         this.ctx = new WorkerContext(queue, b.name, deferrable.backend().group(), b.leaseDuration, b.pollTimeout,
                 b.errorBackoff, b.sleeper, b.ticker);

@@ -12,6 +12,8 @@ import java.util.Objects;
 public record CompleteAndNext(boolean completed, List<Lease> next) {
 
     /**
+     * Checks and copies the fields.
+     *
      * @throws NullPointerException if {@code next} is null
      */
     public CompleteAndNext {

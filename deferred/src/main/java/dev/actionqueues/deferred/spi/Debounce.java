@@ -21,7 +21,7 @@ import java.util.Objects;
  * </ol>
  * The pushed job becomes the key's pending job; when it is claimed it stops being pending and
  * {@code lastStart} becomes the claim time (if later). So a call made after the trailing job has
- * started always gets a new run (the seed lost such calls), and in leading mode the runs of one
+ * started always gets a new run, and in leading mode the runs of one
  * key start at least one window apart, however late consumers claim them. Backends may forget a
  * key's state once nothing is pending and {@code lastStart + window} has passed.
  *

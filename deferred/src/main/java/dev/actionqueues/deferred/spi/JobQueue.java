@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A queue of jobs with opaque string payloads, at-least-once delivery and leases: the seed's
- * {@code Queue}, renamed so it does not clash with {@link java.util.Queue}.
+ * A queue of jobs with opaque string payloads, at-least-once delivery and leases (named so it does
+ * not clash with {@link java.util.Queue}).
  *
  * <p>Life of a job: {@link #push} makes it available (or delayed until its due time);
  * {@link #claim} claims it with a {@link Lease}; the holder then ends the lease with exactly one of
@@ -31,7 +31,7 @@ import java.util.Optional;
  */
 public interface JobQueue {
 
-    /** @return what this queue can do */
+    /** Returns what this queue can do. */
     QueueCapabilities capabilities();
 
     /**
@@ -239,7 +239,9 @@ public interface JobQueue {
     boolean remove(String id);
 
     /**
-     * @return the current counts
+     * Returns the current counts.
+     *
+     * @return the counts
      * @throws BackendException if the broker failed
      */
     QueueStats stats();

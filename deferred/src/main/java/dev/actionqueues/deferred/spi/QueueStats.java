@@ -21,7 +21,7 @@ public record QueueStats(long available, long inFlight, long delayed) {
         }
     }
 
-    /** @return every job the queue holds: available, in flight and delayed */
+    /** Returns every job the queue holds: available, in flight and delayed. */
     public long total() {
         return available + inFlight + delayed;
     }
