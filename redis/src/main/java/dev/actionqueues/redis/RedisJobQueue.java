@@ -11,7 +11,6 @@ import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.deferred.spi.NewJob;
 import dev.actionqueues.deferred.spi.QueueCapabilities;
 import dev.actionqueues.deferred.spi.QueueStats;
-import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import java.nio.charset.StandardCharsets;
@@ -21,9 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -34,17 +30,13 @@ import java.util.function.Supplier;
  * <p>Concurrent claims and completes from many threads are combined into one script call, and a
  * worker that completes a job can claim the next in the same round trip.
  *
- * <p>Idle waiting: at most one thread per queue blocks on Redis ({@code BLMOVE} of the ready list
- * onto itself, which returns as soon as the list is non-empty and changes nothing); the others
- * wait on a local condition. An idle queue costs Redis about two commands every
- * {@link #MAX_IDLE_WAIT}, and still wakes for a delayed job's due time.
+ * <p>A claim that finds nothing waits as {@link IdleWaiter} describes: at most one thread per queue
+ * blocks on Redis, and an idle queue costs Redis about two commands every {@link IdleWaiter#MAX_WAIT}.
  *
  * <p>Thread-safe. Lettuce exceptions are wrapped in {@link BackendException}.
  */
 final class RedisJobQueue implements JobQueue, AutoCloseable {
 
-    /** The longest a blocked worker waits on Redis before it looks again. */
-    static final Duration MAX_IDLE_WAIT = Duration.ofSeconds(5);
     static final int MAX_BATCH = 1000;
     static final int MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
     static final Duration MAX_DELAY = Duration.ofDays(3650);
@@ -60,16 +52,9 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
     private final RedisKeys errorKeys;
     private final String[] queueKeys;
     private final RedisOps ops;
-    private final Supplier<RedisOps> blockingConnections;
     private final QueueCapabilities capabilities;
     private final Combiner<Step, StepResult> stepper = new Combiner<>(64, this::stepBatch);
-    private final ReentrantLock waitLock = new ReentrantLock();
-    private final Condition woken = waitLock.newCondition();
-    private boolean waiterActive;
-    private long wakeGeneration;
-    private RedisOps blocking;
-    private volatile boolean closed;
-    private volatile Duration nextEvent;
+    private final IdleWaiter waiter;
 
     /**
      * @param keys this queue's keys
@@ -80,8 +65,8 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
         this.errorKeys = errorKeys;
         this.queueKeys = keys.queueKeys();
         this.ops = Objects.requireNonNull(ops, "ops");
-        this.blockingConnections = Objects.requireNonNull(blockingConnections, "blockingConnections");
         this.capabilities = new QueueCapabilities(MAX_DELAY, MAX_BATCH, MAX_PAYLOAD_BYTES, true, true, errorKeys != null);
+        this.waiter = new IdleWaiter(keys.ready(), blockingConnections);
     }
 
     RedisKeys keys() {
@@ -197,15 +182,10 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
                 throw new InterruptedException("interrupted while claiming a job; the claimed jobs were given back");
             }
             long remaining = deadline - System.nanoTime();
-            if (!leases.isEmpty() || remaining <= 0 || closed) {
+            if (!leases.isEmpty() || remaining <= 0 || waiter.isClosed()) {
                 return leases;
             }
-            long waitNanos = Math.min(remaining, MAX_IDLE_WAIT.toNanos());
-            Duration next = nextEvent;
-            if (next != null) {
-                waitNanos = Math.min(waitNanos, Math.max(next.toNanos(), TimeUnit.MILLISECONDS.toNanos(1)));
-            }
-            awaitWork(waitNanos);
+            waiter.await(remaining);
         }
     }
 
@@ -241,7 +221,7 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
         long now = Long.parseLong(r.get(at + 1).toString());
         if ("empty".equals(r.get(at))) {
             long next = Long.parseLong(r.get(at + 2).toString());
-            nextEvent = next < 0 ? null : Duration.ofMillis(next);
+            waiter.nextEvent(next < 0 ? Optional.empty() : Optional.of(Duration.ofMillis(next)));
             return List.of();
         }
         Instant expires = Instant.ofEpochMilli(now + lease.toMillis());
@@ -289,79 +269,6 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
             job += n;
         }
         return out;
-    }
-
-    private void awaitWork(long nanos) throws InterruptedException {
-        waitLock.lockInterruptibly();
-        long generation = wakeGeneration;
-        try {
-            if (waiterActive) {
-                long left = nanos;
-                while (generation == wakeGeneration && left > 0 && !closed) {
-                    left = woken.awaitNanos(left);
-                }
-                return;
-            }
-            waiterActive = true;
-        } finally {
-            waitLock.unlock();
-        }
-        try {
-            RedisOps conn = blockingConnection();
-            if (conn == null) {
-                throw new InterruptedException("interrupted while connecting to wait for a job");
-            }
-            Duration timeout = Duration.ofNanos(nanos);
-            conn.setTimeout(timeout.plusSeconds(10));
-            try {
-                conn.awaitNonEmpty(timeout, keys.ready());
-            } catch (RedisCommandInterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedException("interrupted while waiting for a job");
-            } catch (RedisException e) {
-                throw new BackendException("Redis wait failed: " + e.getMessage(), e);
-            }
-        } finally {
-            waitLock.lock();
-            try {
-                waiterActive = false;
-                wakeGeneration++;
-                woken.signalAll();
-            } finally {
-                waitLock.unlock();
-            }
-        }
-    }
-
-    /** The connection for blocking waits, opened on first use; null if interrupted while connecting. */
-    private RedisOps blockingConnection() {
-        waitLock.lock();
-        try {
-            if (blocking == null) {
-                try {
-                    blocking = blockingConnections.get();
-                } catch (RuntimeException e) {
-                    if (Thread.currentThread().isInterrupted() || hasInterruptCause(e)) {
-                        Thread.currentThread().interrupt();
-                        return null;
-                    }
-                    throw e instanceof BackendException be ? be
-                            : new BackendException("Redis connect failed: " + e.getMessage(), e);
-                }
-            }
-            return blocking;
-        } finally {
-            waitLock.unlock();
-        }
-    }
-
-    private static boolean hasInterruptCause(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof InterruptedException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override
@@ -484,19 +391,10 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
         }
     }
 
+    /** Wakes the threads waiting for a job and closes the blocking connection. */
     @Override
     public void close() {
-        closed = true;
-        waitLock.lock();
-        try {
-            woken.signalAll();
-            if (blocking != null) {
-                blocking.close();
-                blocking = null;
-            }
-        } finally {
-            waitLock.unlock();
-        }
+        waiter.close();
     }
 
     @Override
