@@ -3,7 +3,6 @@ package dev.actionqueues.redis;
 import dev.actionqueues.deferred.BackendException;
 import dev.actionqueues.deferred.spi.CompleteAndNext;
 import dev.actionqueues.deferred.spi.Debounce;
-import dev.actionqueues.deferred.spi.DebounceDecision;
 import dev.actionqueues.deferred.spi.DebounceResult;
 import dev.actionqueues.deferred.spi.JobQueue;
 import dev.actionqueues.deferred.spi.JobRecord;
@@ -11,9 +10,9 @@ import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.deferred.spi.NewJob;
 import dev.actionqueues.deferred.spi.QueueCapabilities;
 import dev.actionqueues.deferred.spi.QueueStats;
+import dev.actionqueues.redis.RedisEntries.ClaimReply;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +29,8 @@ import java.util.function.Supplier;
  * <p>Concurrent claims and completes from many threads are combined into one script call, and a
  * worker that completes a job can claim the next in the same round trip.
  *
+ * Entries are stored as {@link RedisEntries} describes.
+ *
  * <p>A claim that finds nothing waits as {@link IdleWaiter} describes: at most one thread per queue
  * blocks on Redis, and an idle queue costs Redis about two commands every {@link IdleWaiter#MAX_WAIT}.
  *
@@ -38,8 +39,6 @@ import java.util.function.Supplier;
 final class RedisJobQueue implements JobQueue, AutoCloseable {
 
     static final int MAX_BATCH = 1000;
-    static final int MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
-    static final Duration MAX_DELAY = Duration.ofDays(3650);
 
     /** One thread's part of a combined call: complete a lease (if set), then claim up to {@code claims} jobs. */
     private record Step(Lease done, Duration lease, int claims) {
@@ -65,7 +64,8 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
         this.errorKeys = errorKeys;
         this.queueKeys = keys.queueKeys();
         this.ops = Objects.requireNonNull(ops, "ops");
-        this.capabilities = new QueueCapabilities(MAX_DELAY, MAX_BATCH, MAX_PAYLOAD_BYTES, true, true, errorKeys != null);
+        this.capabilities = new QueueCapabilities(RedisEntries.MAX_DELAY, MAX_BATCH, RedisEntries.MAX_PAYLOAD_BYTES,
+                true, true, errorKeys != null);
         this.waiter = new IdleWaiter(keys.ready(), blockingConnections);
     }
 
@@ -78,30 +78,10 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
         return capabilities;
     }
 
-    /** The entry format the scripts parse: {@code v1|<id>|<deliveries>|<payload>}. */
-    static String entry(String id, String payload) {
-        Objects.requireNonNull(id, "id");
-        if (id.isEmpty() || id.length() > 200 || id.indexOf('|') >= 0) {
-            throw new IllegalArgumentException("job id must be 1-200 characters without '|'");
-        }
-        return "v1|" + id + "|0|" + payload;
-    }
-
-    private NewJob check(NewJob job) {
-        if (job.delay().compareTo(MAX_DELAY) > 0) {
-            throw new IllegalArgumentException("delay " + job.delay() + " exceeds the Redis backend's maximum " + MAX_DELAY);
-        }
-        if (job.payload().length() > MAX_PAYLOAD_BYTES / 4
-                && job.payload().getBytes(StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
-            throw new IllegalArgumentException("payload exceeds " + MAX_PAYLOAD_BYTES + " bytes");
-        }
-        return job;
-    }
-
     @Override
     public void push(NewJob job) {
-        check(job);
-        String entry = entry(job.id(), job.payload());
+        RedisEntries.check(job);
+        String entry = RedisEntries.encode(job.id(), job.payload());
         if (job.delay().isZero()) {
             call(() -> ops.lpush(keys.ready(), entry), "push");
         } else {
@@ -115,9 +95,9 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
         checkBatch(jobs.size());
         List<String> immediate = new ArrayList<>();
         for (NewJob job : jobs) {
-            check(job);
+            RedisEntries.check(job);
             if (job.delay().isZero()) {
-                immediate.add(entry(job.id(), job.payload()));
+                immediate.add(RedisEntries.encode(job.id(), job.payload()));
             }
         }
         if (!immediate.isEmpty()) {
@@ -138,20 +118,12 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
         if (errorKeys == null) {
             throw new UnsupportedOperationException("the error queue does not debounce");
         }
-        check(job);
-        String entry = entry(job.id(), job.payload());
+        RedisEntries.check(job);
+        String entry = RedisEntries.encode(job.id(), job.payload());
         List<Object> r = call(() -> ops.run(Script.DEBOUNCE_PUSH, ScriptOutputType.MULTI,
                 keys.with(keys.debounce(debounce.key())), entry, Long.toString(debounce.window().toMillis()),
                 debounce.alwaysDelay() ? "1" : "0"), "debounced push");
-        String kind = (String) r.get(0);
-        String id = (String) r.get(1);
-        Duration delay = Duration.ofMillis(Long.parseLong(r.get(2).toString()));
-        DebounceDecision decision = switch (kind) {
-            case "skip" -> DebounceDecision.SKIP;
-            case "now" -> DebounceDecision.PUSH_NOW;
-            default -> DebounceDecision.PUSH_DELAYED;
-        };
-        return new DebounceResult(decision, id, delay);
+        return RedisEntries.parseDebounce(r);
     }
 
     @Override
@@ -213,25 +185,15 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
     private List<Lease> claim(Duration lease, int max) {
         List<Object> r = call(() -> ops.run(Script.CLAIM, ScriptOutputType.MULTI, queueKeys,
                 Long.toString(lease.toMillis()), Integer.toString(max)), "claim");
-        return parseClaim(r, 0, lease);
+        return claimed(RedisEntries.parseClaim(r, 0, lease));
     }
 
-    /** Parses claim_jobs' reply starting at {@code at}; records the next event time when empty. */
-    private List<Lease> parseClaim(List<Object> r, int at, Duration lease) {
-        long now = Long.parseLong(r.get(at + 1).toString());
-        if ("empty".equals(r.get(at))) {
-            long next = Long.parseLong(r.get(at + 2).toString());
-            waiter.nextEvent(next < 0 ? Optional.empty() : Optional.of(Duration.ofMillis(next)));
-            return List.of();
+    /** The claimed jobs; when there were none, tells the waiter how long until the next event. */
+    private List<Lease> claimed(ClaimReply reply) {
+        if (reply.empty()) {
+            waiter.nextEvent(reply.nextEvent());
         }
-        Instant expires = Instant.ofEpochMilli(now + lease.toMillis());
-        List<Lease> leases = new ArrayList<>((r.size() - at - 2) / 4);
-        for (int i = at + 2; i + 3 < r.size(); i += 4) {
-            String token = (String) r.get(i + 2);
-            leases.add(new Lease((String) r.get(i), (String) r.get(i + 1), Long.parseLong(token), expires,
-                    Integer.parseInt(r.get(i + 3).toString()), token));
-        }
-        return leases;
+        return reply.leases();
     }
 
     private List<StepResult> stepBatch(List<Step> steps) {
@@ -258,7 +220,7 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
         List<Object> r = call(() -> ops.run(Script.STEP, ScriptOutputType.MULTI, queueKeys, args.toArray(String[]::new)),
                 "claim/complete");
         String flags = (String) r.get(0);
-        List<Lease> claimed = wanted > 0 ? parseClaim(r, 1, leaseFinal) : List.of();
+        List<Lease> claimed = wanted > 0 ? claimed(RedisEntries.parseClaim(r, 1, leaseFinal)) : List.of();
         List<StepResult> out = new ArrayList<>(steps.size());
         int flag = 0;
         int job = 0;
@@ -302,10 +264,8 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
 
     @Override
     public boolean release(Lease lease, String newPayload, Duration delay) {
-        if (delay.isNegative() || delay.compareTo(MAX_DELAY) > 0) {
-            throw new IllegalArgumentException("delay must be between 0 and " + MAX_DELAY + ", was " + delay);
-        }
-        String entry = entry(lease.jobId(), newPayload);
+        RedisEntries.checkReleaseDelay(delay);
+        String entry = RedisEntries.encode(lease.jobId(), newPayload);
         Long r = call(() -> ops.run(Script.RELEASE, ScriptOutputType.INTEGER, queueKeys, lease.jobId(), lease.receipt(),
                 entry, Long.toString(delay.toMillis())), "release");
         return r != null && r == 1L;
@@ -316,7 +276,7 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
         if (errorKeys == null) {
             throw new UnsupportedOperationException("this is an error queue");
         }
-        String entry = entry(lease.jobId(), errorPayload);
+        String entry = RedisEntries.encode(lease.jobId(), errorPayload);
         Long r = call(() -> ops.run(Script.DEAD_LETTER, ScriptOutputType.INTEGER, keys.with(errorKeys.ready()),
                 lease.jobId(), lease.receipt(), entry), "dead-letter");
         return r != null && r == 1L;
@@ -327,7 +287,7 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
         if (errorKeys == null) {
             throw new UnsupportedOperationException("this is an error queue");
         }
-        String entry = entry(id, newPayload);
+        String entry = RedisEntries.encode(id, newPayload);
         Long r = call(() -> ops.run(Script.REPLAY_ERROR, ScriptOutputType.INTEGER, keys.with(errorKeys.ready()), id,
                 entry), "replay");
         return r != null && r == 1L;
