@@ -1,5 +1,7 @@
 package dev.actionqueues.redis;
 
+import static dev.actionqueues.redis.RedisOps.call;
+
 import dev.actionqueues.deferred.BackendException;
 import dev.actionqueues.deferred.spi.CompleteAndNext;
 import dev.actionqueues.deferred.spi.Debounce;
@@ -11,7 +13,8 @@ import dev.actionqueues.deferred.spi.NewJob;
 import dev.actionqueues.deferred.spi.QueueCapabilities;
 import dev.actionqueues.deferred.spi.QueueStats;
 import dev.actionqueues.redis.RedisEntries.ClaimReply;
-import io.lettuce.core.RedisException;
+import dev.actionqueues.redis.StepBatcher.Step;
+import dev.actionqueues.redis.StepBatcher.StepResult;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,13 +29,11 @@ import java.util.function.Supplier;
  * immediate push is a single {@code LPUSH}), so no crash between two commands can lose or duplicate
  * a job; leases use the server's clock and carry a fencing token from a per-group counter.
  *
- * <p>Concurrent claims and completes from many threads are combined into one script call, and a
- * worker that completes a job can claim the next in the same round trip.
- *
- * Entries are stored as {@link RedisEntries} describes.
- *
- * <p>A claim that finds nothing waits as {@link IdleWaiter} describes: at most one thread per queue
- * blocks on Redis, and an idle queue costs Redis about two commands every {@link IdleWaiter#MAX_WAIT}.
+ * <p>Concurrent claims and completes from many threads are combined into one script call
+ * ({@link StepBatcher}), and a worker that completes a job can claim the next in the same round trip.
+ * Entries are stored as {@link RedisEntries} describes. A claim that finds nothing waits as
+ * {@link IdleWaiter} describes: at most one thread per queue blocks on Redis, and an idle queue costs
+ * Redis about two commands every {@link IdleWaiter#MAX_WAIT}.
  *
  * <p>Thread-safe. Lettuce exceptions are wrapped in {@link BackendException}.
  */
@@ -40,20 +41,13 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
 
     static final int MAX_BATCH = 1000;
 
-    /** One thread's part of a combined call: complete a lease (if set), then claim up to {@code claims} jobs. */
-    private record Step(Lease done, Duration lease, int claims) {
-    }
-
-    private record StepResult(boolean completed, List<Lease> claimed) {
-    }
-
     private final RedisKeys keys;
     private final RedisKeys errorKeys;
     private final String[] queueKeys;
     private final RedisOps ops;
     private final QueueCapabilities capabilities;
-    private final Combiner<Step, StepResult> stepper = new Combiner<>(64, this::stepBatch);
     private final IdleWaiter waiter;
+    private final StepBatcher steps;
 
     /**
      * @param keys this queue's keys
@@ -67,6 +61,7 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
         this.capabilities = new QueueCapabilities(RedisEntries.MAX_DELAY, MAX_BATCH, RedisEntries.MAX_PAYLOAD_BYTES,
                 true, true, errorKeys != null);
         this.waiter = new IdleWaiter(keys.ready(), blockingConnections);
+        this.steps = new StepBatcher(ops, queueKeys, waiter::nextEvent);
     }
 
     RedisKeys keys() {
@@ -128,9 +123,7 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
 
     @Override
     public List<Lease> claimBatch(int max, Duration leaseDuration, Duration maxWait) throws InterruptedException {
-        if (max < 1 || max > MAX_BATCH) {
-            throw new IllegalArgumentException("max must be between 1 and " + MAX_BATCH + ", was " + max);
-        }
+        checkMax(max);
         checkPositive(leaseDuration, "leaseDuration");
         if (maxWait.isNegative()) {
             throw new IllegalArgumentException("maxWait must not be negative");
@@ -140,17 +133,11 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
             if (Thread.interrupted()) {
                 throw new InterruptedException("interrupted before claiming a job");
             }
-            List<Lease> leases;
-            if (max == 1) {
-                leases = stepper.submit(new Step(null, leaseDuration, 1)).claimed();
-            } else {
-                leases = claim(leaseDuration, max);
-            }
+            List<Lease> leases = max == 1 ? steps.submit(Step.claim(leaseDuration, 1)).claimed()
+                    : claim(leaseDuration, max);
             if (Thread.interrupted()) {
                 // Interrupted while the claim was on its way: hand the jobs back, claim nothing.
-                for (Lease l : leases) {
-                    release(l, l.payload(), Duration.ZERO);
-                }
+                giveBack(leases);
                 throw new InterruptedException("interrupted while claiming a job; the claimed jobs were given back");
             }
             long remaining = deadline - System.nanoTime();
@@ -165,18 +152,14 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
     @Override
     public CompleteAndNext completeAndClaim(Lease done, int max, Duration leaseDuration) {
         Objects.requireNonNull(done, "done");
-        if (max < 1 || max > MAX_BATCH) {
-            throw new IllegalArgumentException("max must be between 1 and " + MAX_BATCH + ", was " + max);
-        }
+        checkMax(max);
         checkPositive(leaseDuration, "leaseDuration");
         if (Thread.currentThread().isInterrupted()) {
             return new CompleteAndNext(complete(done), List.of());
         }
-        StepResult r = stepper.submit(new Step(done, leaseDuration, max));
+        StepResult r = steps.submit(new Step(done, leaseDuration, max));
         if (!r.claimed().isEmpty() && Thread.currentThread().isInterrupted()) {
-            for (Lease l : r.claimed()) {
-                release(l, l.payload(), Duration.ZERO);
-            }
+            giveBack(r.claimed());
             return new CompleteAndNext(r.completed(), List.of());
         }
         return new CompleteAndNext(r.completed(), r.claimed());
@@ -185,77 +168,43 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
     private List<Lease> claim(Duration lease, int max) {
         List<Object> r = call(() -> ops.run(Script.CLAIM, ScriptOutputType.MULTI, queueKeys,
                 Long.toString(lease.toMillis()), Integer.toString(max)), "claim");
-        return claimed(RedisEntries.parseClaim(r, 0, lease));
-    }
-
-    /** The claimed jobs; when there were none, tells the waiter how long until the next event. */
-    private List<Lease> claimed(ClaimReply reply) {
+        ClaimReply reply = RedisEntries.parseClaim(r, 0, lease);
         if (reply.empty()) {
             waiter.nextEvent(reply.nextEvent());
         }
         return reply.leases();
     }
 
-    private List<StepResult> stepBatch(List<Step> steps) {
-        List<String> args = new ArrayList<>(2 + steps.size() * 2);
-        Duration lease = null;
-        int wanted = 0;
-        args.add("");
-        args.add("");
-        for (Step s : steps) {
-            if (s.claims() > 0) {
-                wanted += s.claims();
-                if (lease == null || s.lease().compareTo(lease) > 0) {
-                    lease = s.lease();
-                }
-            }
-            if (s.done() != null) {
-                args.add(s.done().jobId());
-                args.add(s.done().receipt());
-            }
+    private void giveBack(List<Lease> leases) {
+        for (Lease l : leases) {
+            release(l, l.payload(), Duration.ZERO);
         }
-        Duration leaseFinal = lease == null ? Duration.ofSeconds(1) : lease;
-        args.set(0, Long.toString(leaseFinal.toMillis()));
-        args.set(1, Integer.toString(wanted));
-        List<Object> r = call(() -> ops.run(Script.STEP, ScriptOutputType.MULTI, queueKeys, args.toArray(String[]::new)),
-                "claim/complete");
-        String flags = (String) r.get(0);
-        List<Lease> claimed = wanted > 0 ? claimed(RedisEntries.parseClaim(r, 1, leaseFinal)) : List.of();
-        List<StepResult> out = new ArrayList<>(steps.size());
-        int flag = 0;
-        int job = 0;
-        for (Step s : steps) {
-            boolean completed = s.done() != null && flags.charAt(flag++) == '1';
-            int n = Math.min(s.claims(), claimed.size() - job);
-            out.add(new StepResult(completed, n == 0 ? List.of() : List.copyOf(claimed.subList(job, job + n))));
-            job += n;
-        }
-        return out;
     }
 
     @Override
     public Optional<Lease> renew(Lease lease, Duration leaseDuration) {
         checkPositive(leaseDuration, "leaseDuration");
-        Long expiry = call(() -> ops.run(Script.TOUCH, ScriptOutputType.INTEGER, queueKeys, lease.jobId(), lease.receipt(),
-                Long.toString(leaseDuration.toMillis())), "touch");
-        return expiry == null || expiry == 0L ? Optional.empty() : Optional.of(lease.withExpiry(Instant.ofEpochMilli(expiry)));
+        Long expiry = call(() -> ops.run(Script.TOUCH, ScriptOutputType.INTEGER, queueKeys, lease.jobId(),
+                lease.receipt(), Long.toString(leaseDuration.toMillis())), "touch");
+        return expiry == null || expiry == 0L ? Optional.empty()
+                : Optional.of(lease.withExpiry(Instant.ofEpochMilli(expiry)));
     }
 
     @Override
     public boolean complete(Lease lease) {
-        return stepper.submit(new Step(lease, null, 0)).completed();
+        return steps.submit(Step.complete(lease)).completed();
     }
 
     @Override
     public List<Boolean> completeBatch(List<Lease> leases) {
         checkBatch(leases.size());
-        List<Step> steps = new ArrayList<>(leases.size());
+        List<Step> batch = new ArrayList<>(leases.size());
         for (Lease l : leases) {
-            steps.add(new Step(l, null, 0));
+            batch.add(Step.complete(l));
         }
         List<Boolean> out = new ArrayList<>(leases.size());
-        if (!steps.isEmpty()) {
-            for (StepResult r : stepBatch(steps)) {
+        if (!batch.isEmpty()) {
+            for (StepResult r : steps.run(batch)) {
                 out.add(r.completed());
             }
         }
@@ -266,8 +215,8 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
     public boolean release(Lease lease, String newPayload, Duration delay) {
         RedisEntries.checkReleaseDelay(delay);
         String entry = RedisEntries.encode(lease.jobId(), newPayload);
-        Long r = call(() -> ops.run(Script.RELEASE, ScriptOutputType.INTEGER, queueKeys, lease.jobId(), lease.receipt(),
-                entry, Long.toString(delay.toMillis())), "release");
+        Long r = call(() -> ops.run(Script.RELEASE, ScriptOutputType.INTEGER, queueKeys, lease.jobId(),
+                lease.receipt(), entry, Long.toString(delay.toMillis())), "release");
         return r != null && r == 1L;
     }
 
@@ -337,20 +286,6 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
         }, "flush");
     }
 
-    private static void checkPositive(Duration d, String name) {
-        if (d == null || d.isZero() || d.isNegative()) {
-            throw new IllegalArgumentException(name + " must be positive, was " + d);
-        }
-    }
-
-    private static <T> T call(Supplier<T> op, String what) {
-        try {
-            return op.get();
-        } catch (RedisException e) {
-            throw new BackendException("Redis " + what + " failed: " + e.getMessage(), e);
-        }
-    }
-
     /** Wakes the threads waiting for a job and closes the blocking connection. */
     @Override
     public void close() {
@@ -360,6 +295,18 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
     @Override
     public String toString() {
         return "RedisJobQueue[" + keys.ready() + "]";
+    }
+
+    private static void checkMax(int max) {
+        if (max < 1 || max > MAX_BATCH) {
+            throw new IllegalArgumentException("max must be between 1 and " + MAX_BATCH + ", was " + max);
+        }
+    }
+
+    private static void checkPositive(Duration d, String name) {
+        if (d == null || d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + d);
+        }
     }
 
     private void checkBatch(int size) {
