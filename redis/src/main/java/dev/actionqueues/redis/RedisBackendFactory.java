@@ -122,8 +122,8 @@ public final class RedisBackendFactory implements BackendFactory, AutoCloseable 
         RedisKeys keys = RedisKeys.main(prefix, group);
         RedisOps ops = sharedOps();
         Supplier<RedisOps> blocking = this::connect;
-        RedisJobQueue main = new RedisJobQueue(keys, keys.errorQueue(), ops, blocking);
-        RedisJobQueue errors = new RedisJobQueue(keys.errorQueue(), null, ops, blocking);
+        RedisJobQueue main = new RedisJobQueue(keys, ops, blocking);
+        RedisJobQueue errors = new RedisJobQueue(keys.errorQueue(), ops, blocking);
         lock.lock();
         try {
             queues.add(main);

@@ -42,7 +42,9 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
     static final int MAX_BATCH = 1000;
 
     private final RedisKeys keys;
-    private final RedisKeys errorKeys;
+    private final boolean errorQueue;
+    /** The queue keys plus the error queue's ready list, for dead-lettering and replay (main queue only). */
+    private final String[] withErrorReady;
     private final String[] queueKeys;
     private final RedisOps ops;
     private final QueueCapabilities capabilities;
@@ -50,16 +52,17 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
     private final StepBatcher steps;
 
     /**
-     * @param keys this queue's keys
-     * @param errorKeys the error queue's keys, or null if this is an error queue
+     * Creates the queue of {@code keys}: the error queue if {@link RedisKeys#isErrorQueue()}, else the main
+     * queue, which dead-letters into the error queue of the same group.
      */
-    RedisJobQueue(RedisKeys keys, RedisKeys errorKeys, RedisOps ops, Supplier<RedisOps> blockingConnections) {
+    RedisJobQueue(RedisKeys keys, RedisOps ops, Supplier<RedisOps> blockingConnections) {
         this.keys = Objects.requireNonNull(keys, "keys");
-        this.errorKeys = errorKeys;
+        this.errorQueue = keys.isErrorQueue();
+        this.withErrorReady = keys.with(keys.errorQueue().ready());
         this.queueKeys = keys.queueKeys();
         this.ops = Objects.requireNonNull(ops, "ops");
         this.capabilities = new QueueCapabilities(RedisEntries.MAX_DELAY, MAX_BATCH, RedisEntries.MAX_PAYLOAD_BYTES,
-                true, true, errorKeys != null);
+                true, true, !errorQueue);
         this.waiter = new IdleWaiter(keys.ready(), blockingConnections);
         this.steps = new StepBatcher(ops, queueKeys, waiter::nextEvent);
     }
@@ -110,7 +113,7 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
 
     @Override
     public DebounceResult pushDebounced(NewJob job, Debounce debounce) {
-        if (errorKeys == null) {
+        if (errorQueue) {
             throw new UnsupportedOperationException("the error queue does not debounce");
         }
         RedisEntries.check(job);
@@ -222,23 +225,23 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
 
     @Override
     public boolean deadLetter(Lease lease, String errorPayload) {
-        if (errorKeys == null) {
+        if (errorQueue) {
             throw new UnsupportedOperationException("this is an error queue");
         }
         String entry = RedisEntries.encode(lease.jobId(), errorPayload);
-        Long r = call(() -> ops.run(Script.DEAD_LETTER, ScriptOutputType.INTEGER, keys.with(errorKeys.ready()),
+        Long r = call(() -> ops.run(Script.DEAD_LETTER, ScriptOutputType.INTEGER, withErrorReady,
                 lease.jobId(), lease.receipt(), entry), "dead-letter");
         return r != null && r == 1L;
     }
 
     @Override
     public boolean replayError(String id, String newPayload) {
-        if (errorKeys == null) {
+        if (errorQueue) {
             throw new UnsupportedOperationException("this is an error queue");
         }
         String entry = RedisEntries.encode(id, newPayload);
-        Long r = call(() -> ops.run(Script.REPLAY_ERROR, ScriptOutputType.INTEGER, keys.with(errorKeys.ready()), id,
-                entry), "replay");
+        Long r = call(() -> ops.run(Script.REPLAY_ERROR, ScriptOutputType.INTEGER, withErrorReady, id, entry),
+                "replay");
         return r != null && r == 1L;
     }
 
