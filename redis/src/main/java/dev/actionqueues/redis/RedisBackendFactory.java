@@ -1,7 +1,7 @@
 package dev.actionqueues.redis;
 
-import dev.actionqueues.deferred.spi.Backend;
 import dev.actionqueues.deferred.BackendException;
+import dev.actionqueues.deferred.spi.Backend;
 import dev.actionqueues.deferred.spi.BackendFactory;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -12,11 +12,11 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
-import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -32,7 +32,8 @@ import java.util.function.Supplier;
  * <p>A factory built from a URI owns its client: it gives commands a {@value #DEFAULT_TIMEOUT_SECONDS}
  * s timeout and, for a standalone Redis, rejects commands while disconnected (so a push during an
  * outage fails at once with a {@link BackendException} instead of waiting; a Cluster client fails
- * after the timeout), and {@link #close()} shuts it down. A factory built from your client uses your client's options and leaves it open.
+ * after the timeout), and {@link #close()} shuts it down. A factory built from your client uses your
+ * client's options and leaves it open.
  * Passwords never appear in {@link #toString()} or in exceptions. Thread-safe.
  */
 public final class RedisBackendFactory implements BackendFactory, AutoCloseable {
@@ -60,7 +61,8 @@ public final class RedisBackendFactory implements BackendFactory, AutoCloseable 
             TimeoutOptions timeouts = TimeoutOptions.enabled(Duration.ofSeconds(DEFAULT_TIMEOUT_SECONDS));
             // Reconnect quickly after an outage: 10 ms doubling to at most 1 s between attempts.
             this.resources = ClientResources.builder()
-                    .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                    .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2,
+                            TimeUnit.MILLISECONDS))
                     .build();
             if (b.cluster) {
                 this.clusterClient = RedisClusterClient.create(resources, uri);
@@ -82,7 +84,8 @@ public final class RedisBackendFactory implements BackendFactory, AutoCloseable 
             this.client = b.client;
             this.clusterClient = b.clusterClient;
             this.ownsClient = false;
-            this.description = b.client != null ? "redis (your RedisClient)" : "redis-cluster (your RedisClusterClient)";
+            this.description = b.client != null ? "redis (your RedisClient)"
+                    : "redis-cluster (your RedisClusterClient)";
         }
     }
 
@@ -106,7 +109,7 @@ public final class RedisBackendFactory implements BackendFactory, AutoCloseable 
         return builder().uri(uri).build();
     }
 
-    /** @return the key prefix */
+    /** Returns the key prefix of every key this factory's backends use. */
     public String prefix() {
         return prefix;
     }
@@ -122,8 +125,8 @@ public final class RedisBackendFactory implements BackendFactory, AutoCloseable 
         RedisKeys keys = RedisKeys.main(prefix, group);
         RedisOps ops = sharedOps();
         Supplier<RedisOps> blocking = this::connect;
-        RedisJobQueue main = new RedisJobQueue(keys, keys.errorQueue(), ops, blocking);
-        RedisJobQueue errors = new RedisJobQueue(keys.errorQueue(), null, ops, blocking);
+        RedisJobQueue main = new RedisJobQueue(keys, ops, blocking);
+        RedisJobQueue errors = new RedisJobQueue(keys.errorQueue(), ops, blocking);
         lock.lock();
         try {
             queues.add(main);
@@ -209,9 +212,10 @@ public final class RedisBackendFactory implements BackendFactory, AutoCloseable 
         }
 
         /**
-         * A Redis Cluster reached through one seed node; the factory creates and owns the client.
+         * A Redis Cluster reached through any one of its nodes, from which the client discovers the others;
+         * the factory creates and owns the client.
          *
-         * @param seedUri e.g. {@code redis://host:7000}
+         * @param seedUri the URI of that node, e.g. {@code redis://host:7000}
          * @return this builder
          */
         public Builder clusterUri(String seedUri) {

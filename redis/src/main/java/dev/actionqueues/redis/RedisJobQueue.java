@@ -1,9 +1,10 @@
 package dev.actionqueues.redis;
 
+import static dev.actionqueues.redis.RedisOps.call;
+
 import dev.actionqueues.deferred.BackendException;
 import dev.actionqueues.deferred.spi.CompleteAndNext;
 import dev.actionqueues.deferred.spi.Debounce;
-import dev.actionqueues.deferred.spi.DebounceDecision;
 import dev.actionqueues.deferred.spi.DebounceResult;
 import dev.actionqueues.deferred.spi.JobQueue;
 import dev.actionqueues.deferred.spi.JobRecord;
@@ -11,19 +12,16 @@ import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.deferred.spi.NewJob;
 import dev.actionqueues.deferred.spi.QueueCapabilities;
 import dev.actionqueues.deferred.spi.QueueStats;
-import io.lettuce.core.RedisCommandInterruptedException;
-import io.lettuce.core.RedisException;
+import dev.actionqueues.redis.RedisEntries.ClaimReply;
+import dev.actionqueues.redis.StepBatcher.Step;
+import dev.actionqueues.redis.StepBatcher.StepResult;
 import io.lettuce.core.ScriptOutputType;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -31,57 +29,42 @@ import java.util.function.Supplier;
  * immediate push is a single {@code LPUSH}), so no crash between two commands can lose or duplicate
  * a job; leases use the server's clock and carry a fencing token from a per-group counter.
  *
- * <p>Concurrent claims and completes from many threads are combined into one script call, and a
- * worker that completes a job can claim the next in the same round trip.
- *
- * <p>Idle waiting: at most one thread per queue blocks on Redis ({@code BLMOVE} of the ready list
- * onto itself, which returns as soon as the list is non-empty and changes nothing); the others
- * wait on a local condition. An idle queue costs Redis about two commands every
- * {@link #MAX_IDLE_WAIT}, and still wakes for a delayed job's due time.
+ * <p>Concurrent claims and completes from many threads are combined into one script call
+ * ({@link StepBatcher}), and a worker that completes a job can claim the next in the same round trip.
+ * Entries are stored as {@link RedisEntries} describes. A claim that finds nothing waits as
+ * {@link IdleWaiter} describes: at most one thread per queue blocks on Redis, and an idle queue costs
+ * Redis about two commands every {@link IdleWaiter#MAX_WAIT}.
  *
  * <p>Thread-safe. Lettuce exceptions are wrapped in {@link BackendException}.
  */
 final class RedisJobQueue implements JobQueue, AutoCloseable {
 
-    /** The longest a blocked worker waits on Redis before it looks again. */
-    static final Duration MAX_IDLE_WAIT = Duration.ofSeconds(5);
     static final int MAX_BATCH = 1000;
-    static final int MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
-    static final Duration MAX_DELAY = Duration.ofDays(3650);
-
-    /** One thread's part of a combined call: complete a lease (if set), then claim up to {@code claims} jobs. */
-    private record Step(Lease done, Duration lease, int claims) {
-    }
-
-    private record StepResult(boolean completed, List<Lease> claimed) {
-    }
 
     private final RedisKeys keys;
-    private final RedisKeys errorKeys;
+    private final boolean errorQueue;
+    /** The queue keys plus the error queue's ready list, for dead-lettering and replay (main queue only). */
+    private final String[] withErrorReady;
     private final String[] queueKeys;
     private final RedisOps ops;
-    private final Supplier<RedisOps> blockingConnections;
     private final QueueCapabilities capabilities;
-    private final Combiner<Step, StepResult> stepper = new Combiner<>(64, this::stepBatch);
-    private final ReentrantLock waitLock = new ReentrantLock();
-    private final Condition woken = waitLock.newCondition();
-    private boolean waiterActive;
-    private long wakeGeneration;
-    private RedisOps blocking;
-    private volatile boolean closed;
-    private volatile Duration nextEvent;
+    private final IdleWaiter waiter;
+    private final StepBatcher steps;
 
     /**
-     * @param keys this queue's keys
-     * @param errorKeys the error queue's keys, or null if this is an error queue
+     * Creates the queue of {@code keys}: the error queue if {@link RedisKeys#isErrorQueue()}, else the main
+     * queue, which dead-letters into the error queue of the same group.
      */
-    RedisJobQueue(RedisKeys keys, RedisKeys errorKeys, RedisOps ops, Supplier<RedisOps> blockingConnections) {
+    RedisJobQueue(RedisKeys keys, RedisOps ops, Supplier<RedisOps> blockingConnections) {
         this.keys = Objects.requireNonNull(keys, "keys");
-        this.errorKeys = errorKeys;
+        this.errorQueue = keys.isErrorQueue();
+        this.withErrorReady = keys.with(keys.errorQueue().ready());
         this.queueKeys = keys.queueKeys();
         this.ops = Objects.requireNonNull(ops, "ops");
-        this.blockingConnections = Objects.requireNonNull(blockingConnections, "blockingConnections");
-        this.capabilities = new QueueCapabilities(MAX_DELAY, MAX_BATCH, MAX_PAYLOAD_BYTES, true, true, errorKeys != null);
+        this.capabilities = new QueueCapabilities(RedisEntries.MAX_DELAY, MAX_BATCH, RedisEntries.MAX_PAYLOAD_BYTES,
+                true, true, !errorQueue);
+        this.waiter = new IdleWaiter(keys.ready(), blockingConnections);
+        this.steps = new StepBatcher(ops, queueKeys, waiter::nextEvent);
     }
 
     RedisKeys keys() {
@@ -93,30 +76,10 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
         return capabilities;
     }
 
-    /** The entry format the scripts parse: {@code v1|<id>|<deliveries>|<payload>}. */
-    static String entry(String id, String payload) {
-        Objects.requireNonNull(id, "id");
-        if (id.isEmpty() || id.length() > 200 || id.indexOf('|') >= 0) {
-            throw new IllegalArgumentException("job id must be 1-200 characters without '|'");
-        }
-        return "v1|" + id + "|0|" + payload;
-    }
-
-    private NewJob check(NewJob job) {
-        if (job.delay().compareTo(MAX_DELAY) > 0) {
-            throw new IllegalArgumentException("delay " + job.delay() + " exceeds the Redis backend's maximum " + MAX_DELAY);
-        }
-        if (job.payload().length() > MAX_PAYLOAD_BYTES / 4
-                && job.payload().getBytes(StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
-            throw new IllegalArgumentException("payload exceeds " + MAX_PAYLOAD_BYTES + " bytes");
-        }
-        return job;
-    }
-
     @Override
     public void push(NewJob job) {
-        check(job);
-        String entry = entry(job.id(), job.payload());
+        RedisEntries.check(job);
+        String entry = RedisEntries.encode(job.id(), job.payload());
         if (job.delay().isZero()) {
             call(() -> ops.lpush(keys.ready(), entry), "push");
         } else {
@@ -130,9 +93,9 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
         checkBatch(jobs.size());
         List<String> immediate = new ArrayList<>();
         for (NewJob job : jobs) {
-            check(job);
+            RedisEntries.check(job);
             if (job.delay().isZero()) {
-                immediate.add(entry(job.id(), job.payload()));
+                immediate.add(RedisEntries.encode(job.id(), job.payload()));
             }
         }
         if (!immediate.isEmpty()) {
@@ -150,30 +113,20 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
 
     @Override
     public DebounceResult pushDebounced(NewJob job, Debounce debounce) {
-        if (errorKeys == null) {
+        if (errorQueue) {
             throw new UnsupportedOperationException("the error queue does not debounce");
         }
-        check(job);
-        String entry = entry(job.id(), job.payload());
+        RedisEntries.check(job);
+        String entry = RedisEntries.encode(job.id(), job.payload());
         List<Object> r = call(() -> ops.run(Script.DEBOUNCE_PUSH, ScriptOutputType.MULTI,
                 keys.with(keys.debounce(debounce.key())), entry, Long.toString(debounce.window().toMillis()),
                 debounce.alwaysDelay() ? "1" : "0"), "debounced push");
-        String kind = (String) r.get(0);
-        String id = (String) r.get(1);
-        Duration delay = Duration.ofMillis(Long.parseLong(r.get(2).toString()));
-        DebounceDecision decision = switch (kind) {
-            case "skip" -> DebounceDecision.SKIP;
-            case "now" -> DebounceDecision.PUSH_NOW;
-            default -> DebounceDecision.PUSH_DELAYED;
-        };
-        return new DebounceResult(decision, id, delay);
+        return RedisEntries.parseDebounce(r);
     }
 
     @Override
     public List<Lease> claimBatch(int max, Duration leaseDuration, Duration maxWait) throws InterruptedException {
-        if (max < 1 || max > MAX_BATCH) {
-            throw new IllegalArgumentException("max must be between 1 and " + MAX_BATCH + ", was " + max);
-        }
+        checkMax(max);
         checkPositive(leaseDuration, "leaseDuration");
         if (maxWait.isNegative()) {
             throw new IllegalArgumentException("maxWait must not be negative");
@@ -183,29 +136,18 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
             if (Thread.interrupted()) {
                 throw new InterruptedException("interrupted before claiming a job");
             }
-            List<Lease> leases;
-            if (max == 1) {
-                leases = stepper.submit(new Step(null, leaseDuration, 1)).claimed();
-            } else {
-                leases = claim(leaseDuration, max);
-            }
+            List<Lease> leases = max == 1 ? steps.submit(Step.claim(leaseDuration, 1)).claimed()
+                    : claim(leaseDuration, max);
             if (Thread.interrupted()) {
                 // Interrupted while the claim was on its way: hand the jobs back, claim nothing.
-                for (Lease l : leases) {
-                    release(l, l.payload(), Duration.ZERO);
-                }
+                giveBack(leases);
                 throw new InterruptedException("interrupted while claiming a job; the claimed jobs were given back");
             }
             long remaining = deadline - System.nanoTime();
-            if (!leases.isEmpty() || remaining <= 0 || closed) {
+            if (!leases.isEmpty() || remaining <= 0 || waiter.isClosed()) {
                 return leases;
             }
-            long waitNanos = Math.min(remaining, MAX_IDLE_WAIT.toNanos());
-            Duration next = nextEvent;
-            if (next != null) {
-                waitNanos = Math.min(waitNanos, Math.max(next.toNanos(), TimeUnit.MILLISECONDS.toNanos(1)));
-            }
-            awaitWork(waitNanos);
+            waiter.await(remaining);
         }
     }
 
@@ -213,18 +155,14 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
     @Override
     public CompleteAndNext completeAndClaim(Lease done, int max, Duration leaseDuration) {
         Objects.requireNonNull(done, "done");
-        if (max < 1 || max > MAX_BATCH) {
-            throw new IllegalArgumentException("max must be between 1 and " + MAX_BATCH + ", was " + max);
-        }
+        checkMax(max);
         checkPositive(leaseDuration, "leaseDuration");
         if (Thread.currentThread().isInterrupted()) {
             return new CompleteAndNext(complete(done), List.of());
         }
-        StepResult r = stepper.submit(new Step(done, leaseDuration, max));
+        StepResult r = steps.submit(new Step(done, leaseDuration, max));
         if (!r.claimed().isEmpty() && Thread.currentThread().isInterrupted()) {
-            for (Lease l : r.claimed()) {
-                release(l, l.payload(), Duration.ZERO);
-            }
+            giveBack(r.claimed());
             return new CompleteAndNext(r.completed(), List.of());
         }
         return new CompleteAndNext(r.completed(), r.claimed());
@@ -233,160 +171,43 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
     private List<Lease> claim(Duration lease, int max) {
         List<Object> r = call(() -> ops.run(Script.CLAIM, ScriptOutputType.MULTI, queueKeys,
                 Long.toString(lease.toMillis()), Integer.toString(max)), "claim");
-        return parseClaim(r, 0, lease);
+        ClaimReply reply = RedisEntries.parseClaim(r, 0, lease);
+        if (reply.empty()) {
+            waiter.nextEvent(reply.nextEvent());
+        }
+        return reply.leases();
     }
 
-    /** Parses claim_jobs' reply starting at {@code at}; records the next event time when empty. */
-    private List<Lease> parseClaim(List<Object> r, int at, Duration lease) {
-        long now = Long.parseLong(r.get(at + 1).toString());
-        if ("empty".equals(r.get(at))) {
-            long next = Long.parseLong(r.get(at + 2).toString());
-            nextEvent = next < 0 ? null : Duration.ofMillis(next);
-            return List.of();
+    private void giveBack(List<Lease> leases) {
+        for (Lease l : leases) {
+            release(l, l.payload(), Duration.ZERO);
         }
-        Instant expires = Instant.ofEpochMilli(now + lease.toMillis());
-        List<Lease> leases = new ArrayList<>((r.size() - at - 2) / 4);
-        for (int i = at + 2; i + 3 < r.size(); i += 4) {
-            String token = (String) r.get(i + 2);
-            leases.add(new Lease((String) r.get(i), (String) r.get(i + 1), Long.parseLong(token), expires,
-                    Integer.parseInt(r.get(i + 3).toString()), token));
-        }
-        return leases;
-    }
-
-    private List<StepResult> stepBatch(List<Step> steps) {
-        List<String> args = new ArrayList<>(2 + steps.size() * 2);
-        Duration lease = null;
-        int wanted = 0;
-        args.add("");
-        args.add("");
-        for (Step s : steps) {
-            if (s.claims() > 0) {
-                wanted += s.claims();
-                if (lease == null || s.lease().compareTo(lease) > 0) {
-                    lease = s.lease();
-                }
-            }
-            if (s.done() != null) {
-                args.add(s.done().jobId());
-                args.add(s.done().receipt());
-            }
-        }
-        Duration leaseFinal = lease == null ? Duration.ofSeconds(1) : lease;
-        args.set(0, Long.toString(leaseFinal.toMillis()));
-        args.set(1, Integer.toString(wanted));
-        List<Object> r = call(() -> ops.run(Script.STEP, ScriptOutputType.MULTI, queueKeys, args.toArray(String[]::new)),
-                "claim/complete");
-        String flags = (String) r.get(0);
-        List<Lease> claimed = wanted > 0 ? parseClaim(r, 1, leaseFinal) : List.of();
-        List<StepResult> out = new ArrayList<>(steps.size());
-        int flag = 0;
-        int job = 0;
-        for (Step s : steps) {
-            boolean completed = s.done() != null && flags.charAt(flag++) == '1';
-            int n = Math.min(s.claims(), claimed.size() - job);
-            out.add(new StepResult(completed, n == 0 ? List.of() : List.copyOf(claimed.subList(job, job + n))));
-            job += n;
-        }
-        return out;
-    }
-
-    private void awaitWork(long nanos) throws InterruptedException {
-        waitLock.lockInterruptibly();
-        long generation = wakeGeneration;
-        try {
-            if (waiterActive) {
-                long left = nanos;
-                while (generation == wakeGeneration && left > 0 && !closed) {
-                    left = woken.awaitNanos(left);
-                }
-                return;
-            }
-            waiterActive = true;
-        } finally {
-            waitLock.unlock();
-        }
-        try {
-            RedisOps conn = blockingConnection();
-            if (conn == null) {
-                throw new InterruptedException("interrupted while connecting to wait for a job");
-            }
-            Duration timeout = Duration.ofNanos(nanos);
-            conn.setTimeout(timeout.plusSeconds(10));
-            try {
-                conn.awaitNonEmpty(timeout, keys.ready());
-            } catch (RedisCommandInterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedException("interrupted while waiting for a job");
-            } catch (RedisException e) {
-                throw new BackendException("Redis wait failed: " + e.getMessage(), e);
-            }
-        } finally {
-            waitLock.lock();
-            try {
-                waiterActive = false;
-                wakeGeneration++;
-                woken.signalAll();
-            } finally {
-                waitLock.unlock();
-            }
-        }
-    }
-
-    /** The connection for blocking waits, opened on first use; null if interrupted while connecting. */
-    private RedisOps blockingConnection() {
-        waitLock.lock();
-        try {
-            if (blocking == null) {
-                try {
-                    blocking = blockingConnections.get();
-                } catch (RuntimeException e) {
-                    if (Thread.currentThread().isInterrupted() || hasInterruptCause(e)) {
-                        Thread.currentThread().interrupt();
-                        return null;
-                    }
-                    throw e instanceof BackendException be ? be
-                            : new BackendException("Redis connect failed: " + e.getMessage(), e);
-                }
-            }
-            return blocking;
-        } finally {
-            waitLock.unlock();
-        }
-    }
-
-    private static boolean hasInterruptCause(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof InterruptedException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override
     public Optional<Lease> renew(Lease lease, Duration leaseDuration) {
         checkPositive(leaseDuration, "leaseDuration");
-        Long expiry = call(() -> ops.run(Script.TOUCH, ScriptOutputType.INTEGER, queueKeys, lease.jobId(), lease.receipt(),
-                Long.toString(leaseDuration.toMillis())), "touch");
-        return expiry == null || expiry == 0L ? Optional.empty() : Optional.of(lease.withExpiry(Instant.ofEpochMilli(expiry)));
+        Long expiry = call(() -> ops.run(Script.TOUCH, ScriptOutputType.INTEGER, queueKeys, lease.jobId(),
+                lease.receipt(), Long.toString(leaseDuration.toMillis())), "touch");
+        return expiry == null || expiry == 0L ? Optional.empty()
+                : Optional.of(lease.withExpiry(Instant.ofEpochMilli(expiry)));
     }
 
     @Override
     public boolean complete(Lease lease) {
-        return stepper.submit(new Step(lease, null, 0)).completed();
+        return steps.submit(Step.complete(lease)).completed();
     }
 
     @Override
     public List<Boolean> completeBatch(List<Lease> leases) {
         checkBatch(leases.size());
-        List<Step> steps = new ArrayList<>(leases.size());
+        List<Step> batch = new ArrayList<>(leases.size());
         for (Lease l : leases) {
-            steps.add(new Step(l, null, 0));
+            batch.add(Step.complete(l));
         }
         List<Boolean> out = new ArrayList<>(leases.size());
-        if (!steps.isEmpty()) {
-            for (StepResult r : stepBatch(steps)) {
+        if (!batch.isEmpty()) {
+            for (StepResult r : steps.run(batch)) {
                 out.add(r.completed());
             }
         }
@@ -395,34 +216,32 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
 
     @Override
     public boolean release(Lease lease, String newPayload, Duration delay) {
-        if (delay.isNegative() || delay.compareTo(MAX_DELAY) > 0) {
-            throw new IllegalArgumentException("delay must be between 0 and " + MAX_DELAY + ", was " + delay);
-        }
-        String entry = entry(lease.jobId(), newPayload);
-        Long r = call(() -> ops.run(Script.RELEASE, ScriptOutputType.INTEGER, queueKeys, lease.jobId(), lease.receipt(),
-                entry, Long.toString(delay.toMillis())), "release");
+        RedisEntries.checkReleaseDelay(delay);
+        String entry = RedisEntries.encode(lease.jobId(), newPayload);
+        Long r = call(() -> ops.run(Script.RELEASE, ScriptOutputType.INTEGER, queueKeys, lease.jobId(),
+                lease.receipt(), entry, Long.toString(delay.toMillis())), "release");
         return r != null && r == 1L;
     }
 
     @Override
     public boolean deadLetter(Lease lease, String errorPayload) {
-        if (errorKeys == null) {
+        if (errorQueue) {
             throw new UnsupportedOperationException("this is an error queue");
         }
-        String entry = entry(lease.jobId(), errorPayload);
-        Long r = call(() -> ops.run(Script.DEAD_LETTER, ScriptOutputType.INTEGER, keys.with(errorKeys.ready()),
+        String entry = RedisEntries.encode(lease.jobId(), errorPayload);
+        Long r = call(() -> ops.run(Script.DEAD_LETTER, ScriptOutputType.INTEGER, withErrorReady,
                 lease.jobId(), lease.receipt(), entry), "dead-letter");
         return r != null && r == 1L;
     }
 
     @Override
     public boolean replayError(String id, String newPayload) {
-        if (errorKeys == null) {
+        if (errorQueue) {
             throw new UnsupportedOperationException("this is an error queue");
         }
-        String entry = entry(id, newPayload);
-        Long r = call(() -> ops.run(Script.REPLAY_ERROR, ScriptOutputType.INTEGER, keys.with(errorKeys.ready()), id,
-                entry), "replay");
+        String entry = RedisEntries.encode(id, newPayload);
+        Long r = call(() -> ops.run(Script.REPLAY_ERROR, ScriptOutputType.INTEGER, withErrorReady, id, entry),
+                "replay");
         return r != null && r == 1L;
     }
 
@@ -470,38 +289,27 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
         }, "flush");
     }
 
-    private static void checkPositive(Duration d, String name) {
-        if (d == null || d.isZero() || d.isNegative()) {
-            throw new IllegalArgumentException(name + " must be positive, was " + d);
-        }
-    }
-
-    private static <T> T call(Supplier<T> op, String what) {
-        try {
-            return op.get();
-        } catch (RedisException e) {
-            throw new BackendException("Redis " + what + " failed: " + e.getMessage(), e);
-        }
-    }
-
+    /** Wakes the threads waiting for a job and closes the blocking connection. */
     @Override
     public void close() {
-        closed = true;
-        waitLock.lock();
-        try {
-            woken.signalAll();
-            if (blocking != null) {
-                blocking.close();
-                blocking = null;
-            }
-        } finally {
-            waitLock.unlock();
-        }
+        waiter.close();
     }
 
     @Override
     public String toString() {
         return "RedisJobQueue[" + keys.ready() + "]";
+    }
+
+    private static void checkMax(int max) {
+        if (max < 1 || max > MAX_BATCH) {
+            throw new IllegalArgumentException("max must be between 1 and " + MAX_BATCH + ", was " + max);
+        }
+    }
+
+    private static void checkPositive(Duration d, String name) {
+        if (d == null || d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + d);
+        }
     }
 
     private void checkBatch(int size) {

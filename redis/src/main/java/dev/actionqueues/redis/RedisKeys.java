@@ -35,16 +35,23 @@ record RedisKeys(String prefix, String group, String queue) {
         return new RedisKeys(prefix, group, "q");
     }
 
+    /** Returns the keys of the error queue of this queue's group. */
     RedisKeys errorQueue() {
         return new RedisKeys(prefix, group, "e");
+    }
+
+    /** Returns whether these are the keys of an error queue. */
+    boolean isErrorQueue() {
+        return queue.equals("e");
     }
 
     static String validate(String what, String name) {
         Objects.requireNonNull(name, what);
         if (!NAME_PATTERN.matcher(name).matches()) {
             String shown = name.length() > 40 ? name.substring(0, 40) + "…(" + name.length() + " chars)" : name;
-            throw new IllegalArgumentException(what + " must match " + NAME_PATTERN_TEXT + " (letters, digits, '.', '_', '-';"
-                    + " at most 128 characters), was \"" + shown.replaceAll("\\p{Cntrl}", "?") + "\"");
+            throw new IllegalArgumentException(what + " must match " + NAME_PATTERN_TEXT
+                    + " (letters, digits, '.', '_', '-'; at most 128 characters), was \""
+                    + shown.replaceAll("\\p{Cntrl}", "?") + "\"");
         }
         return name;
     }
@@ -91,7 +98,8 @@ record RedisKeys(String prefix, String group, String queue) {
 
     static String sha256(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by the Java platform", e);
         }

@@ -1,19 +1,22 @@
 package dev.actionqueues.redis;
 
+import dev.actionqueues.deferred.BackendException;
 import io.lettuce.core.LMoveArgs;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.api.sync.RedisListCommands;
-import io.lettuce.core.api.sync.RedisKeyCommands;
 import io.lettuce.core.api.sync.RedisHashCommands;
-import io.lettuce.core.api.sync.RedisSortedSetCommands;
+import io.lettuce.core.api.sync.RedisKeyCommands;
+import io.lettuce.core.api.sync.RedisListCommands;
 import io.lettuce.core.api.sync.RedisScriptingCommands;
+import io.lettuce.core.api.sync.RedisSortedSetCommands;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The few Redis commands the backend uses, over one Lettuce connection, standalone or Cluster
@@ -61,6 +64,15 @@ final class RedisOps implements AutoCloseable {
         return new RedisOps(c, c.sync(), c.async());
     }
 
+    /** Runs {@code op}, wrapping a Lettuce exception in a {@link BackendException} that names {@code what}. */
+    static <T> T call(Supplier<T> op, String what) {
+        try {
+            return op.get();
+        } catch (RedisException e) {
+            throw new BackendException("Redis " + what + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Runs a script by digest, loading it first when the server does not know it (e.g. after a
      * restart). The wait is not interruptible: a state change that was sent is seen through, so its
@@ -82,16 +94,18 @@ final class RedisOps implements AutoCloseable {
         try {
             while (true) {
                 try {
-                    return f.get(Math.max(1, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+                    return f.get(Math.max(1, deadline - System.nanoTime()),
+                            java.util.concurrent.TimeUnit.NANOSECONDS);
                 } catch (InterruptedException e) {
                     interrupted = true;
                 } catch (java.util.concurrent.ExecutionException e) {
                     if (e.getCause() instanceof RuntimeException re) {
                         throw re;
                     }
-                    throw new io.lettuce.core.RedisException(e.getCause());
+                    throw new RedisException(e.getCause());
                 } catch (java.util.concurrent.TimeoutException e) {
-                    throw new io.lettuce.core.RedisCommandTimeoutException("no reply within " + connection.getTimeout());
+                    throw new io.lettuce.core.RedisCommandTimeoutException(
+                            "no reply within " + connection.getTimeout());
                 }
             }
         } finally {

@@ -2,7 +2,9 @@ package dev.actionqueues.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.actionqueues.redis.testing.BlockedClients;
 import dev.actionqueues.redis.testing.RedisClusterProcess;
+import dev.actionqueues.redis.testing.RedisServerProcess;
 import io.lettuce.core.cluster.SlotHash;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
@@ -36,7 +38,18 @@ class ClusterRedisJobQueueTest extends RedisJobQueueTest {
 
     @Override
     RedisBackendFactory newFactory() {
-        return RedisBackendFactory.builder().clusterUri(cluster.seedUri()).keyPrefix(PREFIX).build();
+        return RedisBackendFactory.builder().clusterUri(BlockedClients.named(cluster.seedUri(), PREFIX))
+                .keyPrefix(PREFIX).build();
+    }
+
+    @Override
+    long blockedClaims() {
+        long blocked = 0;
+        for (RedisServerProcess node : cluster.nodes()) {
+            String clients = rawCluster.getConnection("127.0.0.1", node.port()).sync().clientList();
+            blocked += BlockedClients.inBlmove(clients, PREFIX);
+        }
+        return blocked;
     }
 
     @Override
@@ -48,7 +61,8 @@ class ClusterRedisJobQueueTest extends RedisJobQueueTest {
     void allKeysOfAGroupShareOneSlot() {
         RedisKeys keys = RedisKeys.main("app", "emails");
         int slot = SlotHash.getSlot(keys.ready());
-        assertThat(Arrays.stream(keys.with(keys.debounce("any key at all"))).mapToInt(SlotHash::getSlot)).containsOnly(slot);
+        assertThat(Arrays.stream(keys.with(keys.debounce("any key at all"))).mapToInt(SlotHash::getSlot))
+                .containsOnly(slot);
         assertThat(Arrays.stream(keys.errorQueue().queueKeys()).mapToInt(SlotHash::getSlot)).containsOnly(slot);
     }
 }

@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.actionqueues.deferred.spi.Backend;
-import dev.actionqueues.deferred.spi.DebounceDecision;
 import dev.actionqueues.deferred.spi.Debounce;
+import dev.actionqueues.deferred.spi.DebounceDecision;
 import dev.actionqueues.deferred.spi.JobQueue;
 import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.deferred.spi.NewJob;
 import dev.actionqueues.deferred.spi.QueueStats;
+import dev.actionqueues.redis.testing.BlockedClients;
 import dev.actionqueues.redis.testing.SharedRedis;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Redis-specific behaviour of the queue (the backend contract suite covers the rest), against the
  * machine's Redis under a unique key prefix per run; {@link ClusterRedisJobQueueTest} runs the same
- * tests on a 3-node Cluster.
+ * tests on a 3-node Cluster. The factory's connections carry the prefix as their client name, so a test
+ * can see in {@code CLIENT LIST} when a claim is blocked on Redis.
  */
 class RedisJobQueueTest {
 
@@ -60,7 +62,13 @@ class RedisJobQueueTest {
     }
 
     RedisBackendFactory newFactory() {
-        return RedisBackendFactory.builder().uri(SharedRedis.url()).keyPrefix(PREFIX).build();
+        return RedisBackendFactory.builder().uri(BlockedClients.named(SharedRedis.url(), PREFIX)).keyPrefix(PREFIX)
+                .build();
+    }
+
+    /** Returns how many of this test's connections are blocked in a {@code BLMOVE}, waiting for a job. */
+    long blockedClaims() {
+        return BlockedClients.inBlmove(raw.sync().clientList(), PREFIX);
     }
 
     void rawLpush(String key, String value) {
@@ -153,7 +161,8 @@ class RedisJobQueueTest {
         assertThat(queue.replayError("a", "p2")).isTrue();
         assertThat(queue.replayError("a", "p2")).isFalse();
         assertThat(claimOne().payload()).isEqualTo("p2");
-        assertThatThrownBy(() -> backend.errorQueue().deadLetter(l, "x")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> backend.errorQueue().deadLetter(l, "x"))
+                .isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test
@@ -224,13 +233,14 @@ class RedisJobQueueTest {
                 throw new IllegalStateException(e);
             }
         });
-        await().pollDelay(Duration.ofMillis(100)).until(() -> true);
+        await().atMost(5, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(10)).until(() -> blockedClaims() == 1);
         queue.push(NewJob.of("x", "p"));
         assertThat(waiting.get(5, TimeUnit.SECONDS)).extracting(Lease::jobId).containsExactly("x");
 
         queue.push(new NewJob("soon", "p", Duration.ofMillis(200)));
         long start = System.nanoTime();
-        assertThat(queue.claim(LEASE, Duration.ofSeconds(10))).hasValueSatisfying(l -> assertThat(l.jobId()).isEqualTo("soon"));
+        assertThat(queue.claim(LEASE, Duration.ofSeconds(10)))
+                .hasValueSatisfying(l -> assertThat(l.jobId()).isEqualTo("soon"));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
     }
 
@@ -242,7 +252,8 @@ class RedisJobQueueTest {
             pollers.add(Thread.ofVirtual().start(() -> {
                 try {
                     while (true) {
-                        queue.claim(LEASE, Duration.ofSeconds(10)).ifPresent(l -> queue.release(l, l.payload(), Duration.ZERO));
+                        queue.claim(LEASE, Duration.ofSeconds(10))
+                                .ifPresent(l -> queue.release(l, l.payload(), Duration.ZERO));
                     }
                 } catch (Throwable t) {
                     outcomes.add(t);
