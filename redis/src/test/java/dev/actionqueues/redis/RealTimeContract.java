@@ -1,6 +1,6 @@
 package dev.actionqueues.redis;
 
-import dev.actionqueues.testkit.JobQueueContract;
+import dev.actionqueues.deferred.testkit.JobQueueContract;
 import java.time.Duration;
 
 /**

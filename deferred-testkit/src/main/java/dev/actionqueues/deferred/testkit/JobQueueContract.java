@@ -1,4 +1,4 @@
-package dev.actionqueues.testkit;
+package dev.actionqueues.deferred.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,6 +18,7 @@ import dev.actionqueues.deferred.spi.JobRecord;
 import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.deferred.spi.NewJob;
 import dev.actionqueues.deferred.spi.QueueStats;
+import dev.actionqueues.testkit.FakeTime;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;

@@ -1,7 +1,8 @@
-package dev.actionqueues.testkit;
+package dev.actionqueues.deferred.testkit;
 
 import dev.actionqueues.deferred.memory.InMemoryBackendFactory;
 import dev.actionqueues.deferred.spi.Backend;
+import dev.actionqueues.testkit.FakeTime;
 import java.time.Duration;
 import java.time.InstantSource;
 
