@@ -6,8 +6,8 @@ import dev.actionqueues.testkit.FakeTime;
 import java.time.Duration;
 import java.time.InstantSource;
 
-/** The in-memory backend passes the contract, on fake time. */
-class InMemoryBackendContractTest extends JobQueueContract {
+/** The in-memory backend passes both contracts, on fake time. */
+class InMemoryBackendContractTest extends DeferrableOverBackendContract {
 
     private final FakeTime time = new FakeTime();
     private final InMemoryBackendFactory factory = InMemoryBackendFactory.create(time);
