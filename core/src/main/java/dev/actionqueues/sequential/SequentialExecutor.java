@@ -24,7 +24,7 @@ import java.util.random.RandomGenerator;
  * <p>The first attempt of a task is immediate; after the k-th consecutive failure the executor
  * waits {@code backoff.delayAfter(k)}. The default backoff is exponential from
  * {@value #DEFAULT_INITIAL_DELAY_MS} ms doubling to a {@value #DEFAULT_MAX_DELAY_MS} ms cap with
- * ±{@value #DEFAULT_JITTER} jitter, never above the cap. By default a task is retried forever, as in the seed; set
+ * ±{@value #DEFAULT_JITTER} jitter, never above the cap. By default a task is retried forever; set
  * {@link Builder#maxAttempts(int)} (or pass a limit to {@link #schedule(Task, int)}) and a
  * {@link GiveUpHandler} to let a poison task give up.
  *
@@ -85,13 +85,20 @@ public final class SequentialExecutor {
         this.retrier = new TaskRetrier(policy, b.sleeper, b.giveUpHandler, b.listener, this::stopped);
     }
 
-    /** An executor with the default backoff (exponential 10 ms → 30 s, with jitter), retrying forever. */
+    /**
+     * An executor with the default backoff (exponential 10 ms → 30 s, with jitter), retrying forever,
+     * like {@code builder().build()}. This constructor freezes those defaults: it exists for parity
+     * with the Go {@code sequent} library this package ports, and new settings go to
+     * {@link #builder()} only.
+     */
     public SequentialExecutor() {
         this(new Builder());
     }
 
     /**
-     * An executor with the given backoff, retrying forever.
+     * An executor with the given backoff, retrying forever, like {@code builder().backoff(backoff).build()}.
+     * This constructor freezes the other defaults: it exists for parity with the Go {@code sequent}
+     * library this package ports, and new settings go to {@link #builder()} only.
      *
      * @param backoff the delays between attempts
      * @throws NullPointerException if {@code backoff} is null
@@ -265,7 +272,7 @@ public final class SequentialExecutor {
         return left > 0 && toJoin.join(Duration.ofNanos(left));
     }
 
-    /** @return the number of tasks scheduled and not yet finished, the running one included */
+    /** Returns the number of tasks scheduled and not yet finished, the running one included. */
     public int pending() {
         lock.lock();
         try {
