@@ -74,10 +74,15 @@ public final class SequentialExecutor {
                 : Backoff.exponential(Duration.ofMillis(DEFAULT_INITIAL_DELAY_MS), cap)
                         .withJitter(b.jitter, b.random).withMax(cap);
         // Every failure is retried until the attempts run out; a VirtualMachineError is rethrown before the
-        // policy is asked, and abortOn says so for anyone reading the policy.
+        // policy is asked, and abortOn says so for anyone reading the policy. A custom backoff that breaks its
+        // contract with a negative delay means "no wait", as it always has here, rather than a decision the
+        // policy rejects on the executor's thread.
         RetryPolicy policy = RetryPolicy.builder()
                 .maxAttempts(b.maxAttempts)
-                .backoff(backoff)
+                .backoff(failures -> {
+                    Duration delay = backoff.delayAfter(failures);
+                    return delay != null && delay.isNegative() ? Duration.ZERO : delay;
+                })
                 .retryOn(Throwable.class)
                 .abortOn(VirtualMachineError.class)
                 .build();

@@ -122,6 +122,17 @@ class SequentialExecutorTest {
         assertThat(new SequentialExecutor(Backoff.none())).isNotNull();
     }
 
+    @Test
+    void aCustomBackoffThatAnswersANegativeDelayRetriesWithoutWaiting() {
+        SequentialExecutor e = SequentialExecutor.builder().sleeper(time).backoff(failures -> Duration.ofMillis(-5))
+                .build();
+        e.schedule(failing("t", 3));
+        e.start();
+        assertThat(flush(e)).isTrue();
+        assertThat(log).containsExactly("t1", "t2", "t3");
+        assertThat(time.instant()).isEqualTo(FakeTime.DEFAULT_START);
+    }
+
     // 2. Schedule before start, from any thread.
 
     @Test
