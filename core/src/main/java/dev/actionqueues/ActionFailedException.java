@@ -21,6 +21,8 @@ public class ActionFailedException extends ActionQueuesException {
     private final transient RollbackReport rollbackReport;
 
     /**
+     * Creates the exception for the action at {@code index} whose {@code execute} failed for good.
+     *
      * @param action the action whose execute failed
      * @param index its position in the queue, from 0
      * @param cause the exception it threw last
@@ -33,17 +35,17 @@ public class ActionFailedException extends ActionQueuesException {
         this.rollbackReport = rollbackReport;
     }
 
-    /** @return the action whose {@code execute} failed */
+    /** Returns the action whose {@code execute} failed. */
     public Action action() {
         return action;
     }
 
-    /** @return the position of the failed action in its queue, from 0 */
+    /** Returns the position of the failed action in its queue, from 0. */
     public int index() {
         return index;
     }
 
-    /** @return the report of the rollback that {@link ActionQueue#run()} performed, if it did */
+    /** Returns the report of the rollback that {@link ActionQueue#run()} performed, if it did. */
     public Optional<RollbackReport> rollbackReport() {
         return Optional.ofNullable(rollbackReport);
     }

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * {@link IllegalStateException} and change nothing.
  *
  * <p>Retries: an action that throws {@link ActionRetryException} is called again after the
- * exception's backoff, for as long as it keeps throwing it (as in the seed, the action sets the
- * limit). An action added with a {@link RetryPolicy} is also retried on the exceptions the policy
+ * exception's backoff, for as long as it keeps throwing it (the action sets the limit, the queue
+ * has none). An action added with a {@link RetryPolicy} is also retried on the exceptions the policy
  * retries, with the policy's backoff and limits. Every wait goes through the queue's
  * {@link Sleeper}; if the thread is interrupted while waiting, retrying stops, the interrupt flag
  * stays set and the call fails with an {@link InterruptedException} as its cause.
@@ -69,7 +69,12 @@ public final class ActionQueue {
     private State state = State.NEW;
     private int executedCount;
 
-    /** An empty queue with the system sleeper and clock, no listeners and no retry policy. */
+    /**
+     * An empty queue with the system sleeper and clock, no listeners and no retry policy, like
+     * {@code builder().build()}. This constructor freezes those defaults: it exists for parity with
+     * the Python {@code actionqueues} library this package ports, and new settings go to
+     * {@link #builder()} only.
+     */
     public ActionQueue() {
         this(new Builder());
     }
@@ -127,7 +132,7 @@ public final class ActionQueue {
         return this;
     }
 
-    /** @return the number of actions added */
+    /** Returns the number of actions added. */
     public int size() {
         lock.lock();
         try {
@@ -139,7 +144,7 @@ public final class ActionQueue {
 
     /**
      * Calls {@code execute} on each action in the order added, stopping at the first that fails
-     * for good. An empty queue executes and does nothing (the seed rejects it).
+     * for good. An empty queue executes and does nothing.
      *
      * @throws ActionFailedException if an action failed; later actions were not executed
      * @throws IllegalStateException if {@code execute()} was already called

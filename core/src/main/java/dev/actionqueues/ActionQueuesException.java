@@ -10,6 +10,8 @@ public class ActionQueuesException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Creates the exception with a message.
+     *
      * @param message what went wrong
      */
     public ActionQueuesException(String message) {
@@ -17,6 +19,8 @@ public class ActionQueuesException extends RuntimeException {
     }
 
     /**
+     * Creates the exception with a message and the failure that caused it.
+     *
      * @param message what went wrong
      * @param cause the underlying failure
      */

@@ -66,12 +66,12 @@ public class ActionRetryException extends ActionQueuesException {
         this(toMillis(backoff), cause);
     }
 
-    /** @return the wait before the next call, in milliseconds; never negative */
+    /** Returns the wait before the next call, in milliseconds; never negative. */
     public long msBackoff() {
         return msBackoff;
     }
 
-    /** @return the wait before the next call */
+    /** Returns the wait before the next call. */
     public Duration backoff() {
         return Duration.ofMillis(msBackoff);
     }

@@ -40,28 +40,28 @@ public record RollbackReport(List<Entry> entries) {
             Objects.requireNonNull(action, "action");
         }
 
-        /** @return whether this rollback succeeded */
+        /** Returns whether this rollback succeeded. */
         public boolean succeeded() {
             return failure == null;
         }
 
-        /** @return the exception the rollback ended with, if it failed */
+        /** Returns the exception the rollback ended with, if it failed. */
         public Optional<Throwable> failureCause() {
             return Optional.ofNullable(failure);
         }
     }
 
-    /** @return the actions whose rollback succeeded, in the order they were rolled back */
+    /** Returns the actions whose rollback succeeded, in the order they were rolled back. */
     public List<Action> rolledBack() {
         return entries.stream().filter(Entry::succeeded).map(Entry::action).toList();
     }
 
-    /** @return the rollbacks that failed, in the order they were called */
+    /** Returns the rollbacks that failed, in the order they were called. */
     public List<Entry> failures() {
         return entries.stream().filter(e -> !e.succeeded()).toList();
     }
 
-    /** @return true if every rollback succeeded */
+    /** Returns true if every rollback succeeded. */
     public boolean isClean() {
         return entries.stream().allMatch(Entry::succeeded);
     }

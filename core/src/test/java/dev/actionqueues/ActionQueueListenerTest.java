@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
-import dev.actionqueues.testing.FakeTime;
 import dev.actionqueues.testing.LogCapture;
+import dev.actionqueues.testkit.FakeTime;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

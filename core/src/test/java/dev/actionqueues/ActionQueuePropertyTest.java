@@ -2,7 +2,7 @@ package dev.actionqueues;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.actionqueues.testing.FakeTime;
+import dev.actionqueues.testkit.FakeTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

@@ -9,10 +9,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import ch.qos.logback.classic.Level;
-import dev.actionqueues.testing.FakeTime;
 import dev.actionqueues.testing.LogCapture;
 import dev.actionqueues.testing.Recorder;
 import dev.actionqueues.testing.Recorder.Recording;
+import dev.actionqueues.testkit.FakeTime;
 import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.actionqueues.retry.Backoff;
 import dev.actionqueues.retry.RetryPolicy;
-import dev.actionqueues.testing.FakeTime;
+import dev.actionqueues.testkit.FakeTime;
 import java.io.IOException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Throws {@link ActionRetryException}s with doubling backoffs for a number of retries, then a final
- * exception, as the seed's factory does. With the defaults (3 retries, 500 ms) the calls throw
+ * exception. With the defaults (3 retries, 500 ms) the calls throw
  * retries of 500, 1000 and 2000 ms, then the final exception; the k-th retry (from 0) waits
  * {@code initial·2^k} ms (saturating at {@link Long#MAX_VALUE}).
  *
@@ -19,9 +19,9 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class DoublingBackoffExceptionFactory implements ExceptionFactory {
 
-    /** Retries when none are given, as in the seed. */
+    /** Retries when none are given. */
     public static final int DEFAULT_RETRIES = 3;
-    /** First backoff in ms when none is given, as in the seed. */
+    /** First backoff in ms when none is given. */
     public static final long DEFAULT_MS_BACKOFF_INITIAL = 500;
 
     private final int retries;
@@ -37,6 +37,9 @@ public final class DoublingBackoffExceptionFactory implements ExceptionFactory {
     }
 
     /**
+     * {@code retries} retries from {@code msBackoffInitial} ms, then the original exception (or a
+     * {@link RetriesExhaustedException}).
+     *
      * @param retries how many retries to ask for, zero or more
      * @param msBackoffInitial the first backoff in ms, zero or more
      * @throws IllegalArgumentException if either is negative
@@ -46,6 +49,9 @@ public final class DoublingBackoffExceptionFactory implements ExceptionFactory {
     }
 
     /**
+     * {@code retries} retries from {@code msBackoffInitial} ms, then {@code finalException}, or as
+     * {@link #DoublingBackoffExceptionFactory(int, long)} when it is null.
+     *
      * @param retries how many retries to ask for, zero or more
      * @param msBackoffInitial the first backoff in ms, zero or more
      * @param finalException thrown once the retries are used up, or null to throw the original
@@ -63,12 +69,12 @@ public final class DoublingBackoffExceptionFactory implements ExceptionFactory {
         this.finalException = finalException;
     }
 
-    /** @return the number of retries this factory asks for in all */
+    /** Returns the number of retries this factory asks for in all. */
     public int retries() {
         return retries;
     }
 
-    /** @return the number of retries still to ask for */
+    /** Returns the number of retries still to ask for. */
     public int remainingRetries() {
         lock.lock();
         try {

@@ -11,6 +11,8 @@ public class RetriesExhaustedException extends ActionQueuesException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Creates the exception.
+     *
      * @param message says how many retries ran out
      */
     public RetriesExhaustedException(String message) {

@@ -45,8 +45,7 @@ public interface Backoff {
 
     /**
      * {@code initial}, then {@code initial + increment}, {@code initial + 2·increment}, …, capped at
-     * {@code max}. As in the seed's linear backoff, the first delay is {@code initial} even when it
-     * exceeds {@code max}.
+     * {@code max}. The first delay is {@code initial} even when it exceeds {@code max}.
      *
      * @param initial the first delay
      * @param increment added after each further failure

@@ -64,8 +64,8 @@ public final class RetryPolicy {
     }
 
     /**
-     * A policy that retries any exception without limit and without delay, like the seed's
-     * {@code ActionRetryException} loop. Use with care.
+     * A policy that retries every {@link Exception} without limit, waiting {@code backoff} between
+     * attempts, so that only a success or an {@link Error} ends it. Use with care.
      *
      * @param backoff the delays between attempts
      * @return the policy
@@ -74,27 +74,27 @@ public final class RetryPolicy {
         return builder().maxAttempts(Integer.MAX_VALUE).backoff(backoff).build();
     }
 
-    /** @return the maximum number of attempts, counting the first; 1 means no retry */
+    /** Returns the maximum number of attempts, counting the first; 1 means no retry. */
     public int maxAttempts() {
         return maxAttempts;
     }
 
-    /** @return the exception classes that are retried (subclasses included) */
+    /** Returns the exception classes that are retried (subclasses included). */
     public List<Class<? extends Throwable>> retryOn() {
         return retryOn;
     }
 
-    /** @return the exception classes that stop retrying at once, even if also in {@link #retryOn()} */
+    /** Returns the exception classes that stop retrying at once, even if also in {@link #retryOn()}. */
     public List<Class<? extends Throwable>> abortOn() {
         return abortOn;
     }
 
-    /** @return the backoff that gives the delay after each failure */
+    /** Returns the backoff that gives the delay after each failure. */
     public Backoff backoff() {
         return backoff;
     }
 
-    /** @return the limit on the time from the first attempt to the start of the last, if any */
+    /** Returns the limit on the time from the first attempt to the start of the last, if any. */
     public Optional<Duration> maxElapsed() {
         return Optional.ofNullable(maxElapsed);
     }

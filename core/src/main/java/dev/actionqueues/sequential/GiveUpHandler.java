@@ -9,6 +9,8 @@ package dev.actionqueues.sequential;
 public interface GiveUpHandler {
 
     /**
+     * Called once for a task that failed its last allowed attempt.
+     *
      * @param task the task that gave up
      * @param attempts how many attempts were made
      * @param lastFailure what the last attempt threw, or null if it returned false

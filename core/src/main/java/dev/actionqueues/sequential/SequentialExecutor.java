@@ -1,19 +1,19 @@
 package dev.actionqueues.sequential;
 
 import dev.actionqueues.retry.Backoff;
+import dev.actionqueues.retry.RetryPolicy;
 import dev.actionqueues.retry.Sleeper;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs tasks strictly in the order they were scheduled, on one background thread, retrying each
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * <p>The first attempt of a task is immediate; after the k-th consecutive failure the executor
  * waits {@code backoff.delayAfter(k)}. The default backoff is exponential from
  * {@value #DEFAULT_INITIAL_DELAY_MS} ms doubling to a {@value #DEFAULT_MAX_DELAY_MS} ms cap with
- * ±{@value #DEFAULT_JITTER} jitter, never above the cap. By default a task is retried forever, as in the seed; set
+ * ±{@value #DEFAULT_JITTER} jitter, never above the cap. By default a task is retried forever; set
  * {@link Builder#maxAttempts(int)} (or pass a limit to {@link #schedule(Task, int)}) and a
  * {@link GiveUpHandler} to let a poison task give up.
  *
@@ -47,20 +47,17 @@ public final class SequentialExecutor {
     /** Jitter ratio of the default backoff. */
     public static final double DEFAULT_JITTER = 0.2;
 
-    private static final Logger LOG = LoggerFactory.getLogger(SequentialExecutor.class);
     private static final AtomicInteger THREAD_NUMBERS = new AtomicInteger();
+    /** {@link #flushUntil(OptionalLong)} without a deadline: wait as long as the tasks take. */
+    private static final OptionalLong NO_DEADLINE = OptionalLong.empty();
 
     private enum State { NEW, RUNNING, FLUSHING, FLUSHED, STOPPED }
 
     private record Entry(Task task, int maxAttempts) {
     }
 
-    private final Backoff backoff;
-    private final Sleeper sleeper;
     private final ThreadFactory threadFactory;
-    private final int maxAttempts;
-    private final GiveUpHandler giveUpHandler;
-    private final SequentialExecutorListener listener;
+    private final TaskRetrier retrier;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition workAvailable = lock.newCondition();
@@ -72,23 +69,41 @@ public final class SequentialExecutor {
     private Thread worker;
 
     private SequentialExecutor(Builder b) {
-        this.backoff = b.backoff != null ? b.backoff
-                : Backoff.exponential(Duration.ofMillis(DEFAULT_INITIAL_DELAY_MS), Duration.ofMillis(DEFAULT_MAX_DELAY_MS))
-                        .withJitter(b.jitter, b.random).withMax(Duration.ofMillis(DEFAULT_MAX_DELAY_MS));
-        this.sleeper = b.sleeper;
+        Duration cap = Duration.ofMillis(DEFAULT_MAX_DELAY_MS);
+        Backoff backoff = b.backoff != null ? b.backoff
+                : Backoff.exponential(Duration.ofMillis(DEFAULT_INITIAL_DELAY_MS), cap)
+                        .withJitter(b.jitter, b.random).withMax(cap);
+        // Every failure is retried until the attempts run out; a VirtualMachineError is rethrown before the
+        // policy is asked, and abortOn says so for anyone reading the policy. A custom backoff that breaks its
+        // contract with a negative delay means "no wait", as it always has here, rather than a decision the
+        // policy rejects on the executor's thread.
+        RetryPolicy policy = RetryPolicy.builder()
+                .maxAttempts(b.maxAttempts)
+                .backoff(failures -> {
+                    Duration delay = backoff.delayAfter(failures);
+                    return delay != null && delay.isNegative() ? Duration.ZERO : delay;
+                })
+                .retryOn(Throwable.class)
+                .abortOn(VirtualMachineError.class)
+                .build();
         this.threadFactory = b.threadFactory;
-        this.maxAttempts = b.maxAttempts;
-        this.giveUpHandler = b.giveUpHandler;
-        this.listener = b.listener;
+        this.retrier = new TaskRetrier(policy, b.sleeper, b.giveUpHandler, b.listener, this::stopped);
     }
 
-    /** An executor with the default backoff (exponential 10 ms → 30 s, with jitter), retrying forever. */
+    /**
+     * An executor with the default backoff (exponential 10 ms → 30 s, with jitter), retrying forever,
+     * like {@code builder().build()}. This constructor freezes those defaults: it exists for parity
+     * with the Go {@code sequent} library this package ports, and new settings go to
+     * {@link #builder()} only.
+     */
     public SequentialExecutor() {
         this(new Builder());
     }
 
     /**
-     * An executor with the given backoff, retrying forever.
+     * An executor with the given backoff, retrying forever, like {@code builder().backoff(backoff).build()}.
+     * This constructor freezes the other defaults: it exists for parity with the Go {@code sequent}
+     * library this package ports, and new settings go to {@link #builder()} only.
      *
      * @param backoff the delays between attempts
      * @throws NullPointerException if {@code backoff} is null
@@ -133,7 +148,7 @@ public final class SequentialExecutor {
      * @throws IllegalStateException if {@link #stop()} or {@link #flush()} was called
      */
     public void schedule(Task task) {
-        schedule(task, maxAttempts);
+        schedule(task, retrier.defaultMaxAttempts());
     }
 
     /**
@@ -205,7 +220,7 @@ public final class SequentialExecutor {
      * @throws InterruptedException if the calling thread is interrupted while waiting
      */
     public boolean flush() throws InterruptedException {
-        return flush(null);
+        return flushUntil(NO_DEADLINE);
     }
 
     /**
@@ -214,11 +229,17 @@ public final class SequentialExecutor {
      *
      * @param timeout the longest to wait
      * @return true if every task finished within the timeout
+     * @throws NullPointerException if {@code timeout} is null (call {@link #flush()} to wait without limit)
      * @throws IllegalStateException if the executor was never started
      * @throws InterruptedException if the calling thread is interrupted while waiting
      */
     public boolean flush(Duration timeout) throws InterruptedException {
-        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        Objects.requireNonNull(timeout, "timeout");
+        return flushUntil(OptionalLong.of(System.nanoTime() + timeout.toNanos()));
+    }
+
+    /** Shuts down gracefully, waiting until the {@link System#nanoTime()} deadline if there is one. */
+    private boolean flushUntil(OptionalLong deadline) throws InterruptedException {
         Thread toJoin;
         lock.lockInterruptibly();
         try {
@@ -231,10 +252,10 @@ public final class SequentialExecutor {
                 workAvailable.signalAll();
             }
             while (state == State.FLUSHING) {
-                if (timeout == null) {
+                if (deadline.isEmpty()) {
                     finished.await();
                 } else {
-                    long left = deadline - System.nanoTime();
+                    long left = deadline.getAsLong() - System.nanoTime();
                     if (left <= 0) {
                         return false;
                     }
@@ -248,15 +269,15 @@ public final class SequentialExecutor {
         } finally {
             lock.unlock();
         }
-        if (timeout == null) {
+        if (deadline.isEmpty()) {
             toJoin.join();
             return true;
         }
-        long left = deadline - System.nanoTime();
+        long left = deadline.getAsLong() - System.nanoTime();
         return left > 0 && toJoin.join(Duration.ofNanos(left));
     }
 
-    /** @return the number of tasks scheduled and not yet finished, the running one included */
+    /** Returns the number of tasks scheduled and not yet finished, the running one included. */
     public int pending() {
         lock.lock();
         try {
@@ -295,7 +316,7 @@ public final class SequentialExecutor {
             } finally {
                 lock.unlock();
             }
-            boolean completed = runToCompletion(entry);
+            boolean completed = retrier.run(entry.task, entry.maxAttempts);
             lock.lock();
             try {
                 current = null;
@@ -306,73 +327,6 @@ public final class SequentialExecutor {
             } finally {
                 lock.unlock();
             }
-        }
-    }
-
-    /** @return false if the executor was stopped before the task finished */
-    private boolean runToCompletion(Entry entry) {
-        Task task = entry.task;
-        for (int attempt = 1; ; attempt++) {
-            if (stopped()) {
-                return false;
-            }
-            int current = attempt;
-            notifyListener(l -> l.attemptStarted(task, current));
-            boolean ok = false;
-            Throwable failure = null;
-            try {
-                ok = task.run();
-            } catch (VirtualMachineError fatal) {
-                throw fatal;
-            } catch (Throwable t) {
-                failure = t;
-            }
-            if (stopped()) {
-                return false;
-            }
-            Thread.interrupted(); // a stray interrupt must not cut the next wait short
-            if (ok) {
-                notifyListener(l -> l.succeeded(task, current));
-                return true;
-            }
-            Throwable last = failure;
-            if (attempt >= entry.maxAttempts) {
-                notifyListener(l -> l.gaveUp(task, current, last));
-                giveUp(task, attempt, last);
-                return true;
-            }
-            java.time.Duration delay = backoff.delayAfter(attempt);
-            notifyListener(l -> l.retryScheduled(task, current, last, delay));
-            try {
-                sleeper.sleep(delay);
-            } catch (InterruptedException e) {
-                if (stopped()) {
-                    return false;
-                }
-            }
-        }
-    }
-
-    private void giveUp(Task task, int attempts, Throwable last) {
-        if (giveUpHandler == null) {
-            LOG.warn("task {} gave up after {} attempt(s); moving on to the next task", task, attempts, last);
-            return;
-        }
-        try {
-            giveUpHandler.gaveUp(task, attempts, last);
-        } catch (RuntimeException e) {
-            LOG.warn("give-up handler threw for task {}; ignoring it", task, e);
-        }
-    }
-
-    private void notifyListener(java.util.function.Consumer<SequentialExecutorListener> event) {
-        if (listener == null) {
-            return;
-        }
-        try {
-            event.accept(listener);
-        } catch (RuntimeException e) {
-            LOG.warn("sequential executor listener threw; ignoring it", e);
         }
     }
 

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.actionqueues.ActionQueue;
 import dev.actionqueues.ActionRetryException;
 import dev.actionqueues.ActionFailedException;
-import dev.actionqueues.testing.FakeTime;
+import dev.actionqueues.testkit.FakeTime;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.actionqueues.sequential;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.actionqueues.testing.FakeTime;
+import dev.actionqueues.testkit.FakeTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

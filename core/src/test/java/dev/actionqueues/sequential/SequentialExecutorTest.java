@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.actionqueues.retry.Backoff;
-import dev.actionqueues.testing.FakeTime;
+import dev.actionqueues.testkit.FakeTime;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -120,6 +120,17 @@ class SequentialExecutorTest {
         flush(e);
         assertThat(time.sleepsMillis()).containsExactly(1L, 2L, 3L, 4L, 4L, 4L);
         assertThat(new SequentialExecutor(Backoff.none())).isNotNull();
+    }
+
+    @Test
+    void aCustomBackoffThatAnswersANegativeDelayRetriesWithoutWaiting() {
+        SequentialExecutor e = SequentialExecutor.builder().sleeper(time).backoff(failures -> Duration.ofMillis(-5))
+                .build();
+        e.schedule(failing("t", 3));
+        e.start();
+        assertThat(flush(e)).isTrue();
+        assertThat(log).containsExactly("t1", "t2", "t3");
+        assertThat(time.instant()).isEqualTo(FakeTime.DEFAULT_START);
     }
 
     // 2. Schedule before start, from any thread.

@@ -2,7 +2,7 @@ package dev.actionqueues.deferred;
 
 import dev.actionqueues.deferred.memory.InMemoryBackendFactory;
 import dev.actionqueues.deferred.spi.Backend;
-import dev.actionqueues.testing.FakeTime;
+import dev.actionqueues.testkit.FakeTime;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 

@@ -56,12 +56,6 @@ public final class FakeTime implements InstantSource, Sleeper, Ticker {
     }
 
     /**
-     * Records the wait and moves the clock forward by it, without blocking.
-     *
-     * @param duration the wait; negative counts as zero
-     * @throws InterruptedException if the thread is interrupted
-     */
-    /**
      * Reads the monotonic side of the fake time: the nanoseconds it has moved since it started. It
      * moves with {@link #advance(Duration)} and {@link #sleep(Duration)}, together with
      * {@link #instant()}.
@@ -78,6 +72,13 @@ public final class FakeTime implements InstantSource, Sleeper, Ticker {
         }
     }
 
+    /**
+     * Records the wait and moves the clock forward by it, without blocking.
+     *
+     * @param duration the wait; a negative one is recorded and does not move the clock
+     * @throws NullPointerException if {@code duration} is null
+     * @throws InterruptedException if the thread is interrupted (the flag is cleared)
+     */
     @Override
     public void sleep(Duration duration) throws InterruptedException {
         Objects.requireNonNull(duration, "duration");
@@ -99,6 +100,7 @@ public final class FakeTime implements InstantSource, Sleeper, Ticker {
      * Moves the clock forward without recording a sleep.
      *
      * @param duration how far, zero or positive
+     * @throws NullPointerException if {@code duration} is null
      * @throws IllegalArgumentException if {@code duration} is negative
      */
     public void advance(Duration duration) {
@@ -114,7 +116,11 @@ public final class FakeTime implements InstantSource, Sleeper, Ticker {
         }
     }
 
-    /** @return every wait requested through {@link #sleep(Duration)} so far, in order */
+    /**
+     * Returns every wait requested through {@link #sleep(Duration)} so far, in order.
+     *
+     * @return an immutable copy
+     */
     public List<Duration> sleeps() {
         lock.lock();
         try {
@@ -122,6 +128,16 @@ public final class FakeTime implements InstantSource, Sleeper, Ticker {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Returns the waits requested through {@link #sleep(Duration)} so far, in whole milliseconds
+     * (truncated), in order: the short form for asserting a backoff sequence.
+     *
+     * @return an immutable list
+     */
+    public List<Long> sleepsMillis() {
+        return sleeps().stream().map(Duration::toMillis).toList();
     }
 
     @Override

@@ -11,7 +11,7 @@
  * dead-letter a job that has since been handed to someone else. Vendor exceptions never cross this
  * boundary: backends wrap them in {@link dev.actionqueues.deferred.BackendException}.
  *
- * <p>Every backend must pass the contract suite in {@code actionqueues-testkit}
- * ({@code dev.actionqueues.testkit.JobQueueContract}).
+ * <p>Every backend must pass the contract suites in {@code actionqueues-deferred-testkit}
+ * ({@code dev.actionqueues.deferred.testkit.JobQueueContract} and {@code DeferrableOverBackendContract}).
  */
 package dev.actionqueues.deferred.spi;

@@ -1,12 +1,13 @@
-package dev.actionqueues.testkit;
+package dev.actionqueues.deferred.testkit;
 
 import dev.actionqueues.deferred.memory.InMemoryBackendFactory;
 import dev.actionqueues.deferred.spi.Backend;
+import dev.actionqueues.testkit.FakeTime;
 import java.time.Duration;
 import java.time.InstantSource;
 
-/** The in-memory backend passes the contract, on fake time. */
-class InMemoryBackendContractTest extends JobQueueContract {
+/** The in-memory backend passes both contracts, on fake time. */
+class InMemoryBackendContractTest extends DeferrableOverBackendContract {
 
     private final FakeTime time = new FakeTime();
     private final InMemoryBackendFactory factory = InMemoryBackendFactory.create(time);

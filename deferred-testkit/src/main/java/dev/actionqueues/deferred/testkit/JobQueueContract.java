@@ -1,13 +1,10 @@
-package dev.actionqueues.testkit;
+package dev.actionqueues.deferred.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.actionqueues.deferred.Deferrable;
-import dev.actionqueues.deferred.RunOutcome;
-import dev.actionqueues.deferred.TaskOptions;
 import dev.actionqueues.deferred.spi.Backend;
 import dev.actionqueues.deferred.spi.CompleteAndNext;
 import dev.actionqueues.deferred.spi.Debounce;
@@ -18,8 +15,8 @@ import dev.actionqueues.deferred.spi.JobRecord;
 import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.deferred.spi.NewJob;
 import dev.actionqueues.deferred.spi.QueueStats;
+import dev.actionqueues.testkit.FakeTime;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,11 +36,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract every deferred-jobs backend must pass, as a JUnit 5 suite: extend it, implement
- * {@link #createBackend(String)} and {@link #advance(Duration)}, and run it against the real
- * broker. It covers order, delays, leases and redelivery, exact complete, stale-lease rejection,
- * the error queue, TTL, stats, flush, debouncing, blocking claims, concurrent consumers (8 threads,
- * 10,000 jobs: none lost, none run twice while its lease holds) and malformed payloads.
+ * The contract every deferred-jobs backend must pass, as a JUnit 5 suite of the SPI: extend it,
+ * implement {@link #createBackend(String)} and {@link #advance(Duration)}, and run it against the
+ * real broker. It covers order, delays, leases and redelivery, exact complete, stale-lease
+ * rejection, the error queue, stats, flush, payloads stored byte for byte, debouncing, blocking
+ * claims and concurrent consumers (8 threads, 10,000 jobs: none lost, none run twice while its
+ * lease holds). {@link DeferrableOverBackendContract} extends this suite with the engine's own
+ * tests over the backend (malformed payloads, TTL); a backend's run extends that class to pass both.
  *
  * <p>Time: backends on an injected clock pass a {@link FakeTime} to their factory and advance it
  * in {@link #advance(Duration)}; backends on server time wait for real there and may shorten
@@ -79,15 +78,6 @@ public abstract class JobQueueContract {
      * @throws InterruptedException if interrupted while waiting
      */
     protected abstract void advance(Duration duration) throws InterruptedException;
-
-    /**
-     * The clock the engine should use in the engine-level tests (TTL); the backend's clock.
-     *
-     * @return the clock; the system clock unless overridden
-     */
-    protected InstantSource clock() {
-        return InstantSource.system();
-    }
 
     /**
      * The unit of time of the suite's delays and leases.
@@ -548,54 +538,6 @@ public abstract class JobQueueContract {
             popped.add(claimNow(LONG_LEASE).orElseThrow().payload());
         }
         assertThat(popped).containsExactlyInAnyOrderElementsOf(payloads);
-    }
-
-    @Test
-    void malformedPayloadsGoToTheErrorQueueWithAReasonAndGoodJobsStillRun() {
-        Deferrable deferrable = Deferrable.builder(backend).clock(clock()).hostName("contract").build();
-        AtomicInteger ran = new AtomicInteger();
-        deferrable.register("contract.count", Integer.class, n -> ran.addAndGet(n));
-        var good = deferrable.register("contract.good", Integer.class, n -> ran.incrementAndGet());
-
-        queue.push(NewJob.of(id(), "this is not json"));
-        queue.push(NewJob.of(id(), "{\"v\":1,\"task\":\"contract.nobody\",\"args\":1,\"attempts\":0}"));
-        queue.push(NewJob.of(id(), "{\"v\":1,\"task\":\"contract.count\",\"args\":{\"not\":\"an int\"},\"attempts\":0}"));
-        queue.push(NewJob.of(id(), "[1,2,3]"));
-        good.later(1);
-
-        List<RunOutcome.Status> outcomes = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            outcomes.add(deferrable.runOnce().status());
-        }
-
-        assertThat(outcomes).containsExactly(RunOutcome.Status.ERRORED, RunOutcome.Status.ERRORED,
-                RunOutcome.Status.ERRORED, RunOutcome.Status.ERRORED, RunOutcome.Status.RAN);
-        assertThat(ran).hasValue(1);
-        assertThat(deferrable.errors(0, 10)).hasSize(4).allSatisfy(e -> assertThat(e.error().reason()).isNotBlank());
-        assertThat(deferrable.errors(0, 10)).extracting(e -> e.error().reason()).anySatisfy(
-                r -> assertThat(r).contains("unknown task")).anySatisfy(r -> assertThat(r).contains("do not fit"))
-                .anySatisfy(r -> assertThat(r).contains("does not parse"));
-        assertThat(queue.stats().total()).isZero();
-    }
-
-    // ---- TTL (engine over this backend) ----
-
-    @Test
-    void aJobPoppedAfterItsTtlIsCompletedWithoutRunning() throws InterruptedException {
-        Deferrable deferrable = Deferrable.builder(backend).clock(clock()).build();
-        AtomicInteger ran = new AtomicInteger();
-        var task = deferrable.register("contract.ttl", String.class,
-                TaskOptions.builder().ttl(ticks(2)).build(), s -> ran.incrementAndGet());
-        task.later("fresh");
-        task.later("stale");
-        assertThat(deferrable.runOnce().status()).isEqualTo(RunOutcome.Status.RAN);
-
-        advance(ticks(2.5));
-
-        assertThat(deferrable.runOnce().status()).isEqualTo(RunOutcome.Status.EXPIRED);
-        assertThat(ran).hasValue(1);
-        assertThat(queue.stats().total()).isZero();
-        assertThat(errors.stats().total()).isZero();
     }
 
     // ---- debounce ----

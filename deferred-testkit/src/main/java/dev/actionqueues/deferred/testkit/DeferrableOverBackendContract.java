@@ -1,0 +1,95 @@
+package dev.actionqueues.deferred.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.actionqueues.deferred.Deferrable;
+import dev.actionqueues.deferred.RunOutcome;
+import dev.actionqueues.deferred.TaskOptions;
+import dev.actionqueues.deferred.spi.NewJob;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine over a backend: {@link Deferrable} tests that run on the backend under test rather
+ * than test its SPI (malformed payloads reach the error queue with a reason, a job claimed after its
+ * TTL is completed without running). It extends {@link JobQueueContract}, so a backend's run that
+ * extends this class passes both suites while a failure here still points at the engine's contract,
+ * not at the SPI's. Implement the same hooks, plus {@link #clock()} when the backend's clock is
+ * injected.
+ *
+ * <p>Not thread-safe (one instance per test, as JUnit makes them).
+ */
+public abstract class DeferrableOverBackendContract extends JobQueueContract {
+
+    /**
+     * The clock the engine should use in these tests: the backend's clock.
+     *
+     * @return the clock; the system clock unless overridden
+     */
+    protected InstantSource clock() {
+        return InstantSource.system();
+    }
+
+    private Duration ticks(double n) {
+        return Duration.ofNanos((long) (tick().toNanos() * n));
+    }
+
+    private static String id() {
+        return UUID.randomUUID().toString();
+    }
+
+    // ---- malformed payloads ----
+
+    @Test
+    void malformedPayloadsGoToTheErrorQueueWithAReasonAndGoodJobsStillRun() {
+        Deferrable deferrable = Deferrable.builder(backend).clock(clock()).hostName("contract").build();
+        AtomicInteger ran = new AtomicInteger();
+        deferrable.register("contract.count", Integer.class, n -> ran.addAndGet(n));
+        var good = deferrable.register("contract.good", Integer.class, n -> ran.incrementAndGet());
+
+        queue.push(NewJob.of(id(), "this is not json"));
+        queue.push(NewJob.of(id(), "{\"v\":1,\"task\":\"contract.nobody\",\"args\":1,\"attempts\":0}"));
+        queue.push(NewJob.of(id(), "{\"v\":1,\"task\":\"contract.count\",\"args\":{\"not\":\"an int\"},\"attempts\":0}"));
+        queue.push(NewJob.of(id(), "[1,2,3]"));
+        good.later(1);
+
+        List<RunOutcome.Status> outcomes = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            outcomes.add(deferrable.runOnce().status());
+        }
+
+        assertThat(outcomes).containsExactly(RunOutcome.Status.ERRORED, RunOutcome.Status.ERRORED,
+                RunOutcome.Status.ERRORED, RunOutcome.Status.ERRORED, RunOutcome.Status.RAN);
+        assertThat(ran).hasValue(1);
+        assertThat(deferrable.errors(0, 10)).hasSize(4).allSatisfy(e -> assertThat(e.error().reason()).isNotBlank());
+        assertThat(deferrable.errors(0, 10)).extracting(e -> e.error().reason()).anySatisfy(
+                r -> assertThat(r).contains("unknown task")).anySatisfy(r -> assertThat(r).contains("do not fit"))
+                .anySatisfy(r -> assertThat(r).contains("does not parse"));
+        assertThat(queue.stats().total()).isZero();
+    }
+
+    // ---- TTL ----
+
+    @Test
+    void aJobPoppedAfterItsTtlIsCompletedWithoutRunning() throws InterruptedException {
+        Deferrable deferrable = Deferrable.builder(backend).clock(clock()).build();
+        AtomicInteger ran = new AtomicInteger();
+        var task = deferrable.register("contract.ttl", String.class,
+                TaskOptions.builder().ttl(ticks(2)).build(), s -> ran.incrementAndGet());
+        task.later("fresh");
+        task.later("stale");
+        assertThat(deferrable.runOnce().status()).isEqualTo(RunOutcome.Status.RAN);
+
+        advance(ticks(2.5));
+
+        assertThat(deferrable.runOnce().status()).isEqualTo(RunOutcome.Status.EXPIRED);
+        assertThat(ran).hasValue(1);
+        assertThat(queue.stats().total()).isZero();
+        assertThat(errors.stats().total()).isZero();
+    }
+}
