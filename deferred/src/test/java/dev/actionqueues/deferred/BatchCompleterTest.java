@@ -9,7 +9,7 @@ import dev.actionqueues.deferred.spi.NewJob;
 import dev.actionqueues.deferred.spi.QueueStats;
 import dev.actionqueues.retry.Sleeper;
 import dev.actionqueues.retry.Ticker;
-import dev.actionqueues.testing.FakeTime;
+import dev.actionqueues.testkit.FakeTime;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -7,11 +7,11 @@ import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.deferred.spi.NewJob;
 import dev.actionqueues.deferred.spi.QueueStats;
 import dev.actionqueues.retry.Sleeper;
+import dev.actionqueues.testkit.FakeTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,9 +25,9 @@ class PrefetchTest {
     private final InstantSource backendClock = InstantSource.fixed(Instant.parse("2020-01-01T00:00:00Z"));
     private final RecordingQueue queue = new RecordingQueue(
             InMemoryBackendFactory.create(backendClock).createBackendForGroup("prefetch").queue());
-    private final AtomicLong nanos = new AtomicLong(1_000);
+    private final FakeTime time = new FakeTime();
     private final WorkerContext ctx = new WorkerContext(queue, "test", "prefetch", LEASE, Duration.ofSeconds(1),
-            Duration.ofSeconds(1), Sleeper.system(), nanos::get);
+            Duration.ofSeconds(1), Sleeper.system(), time);
     private final Prefetch prefetch = new Prefetch(ctx, 3);
 
     private List<Lease> claimInto(int n) throws InterruptedException {
@@ -37,12 +37,12 @@ class PrefetchTest {
         assertThat(prefetch.reserve()).isEqualTo(3);
         List<Lease> claimed = queue.claimBatch(n, LEASE, Duration.ZERO);
         prefetch.unreserve(3 - claimed.size());
-        prefetch.keep(claimed, nanos.get());
+        prefetch.keep(claimed, time.read());
         return claimed;
     }
 
     private void advance(Duration d) {
-        nanos.addAndGet(d.toNanos());
+        time.advance(d);
     }
 
     @Test

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import dev.actionqueues.deferred.memory.InMemoryBackendFactory;
 import dev.actionqueues.deferred.spi.Backend;
 import dev.actionqueues.deferred.spi.NewJob;
-import dev.actionqueues.retry.Ticker;
+import dev.actionqueues.testkit.FakeTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -329,8 +329,8 @@ class WorkerTest {
             t.later(i);
         }
         // The worker's own time, fake, stands still: no prefetched lease runs out by it, whatever the backend says.
-        Ticker frozen = () -> 42L;
-        worker = Worker.builder(d).concurrency(1).prefetch(2).ticker(frozen).shutdownTimeout(Duration.ofSeconds(5))
+        FakeTime time = new FakeTime();
+        worker = Worker.builder(d).concurrency(1).prefetch(2).ticker(time).shutdownTimeout(Duration.ofSeconds(5))
                 .build().start();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> worker.processed() == 10);
