@@ -1,8 +1,5 @@
 package dev.actionqueues.deferred.memory;
 
-import dev.actionqueues.deferred.memory.MemoryStore.DebounceState;
-import dev.actionqueues.deferred.memory.MemoryStore.Entry;
-import dev.actionqueues.deferred.memory.MemoryStore.State;
 import dev.actionqueues.deferred.spi.CompleteAndNext;
 import dev.actionqueues.deferred.spi.Debounce;
 import dev.actionqueues.deferred.spi.DebounceDecision;
@@ -28,11 +25,11 @@ final class InMemoryJobQueue implements JobQueue {
     private static final int MAX_BATCH = 10_000;
 
     private final MemoryStore store;
-    private final State state;
-    private final State errorState;
+    private final QueueState state;
+    private final QueueState errorState;
     private final QueueCapabilities capabilities;
 
-    InMemoryJobQueue(MemoryStore store, State state, State errorState) {
+    InMemoryJobQueue(MemoryStore store, QueueState state, QueueState errorState) {
         this.store = store;
         this.state = state;
         this.errorState = errorState;
@@ -58,7 +55,7 @@ final class InMemoryJobQueue implements JobQueue {
         checkDelay(job.delay());
         store.lock();
         try {
-            Entry e = new Entry(job.id(), job.payload(), store.nextSeq());
+            MemoryEntry e = new MemoryEntry(job.id(), job.payload(), store.nextSeq());
             state.add(e, store.clock.instant(), job.delay());
         } finally {
             store.unlock();
@@ -100,7 +97,7 @@ final class InMemoryJobQueue implements JobQueue {
             }
             st.window = window;
             st.pendingId = job.id();
-            Entry e = new Entry(job.id(), job.payload(), store.nextSeq());
+            MemoryEntry e = new MemoryEntry(job.id(), job.payload(), store.nextSeq());
             e.debounceKey = debounce.key();
             state.add(e, now, delay);
             return new DebounceResult(delay.isZero() ? DebounceDecision.PUSH_NOW : DebounceDecision.PUSH_DELAYED,
@@ -178,7 +175,7 @@ final class InMemoryJobQueue implements JobQueue {
     }
 
     private Lease take(Instant expiry, Instant now) {
-        Entry e = state.pollReady();
+        MemoryEntry e = state.pollReady();
         state.clearPending(e, now);
         String receipt = state.lease(e, store.nextToken(), expiry);
         return new Lease(e.id, e.payload, e.token, expiry, e.deliveries, receipt);
@@ -193,7 +190,7 @@ final class InMemoryJobQueue implements JobQueue {
         Instant now = store.clock.instant();
         store.lock();
         try {
-            Entry e = state.currentLease(done.jobId(), done.fencingToken(), done.receipt());
+            MemoryEntry e = state.currentLease(done.jobId(), done.fencingToken(), done.receipt());
             if (e != null) {
                 state.endLease(e);
             }
@@ -219,7 +216,7 @@ final class InMemoryJobQueue implements JobQueue {
         }
         store.lock();
         try {
-            Entry e = state.currentLease(lease.jobId(), lease.fencingToken(), lease.receipt());
+            MemoryEntry e = state.currentLease(lease.jobId(), lease.fencingToken(), lease.receipt());
             if (e == null) {
                 return Optional.empty();
             }
@@ -242,10 +239,10 @@ final class InMemoryJobQueue implements JobQueue {
      *
      * @return false if the lease is stale and nothing changed
      */
-    private boolean endLease(Lease lease, java.util.function.Consumer<Entry> then) {
+    private boolean endLease(Lease lease, java.util.function.Consumer<MemoryEntry> then) {
         store.lock();
         try {
-            Entry e = state.currentLease(lease.jobId(), lease.fencingToken(), lease.receipt());
+            MemoryEntry e = state.currentLease(lease.jobId(), lease.fencingToken(), lease.receipt());
             if (e == null) {
                 return false;
             }
@@ -277,7 +274,7 @@ final class InMemoryJobQueue implements JobQueue {
             throw new UnsupportedOperationException("an error queue has no error queue");
         }
         return endLease(lease, e -> {
-            errorState.add(new Entry(e.id, errorPayload, store.nextSeq()), store.clock.instant(), Duration.ZERO);
+            errorState.add(new MemoryEntry(e.id, errorPayload, store.nextSeq()), store.clock.instant(), Duration.ZERO);
         });
     }
 
@@ -290,11 +287,11 @@ final class InMemoryJobQueue implements JobQueue {
         }
         store.lock();
         try {
-            Entry old = errorState.removeWaiting(id);
+            MemoryEntry old = errorState.removeWaiting(id);
             if (old == null) {
                 return false;
             }
-            state.add(new Entry(id, newPayload, store.nextSeq()), store.clock.instant(), Duration.ZERO);
+            state.add(new MemoryEntry(id, newPayload, store.nextSeq()), store.clock.instant(), Duration.ZERO);
             return true;
         } finally {
             store.unlock();
@@ -310,7 +307,7 @@ final class InMemoryJobQueue implements JobQueue {
         try {
             state.maintain(store.clock.instant());
             List<JobRecord> out = new ArrayList<>(Math.min(limit, 64));
-            for (Entry e : state.waiting(offset, limit)) {
+            for (MemoryEntry e : state.waiting(offset, limit)) {
                 out.add(new JobRecord(e.id, e.payload));
             }
             return out;
@@ -325,7 +322,7 @@ final class InMemoryJobQueue implements JobQueue {
         store.lock();
         try {
             state.maintain(store.clock.instant());
-            Entry e = state.findWaiting(id);
+            MemoryEntry e = state.findWaiting(id);
             return e == null ? Optional.empty() : Optional.of(new JobRecord(e.id, e.payload));
         } finally {
             store.unlock();
@@ -337,7 +334,7 @@ final class InMemoryJobQueue implements JobQueue {
         Objects.requireNonNull(id, "id");
         store.lock();
         try {
-            Entry e = state.removeWaiting(id);
+            MemoryEntry e = state.removeWaiting(id);
             if (e == null) {
                 return false;
             }
@@ -369,7 +366,7 @@ final class InMemoryJobQueue implements JobQueue {
         }
     }
 
-    /** For tests: see {@link State#heldEntries()}. */
+    /** For tests: see {@link QueueState#heldEntries()}. */
     int heldEntries() {
         store.lock();
         try {
