@@ -73,35 +73,13 @@ final class InMemoryJobQueue implements JobQueue {
         store.lock();
         try {
             Instant now = store.clock.instant();
-            state.sweepDebounce(now);
-            DebounceState st = state.debounce.get(debounce.key());
-            if (st != null && st.pendingId != null) {
-                return new DebounceResult(DebounceDecision.SKIP, st.pendingId, Duration.ZERO);
+            DebounceResult result = state.debounce(debounce, job.id(), now);
+            if (result.decision() != DebounceDecision.SKIP) {
+                MemoryEntry e = new MemoryEntry(job.id(), job.payload(), store.nextSeq());
+                e.debounceKey = debounce.key();
+                state.add(e, now, result.delay());
             }
-            if (st == null) {
-                st = new DebounceState();
-                state.debounce.put(debounce.key(), st);
-            }
-            Duration window = debounce.window();
-            Duration delay;
-            if (debounce.alwaysDelay()) {
-                delay = window;
-                st.lastDue = now.plus(window);
-            } else if (st.lastDue == null || !now.isBefore(st.lastDue.plus(window))) {
-                delay = Duration.ZERO;
-                st.lastDue = now;
-            } else {
-                Instant due = st.lastDue.plus(window);
-                delay = Duration.between(now, due);
-                st.lastDue = due;
-            }
-            st.window = window;
-            st.pendingId = job.id();
-            MemoryEntry e = new MemoryEntry(job.id(), job.payload(), store.nextSeq());
-            e.debounceKey = debounce.key();
-            state.add(e, now, delay);
-            return new DebounceResult(delay.isZero() ? DebounceDecision.PUSH_NOW : DebounceDecision.PUSH_DELAYED,
-                    job.id(), delay);
+            return result;
         } finally {
             store.unlock();
         }

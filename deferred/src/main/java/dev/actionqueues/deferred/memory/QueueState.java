@@ -1,6 +1,8 @@
 package dev.actionqueues.deferred.memory;
 
 import dev.actionqueues.deferred.memory.MemoryEntry.Where;
+import dev.actionqueues.deferred.spi.Debounce;
+import dev.actionqueues.deferred.spi.DebounceResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -43,8 +45,7 @@ final class QueueState {
     private Instant earliestExpiry;
     /** Every waiting or leased entry by id, if {@code indexed}. */
     private final Map<String, MemoryEntry> byId;
-    final Map<String, DebounceState> debounce = new HashMap<>();
-    long debounceOps;
+    private final DebounceTable debounceTable = new DebounceTable();
 
     QueueState(Condition available, boolean indexed) {
         this.available = available;
@@ -177,16 +178,19 @@ final class QueueState {
         }
     }
 
+    /**
+     * The debounce decision for a job pushed under {@code request} at {@code now}, by the rules of
+     * {@link Debounce}. Unless it is a skip, {@code jobId} becomes the key's pending job: the caller
+     * then adds that job, its {@link MemoryEntry#debounceKey} set to the key, in the same hold of the lock.
+     */
+    DebounceResult debounce(Debounce request, String jobId, Instant now) {
+        return debounceTable.decide(request, jobId, now);
+    }
+
     /** The job stops being pending for its debounce key; if it is starting now, that is its key's last start. */
     void clearPending(MemoryEntry e, Instant startedAt) {
         if (e.debounceKey != null) {
-            DebounceState st = debounce.get(e.debounceKey);
-            if (st != null && e.id.equals(st.pendingId)) {
-                st.pendingId = null;
-                if (startedAt != null && (st.lastDue == null || startedAt.isAfter(st.lastDue))) {
-                    st.lastDue = startedAt;
-                }
-            }
+            debounceTable.clearPending(e.debounceKey, e.id, startedAt);
             e.debounceKey = null;
         }
     }
@@ -317,15 +321,6 @@ final class QueueState {
         if (byId != null) {
             byId.clear();
         }
-        debounce.clear();
-    }
-
-    /** Forgets debounce keys with nothing pending whose window has passed; amortised. */
-    void sweepDebounce(Instant now) {
-        if (++debounceOps % 1024 != 0) {
-            return;
-        }
-        debounce.values().removeIf(st -> st.pendingId == null
-                && (st.lastDue == null || !now.isBefore(st.lastDue.plus(st.window))));
+        debounceTable.clear();
     }
 }
