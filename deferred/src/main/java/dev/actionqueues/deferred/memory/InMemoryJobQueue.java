@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** A main or error queue of a {@link MemoryStore}; see {@link InMemoryBackendFactory}. */
 final class InMemoryJobQueue implements JobQueue {
@@ -26,15 +27,29 @@ final class InMemoryJobQueue implements JobQueue {
 
     private final MemoryStore store;
     private final QueueState state;
+    /** This is a group's error queue: it neither debounces, dead-letters nor replays. */
+    private final boolean errorQueue;
+    /** The state of the error queue this main queue dead-letters to and replays from; null on the error queue. */
     private final QueueState errorState;
     private final QueueCapabilities capabilities;
 
-    InMemoryJobQueue(MemoryStore store, QueueState state, QueueState errorState) {
+    private InMemoryJobQueue(MemoryStore store, QueueState state, boolean errorQueue, QueueState errorState) {
         this.store = store;
         this.state = state;
+        this.errorQueue = errorQueue;
         this.errorState = errorState;
         this.capabilities = new QueueCapabilities(MAX_DELAY, MAX_BATCH, Integer.MAX_VALUE, true, true,
-                errorState != null);
+                !errorQueue);
+    }
+
+    /** The main queue of {@code store}, over {@code state}, with the error queue over {@code errorState}. */
+    static InMemoryJobQueue newMainQueue(MemoryStore store, QueueState state, QueueState errorState) {
+        return new InMemoryJobQueue(store, state, false, Objects.requireNonNull(errorState, "errorState"));
+    }
+
+    /** The error queue of {@code store}, over {@code state}. */
+    static InMemoryJobQueue newErrorQueue(MemoryStore store, QueueState state) {
+        return new InMemoryJobQueue(store, state, true, null);
     }
 
     @Override
@@ -66,7 +81,7 @@ final class InMemoryJobQueue implements JobQueue {
     public DebounceResult pushDebounced(NewJob job, Debounce debounce) {
         Objects.requireNonNull(job, "job");
         Objects.requireNonNull(debounce, "debounce");
-        if (errorState == null) {
+        if (errorQueue) {
             throw new UnsupportedOperationException("an error queue does not debounce");
         }
         checkDelay(debounce.window());
@@ -217,7 +232,7 @@ final class InMemoryJobQueue implements JobQueue {
      *
      * @return false if the lease is stale and nothing changed
      */
-    private boolean endLease(Lease lease, java.util.function.Consumer<MemoryEntry> then) {
+    private boolean endLease(Lease lease, Consumer<MemoryEntry> then) {
         store.lock();
         try {
             MemoryEntry e = state.currentLease(lease.jobId(), lease.fencingToken(), lease.receipt());
@@ -248,7 +263,7 @@ final class InMemoryJobQueue implements JobQueue {
     public boolean deadLetter(Lease lease, String errorPayload) {
         Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(errorPayload, "errorPayload");
-        if (errorState == null) {
+        if (errorQueue) {
             throw new UnsupportedOperationException("an error queue has no error queue");
         }
         return endLease(lease, e -> {
@@ -260,7 +275,7 @@ final class InMemoryJobQueue implements JobQueue {
     public boolean replayError(String id, String newPayload) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(newPayload, "newPayload");
-        if (errorState == null) {
+        if (errorQueue) {
             throw new UnsupportedOperationException("an error queue has no error queue to replay from");
         }
         store.lock();
@@ -356,6 +371,6 @@ final class InMemoryJobQueue implements JobQueue {
 
     @Override
     public String toString() {
-        return errorState == null ? "InMemoryJobQueue[error queue]" : "InMemoryJobQueue[main queue]";
+        return errorQueue ? "InMemoryJobQueue[error queue]" : "InMemoryJobQueue[main queue]";
     }
 }

@@ -23,8 +23,8 @@ final class MemoryStore {
     MemoryStore(InstantSource clock) {
         this.clock = clock;
         QueueState errorState = new QueueState(lock.newCondition(), true);
-        this.errors = new InMemoryJobQueue(this, errorState, null);
-        this.main = new InMemoryJobQueue(this, new QueueState(lock.newCondition(), false), errorState);
+        this.errors = InMemoryJobQueue.newErrorQueue(this, errorState);
+        this.main = InMemoryJobQueue.newMainQueue(this, new QueueState(lock.newCondition(), false), errorState);
     }
 
     /**
