@@ -16,7 +16,7 @@ import java.util.Map;
 final class DebounceTable {
 
     /** Decisions between two sweeps of the keys that may be forgotten. */
-    private static final int SWEEP_EVERY = 1024;
+    static final int SWEEP_EVERY = 1024;
 
     private final Map<String, DebounceState> byKey = new HashMap<>();
     private long ops;

@@ -25,7 +25,7 @@ import java.util.concurrent.locks.Condition;
 final class QueueState {
 
     /** Removed entries tolerated in the ready deque or delayed heap before they are compacted away. */
-    private static final int COMPACT_AT = 1024;
+    static final int COMPACT_AT = 1024;
     private static final Comparator<MemoryEntry> BY_DUE =
             Comparator.comparing((MemoryEntry e) -> e.due).thenComparingLong(e -> e.seq);
     private static final Comparator<MemoryEntry> BY_LEASE_EXPIRY =
