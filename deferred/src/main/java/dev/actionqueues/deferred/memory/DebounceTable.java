@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The debounce memory of one queue: per key, the pending job (pushed, not claimed yet) and when the
@@ -77,6 +78,25 @@ final class DebounceTable {
         byKey.clear();
     }
 
+    /**
+     * Checks the table against the waiting jobs that carry a debounce key; for tests: each key has
+     * a last start and a window, and is pending exactly on the id of the one waiting job that
+     * carries it.
+     *
+     * @param waitingByKey the id of the waiting job of each key carried by one
+     * @throws IllegalStateException describing the first invariant found broken
+     */
+    void checkInvariants(Map<String, String> waitingByKey) {
+        byKey.forEach((key, st) -> {
+            check(st.lastDue != null && st.window != null, "debounce key %s has no last start or no window", key);
+            check(Objects.equals(st.pendingId, waitingByKey.get(key)),
+                    "debounce key %s is pending on %s, but its waiting job is %s", key, st.pendingId,
+                    waitingByKey.get(key));
+        });
+        waitingByKey.forEach((key, id) -> check(byKey.containsKey(key),
+                "waiting job %s carries debounce key %s, which is forgotten", id, key));
+    }
+
     /** Forgets keys with nothing pending whose window has passed; amortised. */
     private void sweep(Instant now) {
         if (++ops % SWEEP_EVERY != 0) {
@@ -84,6 +104,12 @@ final class DebounceTable {
         }
         byKey.values().removeIf(st -> st.pendingId == null
                 && (st.lastDue == null || !now.isBefore(st.lastDue.plus(st.window))));
+    }
+
+    private static void check(boolean holds, String format, Object... args) {
+        if (!holds) {
+            throw new IllegalStateException(String.format(format, args));
+        }
     }
 
     /** The memory of one key: the waiting job, if any, and when the last job started (or is due). */

@@ -369,6 +369,27 @@ final class InMemoryJobQueue implements JobQueue {
         }
     }
 
+    /**
+     * For tests: checks this queue's invariants under the store's lock; see
+     * {@link QueueState#checkInvariants()}. The in-memory contract run reaches it by reflection
+     * after each test, so that no public method exists only for tests.
+     *
+     * @throws IllegalStateException describing the first invariant found broken
+     */
+    void checkInvariants() {
+        store.lock();
+        try {
+            state.checkInvariants();
+        } finally {
+            store.unlock();
+        }
+    }
+
+    /** For tests: the state of this queue, guarded by the store's lock. */
+    QueueState state() {
+        return state;
+    }
+
     @Override
     public String toString() {
         return errorQueue ? "InMemoryJobQueue[error queue]" : "InMemoryJobQueue[main queue]";

@@ -92,4 +92,42 @@ final class LeaseTable {
         highWater = 0;
         size = 0;
     }
+
+    /**
+     * Checks the table's own invariants; for tests: an occupied slot's entry knows its slot, the
+     * size counts the occupied slots, the free list names each empty slot below the high-water
+     * mark once, nothing is above it, and a receipt is its slot's number.
+     *
+     * @throws IllegalStateException describing the first invariant found broken
+     */
+    void checkInvariants() {
+        int occupied = 0;
+        for (int i = 0; i < slots.length; i++) {
+            MemoryEntry e = slots[i];
+            if (e != null) {
+                occupied++;
+                check(i < highWater, "slot %d is occupied, above the high-water mark %d", i, highWater);
+                check(e.slot == i, "the entry %s in slot %d says it is in slot %d", e.id, i, e.slot);
+            }
+            check(receipts[i] == null || receipts[i].equals(Integer.toString(i)), "slot %d has receipt '%s'",
+                    i, receipts[i]);
+        }
+        check(occupied == size, "size %d, but %d occupied slots", size, occupied);
+        check(freeCount + size == highWater, "%d free and %d occupied slots, but a high-water mark of %d",
+                freeCount, size, highWater);
+        boolean[] listed = new boolean[highWater];
+        for (int k = 0; k < freeCount; k++) {
+            int i = free[k];
+            check(i >= 0 && i < highWater, "free slot %d is not below the high-water mark %d", i, highWater);
+            check(!listed[i], "slot %d is listed free twice", i);
+            listed[i] = true;
+            check(slots[i] == null, "slot %d is listed free but occupied", i);
+        }
+    }
+
+    private static void check(boolean holds, String format, Object... args) {
+        if (!holds) {
+            throw new IllegalStateException(String.format(format, args));
+        }
+    }
 }

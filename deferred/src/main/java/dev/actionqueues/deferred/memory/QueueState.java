@@ -7,20 +7,26 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.locks.Condition;
 
 /**
  * The jobs of one queue. Guarded by the store's lock. Built so that the hot path (claim, complete)
  * touches little memory under the lock: ready jobs in a FIFO deque (entries removed by id stay in
- * it, marked {@link Where#DONE}, and are skipped); leased jobs in numbered slots named by the lease's receipt;
- * lease expiry checked by a scan only once the earliest possible expiry has passed. Only the
- * error queue, where jobs are looked up by id (replay, find), keeps an index by id; on the main
- * queue {@code find} and {@code remove} by id scan the waiting jobs.
+ * it, marked {@link Where#DONE}, and are skipped); leased jobs in numbered slots named by the
+ * lease's receipt ({@link LeaseTable}); lease expiry checked by a scan only once the earliest
+ * possible expiry has passed. Only the error queue, where jobs are looked up by id (replay, find),
+ * keeps an index by id; on the main queue {@code find} and {@code remove} by id scan the waiting
+ * jobs. Debounced pushes are decided by a {@link DebounceTable}. {@link #checkInvariants()} states
+ * the rules these structures keep between two holds of the lock.
  */
 final class QueueState {
 
@@ -322,5 +328,97 @@ final class QueueState {
             byId.clear();
         }
         debounceTable.clear();
+    }
+
+    /**
+     * Checks the invariants of these structures; for tests (the in-memory contract run calls it
+     * after each test). Between two holds of the lock: the counts equal the entries they count;
+     * each live entry is in one place only, and removed ones linger only as {@link Where#DONE};
+     * ready and leased entries have no due time, delayed ones have one, and the delayed heap's head
+     * is its earliest entry; every leased entry is in the lease table with its own fencing token,
+     * and no lease expires before {@code earliestExpiry}, which is null exactly when nothing is
+     * leased; the id index maps each live entry's id to it and holds nothing else; a debounce key is
+     * pending exactly when one waiting entry carries it, and then on that entry's id. Reads only;
+     * O(n).
+     *
+     * @throws IllegalStateException describing the first invariant found broken
+     */
+    void checkInvariants() {
+        Set<MemoryEntry> live = Collections.newSetFromMap(new IdentityHashMap<>());
+        Map<String, String> waitingByKey = new HashMap<>();
+        int liveReady = 0;
+        int removedReady = 0;
+        for (MemoryEntry e : ready) {
+            if (e.where == Where.READY) {
+                liveReady++;
+                check(e.due == null, "ready entry %s has a due time, %s", e.id, e.due);
+                checkWaiting(e, live, waitingByKey);
+            } else {
+                check(e.where == Where.DONE, "entry %s in the ready deque is %s", e.id, e.where);
+                removedReady++;
+            }
+        }
+        check(liveReady == readyCount, "ready count %d, but %d ready entries", readyCount, liveReady);
+        check(removedReady == staleReady, "%d removed entries counted in the ready deque, but %d there",
+                staleReady, removedReady);
+
+        int liveDelayed = 0;
+        int removedDelayed = 0;
+        MemoryEntry head = delayed.peek();
+        for (MemoryEntry e : delayed) {
+            check(e.due != null, "entry %s in the delayed heap has no due time", e.id);
+            check(BY_DUE.compare(head, e) <= 0, "the delayed heap's head %s (due %s) is due after %s (due %s)",
+                    head.id, head.due, e.id, e.due);
+            if (e.where == Where.DELAYED) {
+                liveDelayed++;
+                checkWaiting(e, live, waitingByKey);
+            } else {
+                check(e.where == Where.DONE, "entry %s in the delayed heap is %s", e.id, e.where);
+                removedDelayed++;
+            }
+        }
+        check(liveDelayed == delayedCount, "delayed count %d, but %d delayed entries", delayedCount, liveDelayed);
+        check(removedDelayed == staleDelayed, "%d removed entries counted in the delayed heap, but %d there",
+                staleDelayed, removedDelayed);
+
+        leased.checkInvariants();
+        check((earliestExpiry == null) == leased.isEmpty(), "earliest expiry %s with %d leases",
+                earliestExpiry, leased.size());
+        Set<Long> tokens = new HashSet<>();
+        leased.forEach(e -> {
+            check(e.where == Where.LEASED, "entry %s in the lease table is %s", e.id, e.where);
+            check(live.add(e), "leased entry %s is also waiting", e.id);
+            check(e.due == null, "leased entry %s has a due time, %s", e.id, e.due);
+            check(e.leaseExpiry != null, "leased entry %s has no lease expiry", e.id);
+            check(!earliestExpiry.isAfter(e.leaseExpiry), "the lease of %s expires at %s, before the earliest "
+                    + "expiry %s", e.id, e.leaseExpiry, earliestExpiry);
+            check(tokens.add(e.token), "two leases hold fencing token %d", e.token);
+            check(e.deliveries > 0, "leased entry %s has %d deliveries", e.id, e.deliveries);
+            check(e.debounceKey == null, "leased entry %s is still pending for debounce key %s", e.id, e.debounceKey);
+        });
+
+        if (byId != null) {
+            for (MemoryEntry e : live) {
+                check(byId.get(e.id) == e, "the id index does not map %s to its live entry", e.id);
+            }
+            check(byId.size() == live.size(), "the id index holds %d entries, but %d are live",
+                    byId.size(), live.size());
+        }
+        debounceTable.checkInvariants(waitingByKey);
+    }
+
+    private static void checkWaiting(MemoryEntry e, Set<MemoryEntry> live, Map<String, String> waitingByKey) {
+        check(live.add(e), "entry %s is waiting in two places", e.id);
+        check(e.leaseExpiry == null && e.slot == -1, "waiting entry %s still has a lease", e.id);
+        if (e.debounceKey != null) {
+            String other = waitingByKey.put(e.debounceKey, e.id);
+            check(other == null, "two waiting jobs, %s and %s, carry debounce key %s", other, e.id, e.debounceKey);
+        }
+    }
+
+    private static void check(boolean holds, String format, Object... args) {
+        if (!holds) {
+            throw new IllegalStateException(String.format(format, args));
+        }
     }
 }

@@ -4,12 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The slots of {@link LeaseTable}: a receipt names a slot, freed slots are reused, nothing else finds an entry. */
+/**
+ * The slots of {@link LeaseTable}: a receipt names a slot, freed slots are reused, nothing else
+ * finds an entry. After each test the table must still hold its invariants.
+ */
 class LeaseTableTest {
 
     private final LeaseTable table = new LeaseTable();
+
+    @AfterEach
+    void checkInvariants() {
+        table.checkInvariants();
+    }
 
     private static MemoryEntry entry(String id) {
         return new MemoryEntry(id, "payload", 0);

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The rules of {@link QueueState} on its own: FIFO, the delayed heap, lease expiry and its bound,
  * fencing, removal and compaction, the id index of the error queue, and the debounce decision.
+ * After each test both states must still hold their invariants.
  */
 class QueueStateTest {
 
@@ -36,8 +37,13 @@ class QueueStateTest {
     }
 
     @AfterEach
-    void releaseTheLock() {
-        lock.unlock();
+    void checkInvariantsAndReleaseTheLock() {
+        try {
+            state.checkInvariants();
+            indexed.checkInvariants();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private static Instant at(double seconds) {
@@ -396,88 +402,80 @@ class QueueStateTest {
 
     // ---- the debounce decision ----
 
-    private MemoryEntry pushDebounced(String id, Debounce d, Instant now, DebounceResult decision) {
-        MemoryEntry e = new MemoryEntry(id, "payload of " + id, ++seq);
-        e.debounceKey = d.key();
-        state.add(e, now, decision.delay());
-        return e;
+    /** What a debounced push does under the lock: the decision, then the job added unless skipped. */
+    private DebounceResult push(String id, Debounce d, Instant now) {
+        DebounceResult decision = state.debounce(d, id, now);
+        if (decision.decision() != DebounceDecision.SKIP) {
+            MemoryEntry e = new MemoryEntry(id, "payload of " + id, ++seq);
+            e.debounceKey = d.key();
+            state.add(e, now, decision.delay());
+        }
+        return decision;
     }
 
     @Test
     void debounceRunsTheLeadingJobAtOnceAndSkipsWhileAJobOfTheKeyWaits() {
         Debounce d = new Debounce("k", seconds(4), false);
 
-        DebounceResult first = state.debounce(d, "j1", T0);
-        assertThat(first).isEqualTo(new DebounceResult(DebounceDecision.PUSH_NOW, "j1", Duration.ZERO));
-        pushDebounced("j1", d, T0, first);
-
-        assertThat(state.debounce(d, "j2", at(1)))
-                .isEqualTo(new DebounceResult(DebounceDecision.SKIP, "j1", Duration.ZERO));
+        assertThat(push("j1", d, T0)).isEqualTo(new DebounceResult(DebounceDecision.PUSH_NOW, "j1", Duration.ZERO));
+        assertThat(push("j2", d, at(1))).isEqualTo(new DebounceResult(DebounceDecision.SKIP, "j1", Duration.ZERO));
+        assertThat(state.readyCount()).isEqualTo(1);
     }
 
     @Test
     void debounceDelaysTheNextJobToAWindowAfterTheLastStart() {
         Debounce d = new Debounce("k", seconds(4), false);
-        pushDebounced("j1", d, T0, state.debounce(d, "j1", T0));
+        push("j1", d, T0);
         claim(state, at(1), at(100));
 
-        DebounceResult second = state.debounce(d, "j2", at(2));
-
-        assertThat(second).as("started at 1 s, so due at 5 s")
+        assertThat(push("j2", d, at(2))).as("started at 1 s, so due at 5 s")
                 .isEqualTo(new DebounceResult(DebounceDecision.PUSH_DELAYED, "j2", seconds(3)));
-        pushDebounced("j2", d, at(2), second);
-        assertThat(state.debounce(d, "j3", at(3)).jobId()).isEqualTo("j2");
+        assertThat(push("j3", d, at(3)).jobId()).isEqualTo("j2");
         state.maintain(at(5));
         claim(state, at(7), at(100));
-        assertThat(state.debounce(d, "j4", at(8)))
-                .as("the trailing job started late, at 7 s: the next one waits for 11 s")
+        assertThat(push("j4", d, at(8))).as("the trailing job started late, at 7 s: the next one waits for 11 s")
                 .isEqualTo(new DebounceResult(DebounceDecision.PUSH_DELAYED, "j4", seconds(3)));
     }
 
     @Test
     void debounceRunsAtOnceOnceTheWindowAfterTheLastStartHasPassed() {
         Debounce d = new Debounce("k", seconds(4), false);
-        pushDebounced("j1", d, T0, state.debounce(d, "j1", T0));
+        push("j1", d, T0);
         claim(state, T0, at(100));
 
-        assertThat(state.debounce(d, "j2", at(4)))
-                .isEqualTo(new DebounceResult(DebounceDecision.PUSH_NOW, "j2", Duration.ZERO));
+        assertThat(push("j2", d, at(4))).isEqualTo(new DebounceResult(DebounceDecision.PUSH_NOW, "j2", Duration.ZERO));
     }
 
     @Test
     void debounceInAlwaysDelayModeDelaysEveryJobByTheWindow() {
         Debounce d = new Debounce("k", seconds(2), true);
 
-        DebounceResult first = state.debounce(d, "j1", T0);
-        assertThat(first).isEqualTo(new DebounceResult(DebounceDecision.PUSH_DELAYED, "j1", seconds(2)));
-        pushDebounced("j1", d, T0, first);
-        assertThat(state.debounce(d, "j2", at(2.5)).decision()).as("due but not claimed yet")
-                .isEqualTo(DebounceDecision.SKIP);
+        assertThat(push("j1", d, T0)).isEqualTo(new DebounceResult(DebounceDecision.PUSH_DELAYED, "j1", seconds(2)));
         state.maintain(at(2.5));
+        assertThat(push("j2", d, at(2.5)).decision()).as("due but not claimed yet").isEqualTo(DebounceDecision.SKIP);
         claim(state, at(2.5), at(100));
 
-        assertThat(state.debounce(d, "j3", at(2.5)))
+        assertThat(push("j3", d, at(2.5)))
                 .isEqualTo(new DebounceResult(DebounceDecision.PUSH_DELAYED, "j3", seconds(2)));
     }
 
     @Test
     void removingThePendingJobEndsTheSkipButIsNotAStart() {
         Debounce d = new Debounce("k", seconds(4), false);
-        pushDebounced("j1", d, T0, state.debounce(d, "j1", T0));
+        push("j1", d, T0);
 
         state.clearPending(state.removeWaiting("j1"), null);
 
-        assertThat(state.debounce(d, "j2", at(1)))
-                .as("the last start is still the removed job's due time, 0 s")
+        assertThat(push("j2", d, at(1))).as("the last start is still the removed job's due time, 0 s")
                 .isEqualTo(new DebounceResult(DebounceDecision.PUSH_DELAYED, "j2", seconds(3)));
     }
 
     @Test
     void debounceKeysAreIndependent() {
-        Debounce a = new Debounce("a", seconds(4), false);
-        Debounce b = new Debounce("b", seconds(4), false);
-        pushDebounced("ja", a, T0, state.debounce(a, "ja", T0));
+        push("ja", new Debounce("a", seconds(4), false), T0);
 
-        assertThat(state.debounce(b, "jb", T0).decision()).isEqualTo(DebounceDecision.PUSH_NOW);
+        assertThat(push("jb", new Debounce("b", seconds(4), false), T0).decision())
+                .isEqualTo(DebounceDecision.PUSH_NOW);
+        assertThat(state.readyCount()).isEqualTo(2);
     }
 }
