@@ -18,7 +18,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 
-/** A main or error queue of a {@link MemoryStore}; see {@link InMemoryBackendFactory}. */
+/**
+ * A main or error queue of a {@link MemoryStore}; see {@link InMemoryBackendFactory}. Thread-safe:
+ * it reads or changes its {@link QueueState} only under the store's lock.
+ */
 final class InMemoryJobQueue implements JobQueue {
 
     /** Effectively unlimited; keeps {@code now + delay} far from overflowing an {@link Instant}. */
