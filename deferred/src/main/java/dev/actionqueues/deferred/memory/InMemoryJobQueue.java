@@ -1,8 +1,5 @@
 package dev.actionqueues.deferred.memory;
 
-import dev.actionqueues.deferred.memory.MemoryStore.DebounceState;
-import dev.actionqueues.deferred.memory.MemoryStore.Entry;
-import dev.actionqueues.deferred.memory.MemoryStore.State;
 import dev.actionqueues.deferred.spi.CompleteAndNext;
 import dev.actionqueues.deferred.spi.Debounce;
 import dev.actionqueues.deferred.spi.DebounceDecision;
@@ -19,8 +16,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
-/** A main or error queue of a {@link MemoryStore}; see {@link InMemoryBackendFactory}. */
+/**
+ * A main or error queue of a {@link MemoryStore}; see {@link InMemoryBackendFactory}. Thread-safe:
+ * it reads or changes its {@link QueueState} only under the store's lock.
+ */
 final class InMemoryJobQueue implements JobQueue {
 
     /** Effectively unlimited; keeps {@code now + delay} far from overflowing an {@link Instant}. */
@@ -28,16 +29,30 @@ final class InMemoryJobQueue implements JobQueue {
     private static final int MAX_BATCH = 10_000;
 
     private final MemoryStore store;
-    private final State state;
-    private final State errorState;
+    private final QueueState state;
+    /** This is a group's error queue: it neither debounces, dead-letters nor replays. */
+    private final boolean errorQueue;
+    /** The state of the error queue this main queue dead-letters to and replays from; null on the error queue. */
+    private final QueueState errorState;
     private final QueueCapabilities capabilities;
 
-    InMemoryJobQueue(MemoryStore store, State state, State errorState) {
+    private InMemoryJobQueue(MemoryStore store, QueueState state, boolean errorQueue, QueueState errorState) {
         this.store = store;
         this.state = state;
+        this.errorQueue = errorQueue;
         this.errorState = errorState;
         this.capabilities = new QueueCapabilities(MAX_DELAY, MAX_BATCH, Integer.MAX_VALUE, true, true,
-                errorState != null);
+                !errorQueue);
+    }
+
+    /** The main queue of {@code store}, over {@code state}, with the error queue over {@code errorState}. */
+    static InMemoryJobQueue newMainQueue(MemoryStore store, QueueState state, QueueState errorState) {
+        return new InMemoryJobQueue(store, state, false, Objects.requireNonNull(errorState, "errorState"));
+    }
+
+    /** The error queue of {@code store}, over {@code state}. */
+    static InMemoryJobQueue newErrorQueue(MemoryStore store, QueueState state) {
+        return new InMemoryJobQueue(store, state, true, null);
     }
 
     @Override
@@ -58,7 +73,7 @@ final class InMemoryJobQueue implements JobQueue {
         checkDelay(job.delay());
         store.lock();
         try {
-            Entry e = new Entry(job.id(), job.payload(), store.nextSeq());
+            MemoryEntry e = new MemoryEntry(job.id(), job.payload(), store.nextSeq());
             state.add(e, store.clock.instant(), job.delay());
         } finally {
             store.unlock();
@@ -69,42 +84,20 @@ final class InMemoryJobQueue implements JobQueue {
     public DebounceResult pushDebounced(NewJob job, Debounce debounce) {
         Objects.requireNonNull(job, "job");
         Objects.requireNonNull(debounce, "debounce");
-        if (errorState == null) {
+        if (errorQueue) {
             throw new UnsupportedOperationException("an error queue does not debounce");
         }
         checkDelay(debounce.window());
         store.lock();
         try {
             Instant now = store.clock.instant();
-            state.sweepDebounce(now);
-            DebounceState st = state.debounce.get(debounce.key());
-            if (st != null && st.pendingId != null) {
-                return new DebounceResult(DebounceDecision.SKIP, st.pendingId, Duration.ZERO);
+            DebounceResult result = state.debounce(debounce, job.id(), now);
+            if (result.decision() != DebounceDecision.SKIP) {
+                MemoryEntry e = new MemoryEntry(job.id(), job.payload(), store.nextSeq());
+                e.debounceKey = debounce.key();
+                state.add(e, now, result.delay());
             }
-            if (st == null) {
-                st = new DebounceState();
-                state.debounce.put(debounce.key(), st);
-            }
-            Duration window = debounce.window();
-            Duration delay;
-            if (debounce.alwaysDelay()) {
-                delay = window;
-                st.lastDue = now.plus(window);
-            } else if (st.lastDue == null || !now.isBefore(st.lastDue.plus(window))) {
-                delay = Duration.ZERO;
-                st.lastDue = now;
-            } else {
-                Instant due = st.lastDue.plus(window);
-                delay = Duration.between(now, due);
-                st.lastDue = due;
-            }
-            st.window = window;
-            st.pendingId = job.id();
-            Entry e = new Entry(job.id(), job.payload(), store.nextSeq());
-            e.debounceKey = debounce.key();
-            state.add(e, now, delay);
-            return new DebounceResult(delay.isZero() ? DebounceDecision.PUSH_NOW : DebounceDecision.PUSH_DELAYED,
-                    job.id(), delay);
+            return result;
         } finally {
             store.unlock();
         }
@@ -178,7 +171,7 @@ final class InMemoryJobQueue implements JobQueue {
     }
 
     private Lease take(Instant expiry, Instant now) {
-        Entry e = state.pollReady();
+        MemoryEntry e = state.pollReady();
         state.clearPending(e, now);
         String receipt = state.lease(e, store.nextToken(), expiry);
         return new Lease(e.id, e.payload, e.token, expiry, e.deliveries, receipt);
@@ -193,7 +186,7 @@ final class InMemoryJobQueue implements JobQueue {
         Instant now = store.clock.instant();
         store.lock();
         try {
-            Entry e = state.currentLease(done.jobId(), done.fencingToken(), done.receipt());
+            MemoryEntry e = state.currentLease(done.jobId(), done.fencingToken(), done.receipt());
             if (e != null) {
                 state.endLease(e);
             }
@@ -219,7 +212,7 @@ final class InMemoryJobQueue implements JobQueue {
         }
         store.lock();
         try {
-            Entry e = state.currentLease(lease.jobId(), lease.fencingToken(), lease.receipt());
+            MemoryEntry e = state.currentLease(lease.jobId(), lease.fencingToken(), lease.receipt());
             if (e == null) {
                 return Optional.empty();
             }
@@ -242,10 +235,10 @@ final class InMemoryJobQueue implements JobQueue {
      *
      * @return false if the lease is stale and nothing changed
      */
-    private boolean endLease(Lease lease, java.util.function.Consumer<Entry> then) {
+    private boolean endLease(Lease lease, Consumer<MemoryEntry> then) {
         store.lock();
         try {
-            Entry e = state.currentLease(lease.jobId(), lease.fencingToken(), lease.receipt());
+            MemoryEntry e = state.currentLease(lease.jobId(), lease.fencingToken(), lease.receipt());
             if (e == null) {
                 return false;
             }
@@ -273,11 +266,11 @@ final class InMemoryJobQueue implements JobQueue {
     public boolean deadLetter(Lease lease, String errorPayload) {
         Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(errorPayload, "errorPayload");
-        if (errorState == null) {
+        if (errorQueue) {
             throw new UnsupportedOperationException("an error queue has no error queue");
         }
         return endLease(lease, e -> {
-            errorState.add(new Entry(e.id, errorPayload, store.nextSeq()), store.clock.instant(), Duration.ZERO);
+            errorState.add(new MemoryEntry(e.id, errorPayload, store.nextSeq()), store.clock.instant(), Duration.ZERO);
         });
     }
 
@@ -285,16 +278,16 @@ final class InMemoryJobQueue implements JobQueue {
     public boolean replayError(String id, String newPayload) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(newPayload, "newPayload");
-        if (errorState == null) {
+        if (errorQueue) {
             throw new UnsupportedOperationException("an error queue has no error queue to replay from");
         }
         store.lock();
         try {
-            Entry old = errorState.removeWaiting(id);
+            MemoryEntry old = errorState.removeWaiting(id);
             if (old == null) {
                 return false;
             }
-            state.add(new Entry(id, newPayload, store.nextSeq()), store.clock.instant(), Duration.ZERO);
+            state.add(new MemoryEntry(id, newPayload, store.nextSeq()), store.clock.instant(), Duration.ZERO);
             return true;
         } finally {
             store.unlock();
@@ -310,7 +303,7 @@ final class InMemoryJobQueue implements JobQueue {
         try {
             state.maintain(store.clock.instant());
             List<JobRecord> out = new ArrayList<>(Math.min(limit, 64));
-            for (Entry e : state.waiting(offset, limit)) {
+            for (MemoryEntry e : state.waiting(offset, limit)) {
                 out.add(new JobRecord(e.id, e.payload));
             }
             return out;
@@ -325,7 +318,7 @@ final class InMemoryJobQueue implements JobQueue {
         store.lock();
         try {
             state.maintain(store.clock.instant());
-            Entry e = state.findWaiting(id);
+            MemoryEntry e = state.findWaiting(id);
             return e == null ? Optional.empty() : Optional.of(new JobRecord(e.id, e.payload));
         } finally {
             store.unlock();
@@ -337,7 +330,7 @@ final class InMemoryJobQueue implements JobQueue {
         Objects.requireNonNull(id, "id");
         store.lock();
         try {
-            Entry e = state.removeWaiting(id);
+            MemoryEntry e = state.removeWaiting(id);
             if (e == null) {
                 return false;
             }
@@ -369,7 +362,7 @@ final class InMemoryJobQueue implements JobQueue {
         }
     }
 
-    /** For tests: see {@link State#heldEntries()}. */
+    /** For tests: see {@link QueueState#heldEntries()}. */
     int heldEntries() {
         store.lock();
         try {
@@ -379,8 +372,29 @@ final class InMemoryJobQueue implements JobQueue {
         }
     }
 
+    /**
+     * For tests: checks this queue's invariants under the store's lock; see
+     * {@link QueueState#checkInvariants()}. The in-memory contract run reaches it by reflection
+     * after each test, so that no public method exists only for tests.
+     *
+     * @throws IllegalStateException describing the first invariant found broken
+     */
+    void checkInvariants() {
+        store.lock();
+        try {
+            state.checkInvariants();
+        } finally {
+            store.unlock();
+        }
+    }
+
+    /** For tests: the state of this queue, guarded by the store's lock. */
+    QueueState state() {
+        return state;
+    }
+
     @Override
     public String toString() {
-        return errorState == null ? "InMemoryJobQueue[error queue]" : "InMemoryJobQueue[main queue]";
+        return errorQueue ? "InMemoryJobQueue[error queue]" : "InMemoryJobQueue[main queue]";
     }
 }

@@ -1,14 +1,19 @@
 package dev.actionqueues.deferred.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.actionqueues.deferred.memory.MemoryEntry.Where;
 import dev.actionqueues.deferred.spi.Backend;
 import dev.actionqueues.deferred.spi.NewJob;
 import dev.actionqueues.deferred.spi.QueueStats;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** What the contract cannot see: removed jobs do not pile up inside the in-memory queue. */
+/**
+ * What the contract cannot see: removed jobs do not pile up inside the in-memory queue, and the
+ * invariant check the contract run calls on each queue does look at that queue's state.
+ */
 class InMemoryJobQueueTest {
 
     private final Backend backend = InMemoryBackendFactory.create().createBackendForGroup("memory");
@@ -29,5 +34,20 @@ class InMemoryJobQueueTest {
         assertThat(queue.heldEntries()).as("live entries plus at most a bounded number of removed ones")
                 .isLessThanOrEqualTo(2 + 2 * 1025);
         assertThat(queue.find("due-later")).isPresent();
+    }
+
+    @Test
+    void theInvariantCheckOfAQueueCatchesACorruptionOfItsState() {
+        queue.push(NewJob.of("a", "x"));
+        queue.push(NewJob.of("b", "x"));
+        queue.checkInvariants();
+        InMemoryJobQueue errors = (InMemoryJobQueue) backend.errorQueue();
+        errors.checkInvariants();
+
+        queue.state().findWaiting("b").where = Where.DONE;
+
+        assertThatThrownBy(queue::checkInvariants).isInstanceOf(IllegalStateException.class)
+                .hasMessage("ready count 2, but 1 ready entries");
+        errors.checkInvariants();
     }
 }
