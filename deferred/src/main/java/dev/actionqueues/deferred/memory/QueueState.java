@@ -26,7 +26,9 @@ import java.util.concurrent.locks.Condition;
  * possible expiry has passed. Only the error queue, where jobs are looked up by id (replay, find),
  * keeps an index by id; on the main queue {@code find} and {@code remove} by id scan the waiting
  * jobs. Debounced pushes are decided by a {@link DebounceTable}. {@link #checkInvariants()} states
- * the rules these structures keep between two holds of the lock.
+ * the rules these structures keep between two holds of the lock. The file is over 400 lines
+ * because that check (about 100 of them) reads the same private fields as the operations it
+ * checks, and belongs beside them.
  */
 final class QueueState {
 
