@@ -1,23 +1,32 @@
 package dev.actionqueues.deferred.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.actionqueues.deferred.Deferrable;
 import dev.actionqueues.deferred.RunOutcome;
 import dev.actionqueues.deferred.TaskOptions;
+import dev.actionqueues.deferred.Worker;
+import dev.actionqueues.deferred.spi.Backend;
+import dev.actionqueues.deferred.spi.JobQueue;
 import dev.actionqueues.deferred.spi.NewJob;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
  * The engine over a backend: {@link Deferrable} tests that run on the backend under test rather
  * than test its SPI (malformed payloads reach the error queue with a reason, a job claimed after its
- * TTL is completed without running). It extends {@link JobQueueContract}, so a backend's run that
+ * TTL is completed without running, a worker's graceful shutdown keeps the leases of the jobs it
+ * waits for). It extends {@link JobQueueContract}, so a backend's run that
  * extends this class passes both suites while a failure here still points at the engine's contract,
  * not at the SPI's. Implement the same hooks, plus {@link #clock()} when the backend's clock is
  * injected.
@@ -91,5 +100,65 @@ public abstract class DeferrableOverBackendContract extends JobQueueContract {
         assertThat(ran).hasValue(1);
         assertThat(queue.stats().total()).isZero();
         assertThat(errors.stats().total()).isZero();
+    }
+
+    // ---- graceful shutdown ----
+
+    @Test
+    void aGracefulShutdownKeepsRenewingTheLeasesOfTheJobsItWaitsFor() throws Exception {
+        AtomicInteger renewals = new AtomicInteger();
+        Backend counted = new Backend(backend.group(), countingRenewals(queue, renewals), errors);
+        Deferrable deferrable = Deferrable.builder(counted).clock(clock()).hostName("contract").build();
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger runs = new AtomicInteger();
+        deferrable.register("contract.deploy", String.class, TaskOptions.builder().maxAttempts(1).build(), s -> {
+            runs.incrementAndGet();
+            started.countDown();
+            release.await();
+        }).later("x");
+        Duration lease = ticks(3);
+        // The renewer's waits are short in real time whatever the lease, so that a backend on fake time
+        // sees renewals between the test's steps.
+        Worker worker = Worker.builder(deferrable).leaseDuration(lease).shutdownTimeout(Duration.ofMinutes(1))
+                .sleeper(d -> Thread.sleep(Math.max(1, Math.min(d.toMillis(), 50)))).build().start();
+        try {
+            assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+            Thread stopper = Thread.ofVirtual().start(worker::close);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !worker.isRunning());
+
+            // Two lease durations pass while the shutdown waits for the job, each step after a renewal.
+            for (int i = 0; i < 3; i++) {
+                int seen = renewals.get();
+                await().atMost(Duration.ofSeconds(10)).until(() -> renewals.get() > seen);
+                advance(lease.multipliedBy(2).dividedBy(3));
+            }
+
+            assertThat(deferrable.runOnce().status()).as("another consumer is not handed the running job")
+                    .isEqualTo(RunOutcome.Status.EMPTY);
+            release.countDown();
+            stopper.join(Duration.ofSeconds(30));
+            assertThat(runs).hasValue(1);
+            assertThat(queue.stats().total()).as("completed").isZero();
+            assertThat(errors.stats().total()).as("not dead-lettered").isZero();
+        } finally {
+            release.countDown();
+            worker.close();
+        }
+    }
+
+    /** {@code delegate}, counting the calls to {@link JobQueue#renew}. */
+    private static JobQueue countingRenewals(JobQueue delegate, AtomicInteger renewals) {
+        return (JobQueue) Proxy.newProxyInstance(JobQueue.class.getClassLoader(), new Class<?>[] {JobQueue.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("renew")) {
+                        renewals.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(delegate, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 }
