@@ -61,7 +61,9 @@ local function claim_jobs(now, lease, max)
     redis.call('LPUSH', KEYS[1], entry)
   end
   local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 100)
-  for _, id in ipairs(expired) do
+  -- Latest expiry first, so the lease that ran out first ends at the very front.
+  for i = #expired, 1, -1 do
+    local id = expired[i]
     local rec = redis.call('HGET', KEYS[4], id)
     release_lease(id)
     if rec then

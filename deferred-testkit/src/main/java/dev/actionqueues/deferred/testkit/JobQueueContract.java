@@ -256,6 +256,25 @@ public abstract class JobQueueContract {
     }
 
     @Test
+    void aJobWhoseLeaseRanOutIsDeliveredAgainAheadOfTheJobsThatWereWaiting() throws InterruptedException {
+        String first = id();
+        String second = id();
+        String waiting = id();
+        queue.push(NewJob.of(first, "p"));
+        queue.push(NewJob.of(second, "p"));
+        Lease longer = claimNow(ticks(2)).orElseThrow();
+        Lease shorter = claimNow(ticks(1)).orElseThrow();
+        queue.push(NewJob.of(waiting, "p"));
+
+        advance(ticks(2.5));
+
+        assertThat(List.of(longer.jobId(), shorter.jobId())).containsExactly(first, second);
+        assertThat(claimNow(LONG_LEASE).orElseThrow().jobId()).as("the lease that ran out first").isEqualTo(second);
+        assertThat(claimNow(LONG_LEASE).orElseThrow().jobId()).isEqualTo(first);
+        assertThat(claimNow(LONG_LEASE).orElseThrow().jobId()).as("claimed after the others").isEqualTo(waiting);
+    }
+
+    @Test
     void completeAndPopCompletesExactlyTheGivenJobAndClaimsTheNextInOrder() throws InterruptedException {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 4; i++) {

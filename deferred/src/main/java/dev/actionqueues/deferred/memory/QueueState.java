@@ -77,7 +77,7 @@ final class QueueState {
         return ready.size() + delayed.size();
     }
 
-    /** Moves due delayed jobs and jobs whose lease ran out to the back of the ready queue. */
+    /** Moves due delayed jobs to the back of the ready queue and jobs whose lease ran out to its front. */
     void maintain(Instant now) {
         MemoryEntry head;
         while ((head = delayed.peek()) != null && (head.where != Where.DELAYED || !head.due.isAfter(now))) {
@@ -103,9 +103,14 @@ final class QueueState {
             }
         });
         expired.sort(BY_LEASE_EXPIRY);
-        for (MemoryEntry e : expired) {
+        // Back to the front of the queue (they were claimed before the jobs waiting now), the lease
+        // that ran out first at the very front.
+        for (int i = expired.size() - 1; i >= 0; i--) {
+            MemoryEntry e = expired.get(i);
             unlease(e);
-            toReady(e);
+            e.where = Where.READY;
+            ready.addFirst(e);
+            readyCount++;
         }
         // The bound, recomputed over the leases that are left.
         Instant[] earliest = {null};

@@ -16,8 +16,9 @@ import java.util.Optional;
  * {@link #complete} (done, the job is removed), {@link #release} (back to the queue with a new
  * payload and a delay, for a retry or on shutdown) or {@link #deadLetter} (moved to the error
  * queue). {@link #renew} extends the lease while the job runs. A job whose lease runs out is
- * delivered again, with a greater fencing token; the old lease is stale from then on and every
- * call made with it returns {@code false} or empty and changes nothing. Each of these calls is a
+ * delivered again, with a greater fencing token, ahead of the jobs waiting then (it was claimed
+ * before them; of several, the lease that ran out first goes first); the old lease is stale from
+ * then on and every call made with it returns {@code false} or empty and changes nothing. Each of these calls is a
  * single atomic step of the backend.
  *
  * <p>Payloads are stored and returned exactly, whatever they contain: the engine owns their

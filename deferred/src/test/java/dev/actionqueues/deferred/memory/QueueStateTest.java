@@ -143,7 +143,7 @@ class QueueStateTest {
     // ---- leases ----
 
     @Test
-    void leasesThatRunOutGoBackToReadyInExpiryOrderBehindTheJobsAlreadyReady() {
+    void leasesThatRunOutGoBackToReadyInExpiryOrderAheadOfTheJobsAlreadyReady() {
         add("a");
         add("b");
         add("c");
@@ -160,7 +160,7 @@ class QueueStateTest {
         assertThat(a.where).isEqualTo(Where.READY);
         assertThat(b.leaseExpiry).isNull();
         assertThat(c.where).isEqualTo(Where.LEASED);
-        assertThat(drainReady(state)).containsExactly("r", "b", "a");
+        assertThat(drainReady(state)).containsExactly("b", "a", "r");
         assertThat(state.untilNextChange(at(10))).as("the bound, recomputed over c alone").isEqualTo(seconds(10));
     }
 
