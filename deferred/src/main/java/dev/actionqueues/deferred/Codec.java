@@ -4,10 +4,13 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -28,6 +31,20 @@ final class Codec {
     private final ObjectMapper mapper;
     private final ObjectReader payloadReader;
     private final ObjectWriter payloadWriter;
+
+    /**
+     * The mapper jobs are encoded with: a copy of {@code mapper} (a plain one if null) that reads
+     * and writes {@code java.time} values as ISO-8601 strings and ignores fields it does not know,
+     * so that a field added to a job's arguments does not break consumers that are not yet updated.
+     */
+    static ObjectMapper argumentsMapper(ObjectMapper mapper) {
+        ObjectMapper m = mapper == null ? new ObjectMapper() : mapper.copy();
+        if (!m.getRegisteredModuleIds().contains(new JavaTimeModule().getTypeId())) {
+            m.registerModule(new JavaTimeModule());
+        }
+        return m.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
 
     Codec(ObjectMapper mapper) {
         this.mapper = mapper;

@@ -66,7 +66,7 @@ public final class Deferrable {
         this.backend = b.backend;
         this.queue = b.backend.queue();
         this.leaseDuration = b.leaseDuration;
-        Codec codec = new Codec(b.mapper == null ? new ObjectMapper() : b.mapper.copy());
+        Codec codec = new Codec(Codec.argumentsMapper(b.mapper));
         String group = backend.group();
         this.tasks = new TaskRegistry(group, queue.capabilities(), codec, b.retryOn, b.maxAttempts, b.backoff);
         this.events = new JobEvents(b.listeners, List.copyOf(b.metadata.values()), codec);
@@ -106,7 +106,8 @@ public final class Deferrable {
     }
 
     /**
-     * Registers a task with the default options.
+     * Registers a task to run, with the default options; the same as
+     * {@code register(TaskDescriptor.of(name, type), handler)}.
      *
      * @param name a stable name, 1 to 200 of {@code A-Z a-z 0-9 _ . : $ / -}; jobs carry it
      * @param type the arguments' type, decoded from JSON with Jackson
@@ -114,14 +115,16 @@ public final class Deferrable {
      * @param <A> the arguments' type
      * @return the handle producers call {@code later} on
      * @throws NullPointerException if an argument is null
-     * @throws IllegalArgumentException if the name is invalid or already registered
+     * @throws IllegalArgumentException if the name is invalid or already registered, or the type
+     *     cannot be read from JSON
      */
     public <A> TaskHandle<A> register(String name, Class<A> type, TaskHandler<A> handler) {
-        return register(name, type, TaskOptions.DEFAULTS, handler);
+        return register(TaskDescriptor.of(name, type), handler);
     }
 
     /**
-     * Registers a task.
+     * Registers a task to run; the same as
+     * {@code register(TaskDescriptor.of(name, type).withOptions(options), handler)}.
      *
      * @param name a stable name, 1 to 200 of {@code A-Z a-z 0-9 _ . : $ / -}; jobs carry it
      * @param type the arguments' type, decoded from JSON with Jackson
@@ -130,12 +133,44 @@ public final class Deferrable {
      * @param <A> the arguments' type
      * @return the handle producers call {@code later} on
      * @throws NullPointerException if an argument is null
-     * @throws IllegalArgumentException if the name is invalid or already registered, if the
-     *     options ask for debouncing and the backend cannot debounce, or a fixed delay or debounce
-     *     window is longer than the backend can hold
+     * @throws IllegalArgumentException as for {@link #register(TaskDescriptor, TaskHandler)}
      */
     public <A> TaskHandle<A> register(String name, Class<A> type, TaskOptions options, TaskHandler<A> handler) {
-        return new TaskHandle<>(producer, tasks.register(name, type, options, handler));
+        return register(TaskDescriptor.of(name, type).withOptions(options), handler);
+    }
+
+    /**
+     * Registers a task to run: this Deferrable's {@link #runOnce()} and workers run its jobs with
+     * {@code handler}, retried as its options say.
+     *
+     * @param task the task
+     * @param handler the code to run
+     * @param <A> the arguments' type
+     * @return a handle to enqueue jobs of the task
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if a task of that name is already registered, the arguments'
+     *     type cannot be read from JSON (an interface or abstract class without type information),
+     *     the options ask for debouncing and the backend cannot debounce, or a fixed delay or
+     *     debounce window is longer than the backend can hold
+     */
+    public <A> TaskHandle<A> register(TaskDescriptor<A> task, TaskHandler<A> handler) {
+        return new TaskHandle<>(producer, tasks.register(task, handler));
+    }
+
+    /**
+     * Returns a handle to enqueue jobs of a task that other processes run: nothing is registered
+     * here, so this Deferrable does not run its jobs. The handle reads the producer's options (delay,
+     * TTL, debouncing); the consumers' registration decides the retries.
+     *
+     * @param task the task
+     * @param <A> the arguments' type
+     * @return the handle
+     * @throws NullPointerException if {@code task} is null
+     * @throws IllegalArgumentException as for {@link #register(TaskDescriptor, TaskHandler)}, but a
+     *     name registered here too is fine
+     */
+    public <A> TaskHandle<A> task(TaskDescriptor<A> task) {
+        return new TaskHandle<>(producer, tasks.declare(task));
     }
 
     /**
@@ -245,8 +280,10 @@ public final class Deferrable {
         }
 
         /**
-         * Sets the Jackson mapper for arguments and metadata (a copy is used), for example one with
-         * extra modules. The default is a plain {@link ObjectMapper}.
+         * Sets the Jackson mapper for arguments and metadata, for example one with extra modules. A
+         * copy is used, set to read and write {@code java.time} values as ISO-8601 strings and to
+         * ignore unknown fields (so a field added to a job's arguments does not break consumers not
+         * yet updated). The default is a plain {@link ObjectMapper} with those settings.
          *
          * @param mapper the mapper
          * @return this builder

@@ -9,15 +9,20 @@ import dev.actionqueues.deferred.spi.NewJob;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The producer's side of a Deferrable: turns a {@code later} call into a job (options evaluated
- * and checked, arguments and metadata encoded, size limited) and pushes it, debounced or not.
- * Thread-safe.
+ * and checked, arguments and metadata encoded, size limited, all before any I/O) and pushes it:
+ * plain, if its id is absent, debounced, or many in one batch call. Thread-safe.
  */
 final class JobProducer {
 
@@ -29,6 +34,11 @@ final class JobProducer {
     private final JobEvents events;
     private final InstantSource clock;
     private final int maxPayloadBytes;
+    private final AsyncPusher async;
+
+    /** One call, ready to push. {@code debounce} is null unless debounced; {@code unique} for a caller's id. */
+    record Prepared(String task, NewJob job, Debounce debounce, boolean unique, Map<String, Object> metadata) {
+    }
 
     JobProducer(JobQueue queue, String group, Codec codec, JobEvents events, InstantSource clock, int maxPayloadBytes) {
         this.queue = queue;
@@ -37,18 +47,66 @@ final class JobProducer {
         this.events = events;
         this.clock = clock;
         this.maxPayloadBytes = Math.min(maxPayloadBytes, queue.capabilities().maxPayloadBytes());
+        this.async = new AsyncPusher(this, queue.capabilities().maxBatchSize());
     }
 
-    /** Defers one call of {@code task}; see {@link TaskHandle#later(Object)}. */
-    <A> LaterResult later(RegisteredTask<A> task, A arguments, String explicitKey) {
+    /** Defers one call of {@code task}; see {@link TaskHandle#later(Object, LaterOptions...)}. */
+    <A> LaterResult later(RegisteredTask<A> task, A arguments, LaterOptions options) {
+        return push(prepare(task, arguments, options));
+    }
+
+    /** Defers one call without waiting for the backend; see {@link TaskHandle#laterAsync}. */
+    <A> CompletableFuture<LaterResult> laterAsync(RegisteredTask<A> task, A arguments, LaterOptions options) {
+        return async.submit(prepare(task, arguments, options));
+    }
+
+    /**
+     * Defers one call per element, in batches of the backend's batch size (one call each); see
+     * {@link TaskHandle#laterAll}.
+     */
+    <A> List<LaterResult> laterAll(RegisteredTask<A> task, Collection<? extends A> arguments, LaterOptions options) {
+        Objects.requireNonNull(arguments, "arguments");
+        if (options.jobIdOrNull() != null || options.debounceKeyOrNull() != null) {
+            throw new IllegalArgumentException("laterAll takes no job id or debounce key: they belong to one call");
+        }
+        List<Prepared> prepared = new ArrayList<>(arguments.size());
+        for (A a : arguments) {
+            prepared.add(prepare(task, a, options));
+        }
+        List<LaterResult> results = new ArrayList<>(prepared.size());
+        if (task.options().debounceSupplier() != null) {
+            for (Prepared p : prepared) {
+                results.add(push(p));
+            }
+            return results;
+        }
+        int max = queue.capabilities().maxBatchSize();
+        for (int from = 0; from < prepared.size(); from += max) {
+            results.addAll(pushBatch(prepared.subList(from, Math.min(prepared.size(), from + max))));
+        }
+        return results;
+    }
+
+    /** Checks and encodes one call; no I/O. */
+    private <A> Prepared prepare(RegisteredTask<A> task, A arguments, LaterOptions options) {
         TaskOptions o = task.options();
-        Duration delay = eval(o.delaySupplier());
         Duration window = eval(o.debounceSupplier());
-        Duration ttl = eval(o.ttlSupplier());
+        Duration ttl = options.ttlOrNull() != null ? options.ttlOrNull() : eval(o.ttlSupplier());
+        Duration delay = callDelay(o, options);
         TaskOptions.checkCall(delay, window, ttl);
         if (!delay.isZero() && !window.isZero()) {
             throw new IllegalArgumentException(
                     "You cannot delay and debounce at the same time (debounce uses delay internally).");
+        }
+        if (options.debounceKeyOrNull() != null && o.debounceSupplier() == null) {
+            throw new IllegalStateException("task '" + task.name() + "' has no debounce window");
+        }
+        String jobId = options.jobIdOrNull();
+        if (jobId != null && !window.isZero()) {
+            throw new IllegalArgumentException("a job id cannot be given to a debounced task ('" + task.name() + "')");
+        }
+        if (jobId != null && !queue.capabilities().uniqueIds()) {
+            throw new IllegalArgumentException("the backend of group '" + group + "' cannot take a job id");
         }
         TaskOptions.checkMaxDelay(delay, queue.capabilities());
         TaskOptions.checkMaxDelay(window, queue.capabilities());
@@ -69,30 +127,75 @@ final class JobProducer {
                     + " bytes, over the limit of " + maxPayloadBytes + " bytes");
         }
         String json = new String(bytes, StandardCharsets.UTF_8);
-        String id = Ids.newId();
-        if (!window.isZero()) {
-            String key = Codec.debounceKey(task.name(), group, args, explicitKey);
-            return pushDebounced(task.name(), id, json, new Debounce(key, window, o.debounceAlwaysDelay()),
-                    produced.values());
+        NewJob job = new NewJob(jobId != null ? jobId : Ids.newId(), json, delay);
+        Debounce debounce = window.isZero() ? null : new Debounce(
+                Codec.debounceKey(task.name(), group, args, options.debounceKeyOrNull()), window,
+                o.debounceAlwaysDelay());
+        return new Prepared(task.name(), job, debounce, jobId != null, produced.values());
+    }
+
+    /** The call's delay: its own (a delay, or a time to run at), else the task's. */
+    private Duration callDelay(TaskOptions o, LaterOptions options) {
+        if (options.delayOrNull() != null) {
+            return options.delayOrNull();
         }
-        queue.push(new NewJob(id, json, delay));
-        events.emit(EventType.PUSH, id, task.name(), 0, delay, produced.values(), null);
-        return new LaterResult(id, false, delay);
+        if (options.runAtOrNull() != null) {
+            Duration d = Duration.between(clock.instant(), options.runAtOrNull());
+            return d.isNegative() ? Duration.ZERO : d;
+        }
+        return eval(o.delaySupplier());
+    }
+
+    /** Pushes one prepared call. */
+    LaterResult push(Prepared p) {
+        NewJob job = p.job();
+        if (p.debounce() != null) {
+            return pushDebounced(p);
+        }
+        if (p.unique() && !queue.pushIfAbsent(job)) {
+            return new LaterResult(job.id(), false, Duration.ZERO, true);
+        }
+        if (!p.unique()) {
+            queue.push(job);
+        }
+        events.emit(EventType.PUSH, job.id(), p.task(), 0, job.delay(), p.metadata(), null);
+        return new LaterResult(job.id(), false, job.delay());
+    }
+
+    /** Pushes plain calls (neither debounced nor with an id) in one batch call. */
+    List<LaterResult> pushBatch(List<Prepared> batch) {
+        List<NewJob> jobs = new ArrayList<>(batch.size());
+        for (Prepared p : batch) {
+            jobs.add(p.job());
+        }
+        List<Boolean> stored = queue.pushBatch(jobs);
+        List<LaterResult> results = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            NewJob job = jobs.get(i);
+            if (!stored.get(i)) {
+                throw new BackendException("the backend did not store job " + job.id() + " of a batch");
+            }
+            events.emit(EventType.PUSH, job.id(), batch.get(i).task(), 0, job.delay(), batch.get(i).metadata(), null);
+            results.add(new LaterResult(job.id(), false, job.delay()));
+        }
+        return results;
     }
 
     /**
      * Pushes under debouncing; if the backend fails to debounce, pushes at once without it (a run
      * too many is better than a lost one).
      */
-    private LaterResult pushDebounced(String taskName, String id, String json, Debounce debounce,
-            Map<String, Object> md) {
+    private LaterResult pushDebounced(Prepared p) {
+        String taskName = p.task();
+        String id = p.job().id();
+        Map<String, Object> md = p.metadata();
         DebounceResult r;
         try {
-            r = queue.pushDebounced(new NewJob(id, json, Duration.ZERO), debounce);
+            r = queue.pushDebounced(p.job(), p.debounce());
         } catch (BackendException e) {
             LOG.warn("Debouncing a job of task '{}' failed; pushing it at once without debouncing", taskName, e);
             events.emit(EventType.DEBOUNCE_ERROR, id, taskName, 0, Duration.ZERO, md, e);
-            queue.push(NewJob.of(id, json));
+            queue.push(NewJob.of(id, p.job().payload()));
             events.emit(EventType.PUSH, id, taskName, 0, Duration.ZERO, md, null);
             return new LaterResult(id, false, Duration.ZERO);
         }

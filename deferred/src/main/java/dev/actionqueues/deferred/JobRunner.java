@@ -112,12 +112,14 @@ final class JobRunner {
             }
             A args;
             if (streamed) {
-                args = task.type().cast(decodedArgs);
+                @SuppressWarnings("unchecked")
+                A decoded = (A) decodedArgs;
+                args = decoded;
             } else {
                 try {
-                    args = codec.mapper().treeToValue(p.args(), task.type());
+                    args = task.argsReader().readValue(p.args());
                 } catch (Exception e) {
-                    String reason = "the arguments do not fit " + task.type().getName() + ": " + e.getMessage();
+                    String reason = "the arguments do not fit " + task.type().toCanonical() + ": " + e.getMessage();
                     return sendToErrorQueue(lease, p, task, reason, e, p.attempts(), md);
                 }
             }

@@ -9,16 +9,13 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.regex.Pattern;
 
 /**
- * The tasks of a Deferrable by name: checks a registration against the name rules and what the
- * backend can do, resolves its options against the defaults, and finds a task by the name a job
- * carries. Thread-safe: tasks may be registered while jobs run.
+ * The tasks of a Deferrable by name: checks a task against what the backend can do and whether its
+ * arguments can be read back from JSON, resolves its options against the defaults, and finds a
+ * registered task by the name a job carries. Thread-safe: tasks may be registered while jobs run.
  */
 final class TaskRegistry {
-
-    private static final Pattern TASK_NAME = Pattern.compile("[A-Za-z0-9_.:$/-]{1,200}");
 
     private final ConcurrentMap<String, RegisteredTask<?>> tasks = new ConcurrentHashMap<>();
     private final String group;
@@ -38,28 +35,38 @@ final class TaskRegistry {
         this.defaultBackoff = defaultBackoff;
     }
 
-    /** Registers a task; see {@link Deferrable#register(String, Class, TaskOptions, TaskHandler)}. */
-    <A> RegisteredTask<A> register(String name, Class<A> type, TaskOptions options, TaskHandler<A> handler) {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(type, "type");
-        Objects.requireNonNull(options, "options");
+    /** Registers a task to run; see {@link Deferrable#register(TaskDescriptor, TaskHandler)}. */
+    <A> RegisteredTask<A> register(TaskDescriptor<A> descriptor, TaskHandler<A> handler) {
         Objects.requireNonNull(handler, "handler");
-        if (!TASK_NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("task name must match " + TASK_NAME.pattern() + ", was '" + name + "'");
+        RegisteredTask<A> task = resolve(descriptor, handler);
+        if (tasks.putIfAbsent(task.name(), task) != null) {
+            throw new IllegalArgumentException("a task named '" + task.name() + "' is already registered");
         }
+        return task;
+    }
+
+    /**
+     * Checks and resolves a task that this Deferrable only produces; see
+     * {@link Deferrable#task(TaskDescriptor)}. Nothing is registered: jobs of it are not run here.
+     */
+    <A> RegisteredTask<A> declare(TaskDescriptor<A> descriptor) {
+        return resolve(descriptor, null);
+    }
+
+    private <A> RegisteredTask<A> resolve(TaskDescriptor<A> descriptor, TaskHandler<A> handler) {
+        Objects.requireNonNull(descriptor, "descriptor");
+        String name = descriptor.name();
+        TaskOptions options = descriptor.options();
         if (options.debounceSupplier() != null && !capabilities.debounce()) {
             throw new IllegalArgumentException("the backend of group '" + group + "' cannot debounce");
         }
         TaskOptions.fixedValue(options.delaySupplier()).ifPresent(d -> TaskOptions.checkMaxDelay(d, capabilities));
         TaskOptions.fixedValue(options.debounceSupplier()).ifPresent(d -> TaskOptions.checkMaxDelay(d, capabilities));
+        ArgumentTypes.checkDeserializable(codec.mapper(), descriptor.type(), name);
         RetryPolicy policy = retryPolicy(options.maxAttempts().orElse(defaultMaxAttempts),
                 options.retryOn().orElse(defaultRetryOn), options.backoff().orElse(defaultBackoff));
-        RegisteredTask<A> task = new RegisteredTask<>(name, type, handler, options, policy,
-                codec.mapper().readerFor(type));
-        if (tasks.putIfAbsent(name, task) != null) {
-            throw new IllegalArgumentException("a task named '" + name + "' is already registered");
-        }
-        return task;
+        return new RegisteredTask<>(name, descriptor.type(), handler, options, policy,
+                codec.mapper().readerFor(descriptor.type()));
     }
 
     /**

@@ -20,6 +20,7 @@ final class RecordingQueue implements JobQueue {
 
     final JobQueue delegate;
     final AtomicInteger pushes = new AtomicInteger();
+    final AtomicInteger pushBatches = new AtomicInteger();
     final AtomicInteger claims = new AtomicInteger();
     final AtomicInteger renewals = new AtomicInteger();
     final List<Duration> releaseDelays = new CopyOnWriteArrayList<>();
@@ -42,6 +43,18 @@ final class RecordingQueue implements JobQueue {
     public void push(NewJob job) {
         pushes.incrementAndGet();
         delegate.push(job);
+    }
+
+    @Override
+    public boolean pushIfAbsent(NewJob job) {
+        pushes.incrementAndGet();
+        return delegate.pushIfAbsent(job);
+    }
+
+    @Override
+    public List<Boolean> pushBatch(List<NewJob> jobs) {
+        pushBatches.incrementAndGet();
+        return delegate.pushBatch(jobs);
     }
 
     @Override

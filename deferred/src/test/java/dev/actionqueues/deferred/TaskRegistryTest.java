@@ -22,9 +22,9 @@ class TaskRegistryTest {
 
     @Test
     void aTasksOptionsAreResolvedAgainstTheDefaultsIntoOneRetryPolicy() {
-        RetryPolicy defaults = registry.register("a", String.class, TaskOptions.DEFAULTS, s -> { }).retryPolicy();
-        RetryPolicy own = registry.register("b", String.class,
-                TaskOptions.builder().maxAttempts(2).retryOn(IllegalStateException.class).build(), s -> { })
+        RetryPolicy defaults = registry.register(TaskDescriptor.of("a", String.class), s -> { }).retryPolicy();
+        RetryPolicy own = registry.register(TaskDescriptor.of("b", String.class).withOptions(
+                TaskOptions.builder().maxAttempts(2).retryOn(IllegalStateException.class).build()), s -> { })
                 .retryPolicy();
 
         assertThat(defaults.maxAttempts()).isEqualTo(4);
@@ -47,16 +47,16 @@ class TaskRegistryTest {
 
     @Test
     void tasksAreFoundByNameAndNamesAreUnique() {
-        registry.register("mail.send", String.class, TaskOptions.DEFAULTS, s -> { });
+        registry.register(TaskDescriptor.of("mail.send", String.class), s -> { });
 
         assertThat(registry.get("mail.send").name()).isEqualTo("mail.send");
         assertThat(registry.get("other")).isNull();
         assertThat(registry.argsReader("mail.send")).isNotNull();
         assertThat(registry.argsReader("other")).isNull();
         assertThat(registry.names()).containsExactly("mail.send");
-        assertThatThrownBy(() -> registry.register("mail.send", String.class, TaskOptions.DEFAULTS, s -> { }))
+        assertThatThrownBy(() -> registry.register(TaskDescriptor.of("mail.send", String.class), s -> { }))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already registered");
-        assertThatThrownBy(() -> registry.register("bad name", String.class, TaskOptions.DEFAULTS, s -> { }))
+        assertThatThrownBy(() -> TaskDescriptor.of("bad name", String.class))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'bad name'");
     }
 }

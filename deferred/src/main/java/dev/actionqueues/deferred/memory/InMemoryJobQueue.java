@@ -42,7 +42,7 @@ final class InMemoryJobQueue implements JobQueue {
         this.errorQueue = errorQueue;
         this.errorState = errorState;
         this.capabilities = new QueueCapabilities(MAX_DELAY, MAX_BATCH, Integer.MAX_VALUE, true, true,
-                !errorQueue);
+                !errorQueue, !errorQueue);
     }
 
     /** The main queue of {@code store}, over {@code state}, with the error queue over {@code errorState}. */
@@ -75,6 +75,21 @@ final class InMemoryJobQueue implements JobQueue {
         try {
             MemoryEntry e = new MemoryEntry(job.id(), job.payload(), store.nextSeq());
             state.add(e, store.clock.instant(), job.delay());
+        } finally {
+            store.unlock();
+        }
+    }
+
+    @Override
+    public boolean pushIfAbsent(NewJob job) {
+        checkDelay(job.delay());
+        if (errorQueue) {
+            throw new UnsupportedOperationException("an error queue cannot push a job only if its id is absent");
+        }
+        store.lock();
+        try {
+            return state.addIfAbsent(new MemoryEntry(job.id(), job.payload(), store.nextSeq()), store.clock.instant(),
+                    job.delay());
         } finally {
             store.unlock();
         }

@@ -21,6 +21,8 @@ final class MemoryEntry {
     int deliveries;
     /** The debounce key it is the pending job of, until it is claimed or removed; else null. */
     String debounceKey;
+    /** Pushed with {@code pushIfAbsent}: indexed by id while it is live. */
+    boolean unique;
 
     MemoryEntry(String id, String payload, long seq) {
         this.id = id;

@@ -53,6 +53,8 @@ final class QueueState {
     private Instant earliestExpiry;
     /** Every waiting or leased entry by id, if {@code indexed}. */
     private final Map<String, MemoryEntry> byId;
+    /** The live entries added with {@link #addIfAbsent}, by id; created on first use. */
+    private Map<String, MemoryEntry> unique;
     private final DebounceTable debounceTable = new DebounceTable();
 
     QueueState(Condition available, boolean indexed) {
@@ -189,6 +191,27 @@ final class QueueState {
         if (byId != null) {
             byId.remove(e.id);
         }
+        if (e.unique) {
+            unique.remove(e.id, e);
+        }
+    }
+
+    /**
+     * Adds a job unless a job added this way with the same id is live (waiting, delayed or leased);
+     * returns whether it was added. The id stays taken until the job is completed, dead-lettered or
+     * removed; a retry keeps it.
+     */
+    boolean addIfAbsent(MemoryEntry e, Instant now, Duration delay) {
+        if (unique == null) {
+            unique = new HashMap<>();
+        }
+        MemoryEntry live = unique.get(e.id);
+        if (live != null) {
+            return false;
+        }
+        e.unique = true;
+        add(e, now, delay);
+        return true;
     }
 
     /**
@@ -216,6 +239,9 @@ final class QueueState {
         MemoryEntry old = byId != null ? byId.put(e.id, e) : null;
         if (old != null && old != e) {
             discard(old);
+        }
+        if (e.unique) {
+            unique.put(e.id, e);
         }
         if (delay.isZero()) {
             e.due = null;
@@ -265,6 +291,9 @@ final class QueueState {
         if (e != null) {
             if (byId != null) {
                 byId.remove(id);
+            }
+            if (e.unique) {
+                unique.remove(id, e);
             }
             discard(e);
         }
@@ -333,6 +362,9 @@ final class QueueState {
         earliestExpiry = null;
         if (byId != null) {
             byId.clear();
+        }
+        if (unique != null) {
+            unique.clear();
         }
         debounceTable.clear();
     }
@@ -410,6 +442,14 @@ final class QueueState {
             }
             check(byId.size() == live.size(), "the id index holds %d entries, but %d are live",
                     byId.size(), live.size());
+        }
+        if (unique != null) {
+            unique.forEach((id, e) -> check(live.contains(e) && e.unique && e.id.equals(id),
+                    "the unique-id index maps %s to an entry that is not live (%s)", id, e.where));
+        }
+        for (MemoryEntry e : live) {
+            check(!e.unique || unique.get(e.id) == e, "live entry %s pushed if absent is not in the unique-id index",
+                    e.id);
         }
         debounceTable.checkInvariants(waitingByKey);
     }

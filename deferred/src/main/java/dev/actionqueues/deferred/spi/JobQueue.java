@@ -64,6 +64,22 @@ public interface JobQueue {
     }
 
     /**
+     * Adds a job unless a job pushed this way under the same id is still waiting, delayed or in
+     * flight in this queue, deciding and pushing in one atomic step. The id stays taken until that
+     * job is completed, dead-lettered or removed (a release for a retry keeps it); then it may be
+     * pushed again. This is what makes an enqueue that is retried after a failure happen once.
+     *
+     * @param job the job, its id chosen by the caller
+     * @return true if stored; false if a live job holds the id, and nothing changed
+     * @throws UnsupportedOperationException if {@link QueueCapabilities#uniqueIds()} is false
+     * @throws IllegalArgumentException as for {@link #push(NewJob)}
+     * @throws BackendException if the broker failed; the job may or may not have been stored
+     */
+    default boolean pushIfAbsent(NewJob job) {
+        throw new UnsupportedOperationException("this queue cannot push a job only if its id is absent");
+    }
+
+    /**
      * Pushes a job under debouncing, deciding and pushing in one atomic step (see {@link Debounce}
      * for the rules). The job's own delay is ignored: the decision sets it.
      *

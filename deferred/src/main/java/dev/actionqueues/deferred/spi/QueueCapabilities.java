@@ -13,9 +13,10 @@ import java.util.Objects;
  * @param blockingClaim whether {@link JobQueue#claim(Duration, Duration)} waits without polling; if
  *     not, it may return early and the caller waits between attempts
  * @param debounce whether {@link JobQueue#pushDebounced} is supported
+ * @param uniqueIds whether {@link JobQueue#pushIfAbsent} is supported
  */
 public record QueueCapabilities(Duration maxDelay, int maxBatchSize, int maxPayloadBytes, boolean fifo,
-        boolean blockingClaim, boolean debounce) {
+        boolean blockingClaim, boolean debounce, boolean uniqueIds) {
 
     /**
      * Checks the fields.
@@ -31,5 +32,22 @@ public record QueueCapabilities(Duration maxDelay, int maxBatchSize, int maxPayl
         if (maxBatchSize < 1 || maxPayloadBytes < 1) {
             throw new IllegalArgumentException("sizes must be >= 1");
         }
+    }
+
+    /**
+     * Capabilities without {@link JobQueue#pushIfAbsent}.
+     *
+     * @param maxDelay the longest delay a push or release may ask for
+     * @param maxBatchSize the most jobs one batch call may carry
+     * @param maxPayloadBytes the largest payload, in UTF-8 bytes, the queue stores
+     * @param fifo whether available jobs are claimed in the order they became available
+     * @param blockingClaim whether a claim waits without polling
+     * @param debounce whether {@link JobQueue#pushDebounced} is supported
+     * @throws NullPointerException if {@code maxDelay} is null
+     * @throws IllegalArgumentException if {@code maxDelay} is negative or a size is below 1
+     */
+    public QueueCapabilities(Duration maxDelay, int maxBatchSize, int maxPayloadBytes, boolean fifo,
+            boolean blockingClaim, boolean debounce) {
+        this(maxDelay, maxBatchSize, maxPayloadBytes, fifo, blockingClaim, debounce, false);
     }
 }
