@@ -28,6 +28,7 @@ final class RecordingQueue implements JobQueue {
     volatile boolean failDebounce;
     /** Every touch answers "lease lost". */
     volatile boolean loseLeases;
+    volatile boolean failPushes;
 
     RecordingQueue(JobQueue delegate) {
         this.delegate = delegate;
@@ -42,18 +43,21 @@ final class RecordingQueue implements JobQueue {
     @Override
     public void push(NewJob job) {
         pushes.incrementAndGet();
+        failIfAsked();
         delegate.push(job);
     }
 
     @Override
     public boolean pushIfAbsent(NewJob job) {
         pushes.incrementAndGet();
+        failIfAsked();
         return delegate.pushIfAbsent(job);
     }
 
     @Override
     public List<Boolean> pushBatch(List<NewJob> jobs) {
         pushBatches.incrementAndGet();
+        failIfAsked();
         return delegate.pushBatch(jobs);
     }
 
@@ -127,5 +131,11 @@ final class RecordingQueue implements JobQueue {
     @Override
     public void flush() {
         delegate.flush();
+    }
+
+    private void failIfAsked() {
+        if (failPushes) {
+            throw new BackendException("push refused by the test");
+        }
     }
 }

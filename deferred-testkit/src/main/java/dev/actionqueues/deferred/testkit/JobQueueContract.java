@@ -39,7 +39,8 @@ import org.junit.jupiter.api.Test;
  * The contract every deferred-jobs backend must pass, as a JUnit 5 suite of the SPI: extend it,
  * implement {@link #createBackend(String)} and {@link #advance(Duration)}, and run it against the
  * real broker. It covers order, delays, leases and redelivery, exact complete, stale-lease
- * rejection, the error queue, stats, flush, payloads stored byte for byte, debouncing, blocking
+ * rejection, pushes once per id ({@code pushIfAbsent}), the error queue, stats, flush, payloads
+ * stored byte for byte, debouncing, blocking
  * claims and concurrent consumers (8 threads, 10,000 jobs: none lost, none run twice while its
  * lease holds). {@link DeferrableOverBackendContract} extends this suite with the engine's own
  * tests over the backend (malformed payloads, TTL); a backend's run extends that class to pass both.
@@ -449,6 +450,74 @@ public abstract class JobQueueContract {
         assertThat(claimNow(LONG_LEASE).orElseThrow().jobId()).isEqualTo(keptId);
         assertThat(claimNow(LONG_LEASE)).isEmpty();
         assertThat(queue.complete(leased)).isTrue();
+    }
+
+    // ---- unique ids (pushIfAbsent) ----
+
+    @Test
+    void pushIfAbsentStoresAJobOnceWhileItIsWaitingRunningOrWaitingForARetry() throws InterruptedException {
+        assumeTrue(queue.capabilities().uniqueIds(), "the queue has no pushIfAbsent");
+        String id = "order-" + id();
+
+        assertThat(queue.pushIfAbsent(NewJob.of(id, "first"))).isTrue();
+        assertThat(queue.pushIfAbsent(NewJob.of(id, "waiting"))).isFalse();
+        Lease lease = claimNow(LONG_LEASE).orElseThrow();
+        assertThat(lease.payload()).isEqualTo("first");
+        assertThat(queue.pushIfAbsent(NewJob.of(id, "running"))).isFalse();
+        assertThat(queue.release(lease, "retry", ticks(2))).isTrue();
+        assertThat(queue.pushIfAbsent(NewJob.of(id, "delayed"))).isFalse();
+        assertThat(queue.stats()).isEqualTo(new QueueStats(0, 0, 1));
+
+        advance(ticks(2.5));
+        Lease again = claimNow(LONG_LEASE).orElseThrow();
+        assertThat(again.payload()).isEqualTo("retry");
+        assertThat(queue.complete(again)).isTrue();
+        assertThat(queue.pushIfAbsent(NewJob.of(id, "after"))).as("the job finished: the id is free").isTrue();
+        assertThat(claimNow(LONG_LEASE).orElseThrow().payload()).isEqualTo("after");
+    }
+
+    @Test
+    void anIdIsFreedWhenItsJobIsDeadLetteredRemovedOrFlushed() throws InterruptedException {
+        assumeTrue(queue.capabilities().uniqueIds(), "the queue has no pushIfAbsent");
+        String dead = "dead-" + id();
+        String removed = "removed-" + id();
+        queue.pushIfAbsent(NewJob.of(dead, "p"));
+        assertThat(queue.deadLetter(claimNow(LONG_LEASE).orElseThrow(), "error entry")).isTrue();
+        queue.pushIfAbsent(new NewJob(removed, "p", ticks(5)));
+        assertThat(queue.remove(removed)).isTrue();
+
+        assertThat(queue.pushIfAbsent(NewJob.of(dead, "p"))).isTrue();
+        assertThat(queue.pushIfAbsent(NewJob.of(removed, "p"))).isTrue();
+        queue.flush();
+        assertThat(queue.pushIfAbsent(NewJob.of(dead, "p"))).isTrue();
+        assertThat(queue.stats()).isEqualTo(new QueueStats(1, 0, 0));
+    }
+
+    @Test
+    void concurrentPushesOfOneIdStoreExactlyOneJob() throws Exception {
+        assumeTrue(queue.capabilities().uniqueIds(), "the queue has no pushIfAbsent");
+        String id = "once-" + id();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String payload = "p" + i;
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return queue.pushIfAbsent(NewJob.of(id, payload));
+                }));
+            }
+            start.countDown();
+            int stored = 0;
+            for (Future<Boolean> r : results) {
+                stored += r.get(30, TimeUnit.SECONDS) ? 1 : 0;
+            }
+            assertThat(stored).isEqualTo(1);
+            assertThat(queue.stats()).isEqualTo(new QueueStats(1, 0, 0));
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     // ---- error queue ----
