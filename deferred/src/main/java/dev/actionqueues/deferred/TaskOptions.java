@@ -236,9 +236,12 @@ public final class TaskOptions {
         }
 
         /**
-         * Debounces calls with the same key within {@code window}: the first runs at once and
-         * later calls collapse into one trailing run at the window's end (see
-         * {@link #debounceAlwaysDelay(boolean)} for the other mode).
+         * Debounces calls with the same key within {@code window} (leading mode): a call when no job
+         * of the key is waiting runs at once, or one window after the key's last run started if that
+         * is later; a call made while the key's job is still waiting (not yet started) collapses into
+         * that job. So three calls before the first job starts give one run, and a call made after a
+         * run started gives one more run, at least a window after it. Every call is followed by a
+         * run that starts after it. See {@link #debounceAlwaysDelay(boolean)} for the other mode.
          *
          * @param window zero (no debouncing) or positive
          * @return this builder
