@@ -127,8 +127,13 @@ final class ConsumerLoop {
         } catch (BackendException e) {
             ctx.warnBackendFailed(lease, e);
             ctx.pause(ctx.errorBackoff);
+        } catch (VirtualMachineError e) {
+            // The runner gave the job back first; the pause keeps a job that always does this from spinning.
+            LOG.error("Worker {}: job {} stopped with {}; it was given back to the queue, no attempt counted, and"
+                    + " this thread goes on after {}", ctx.name, lease.jobId(), e.toString(), ctx.errorBackoff, e);
+            ctx.pause(ctx.errorBackoff);
         } catch (RuntimeException | Error e) {
-            LOG.error("Worker {}: job {} escaped its handler with {}; it runs again when its lease runs out",
+            LOG.error("Worker {}: running job {} failed with {}; it runs again when its lease runs out",
                     ctx.name, lease.jobId(), e.toString(), e);
         } finally {
             slot.running.set(null);

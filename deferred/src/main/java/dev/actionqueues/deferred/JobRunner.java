@@ -17,7 +17,14 @@ import org.slf4j.LoggerFactory;
  * count, the handler) and then acts on the outcome: completes the job, puts it back for a retry as
  * its task's {@link dev.actionqueues.retry.RetryPolicy} decides, or moves it to the error queue
  * with the reason. It returns what happened and whether the caller still has to complete the job
- * (see {@link Completion}). Thread-safe.
+ * (see {@link Completion}).
+ *
+ * <p>Whatever the handler throws fails the attempt, {@link Error}s included ({@link AssertionError},
+ * {@link LinkageError}, {@link StackOverflowError}): retried only if its class is one the task
+ * retries, else sent to the error queue with its type, message and stack trace. The other
+ * {@link VirtualMachineError}s ({@link OutOfMemoryError}, {@link InternalError}, ...) say the JVM
+ * itself is in trouble, not the job: the job is given back (no attempt counted) and the error
+ * rethrown. Thread-safe.
  */
 final class JobRunner {
 
@@ -128,7 +135,13 @@ final class JobRunner {
             LOG.warn("Job {} of task '{}' was interrupted and given back to the queue", lease.jobId(), task.name());
             return new Result(new RunOutcome(RunOutcome.Status.RELEASED, lease.jobId(), task.name(), p.attempts(),
                     "interrupted"), false);
-        } catch (Exception e) {
+        } catch (StackOverflowError e) {
+            // A VirtualMachineError, but the handler's frames are gone by now: a failure like any other.
+            return failed(lease, whole(lease, p, streamed), task, e, execution, md);
+        } catch (VirtualMachineError e) {
+            throw givenBack(lease, e);
+        } catch (Throwable e) {
+            // Exceptions and the other Errors (AssertionError, LinkageError, ...) fail the attempt.
             return failed(lease, whole(lease, p, streamed), task, e, execution, md);
         }
         return done(lease, completion, md,
@@ -162,8 +175,22 @@ final class JobRunner {
         }
     }
 
+    /**
+     * Gives a job back to the queue, available at once and no attempt counted, before the JVM error
+     * that stopped it is rethrown; a failure to give it back rides along, suppressed (the job then
+     * runs again when its lease runs out).
+     */
+    private VirtualMachineError givenBack(Lease lease, VirtualMachineError fatal) {
+        try {
+            queue.release(lease, lease.payload(), Duration.ZERO);
+        } catch (RuntimeException e) {
+            fatal.addSuppressed(e);
+        }
+        return fatal;
+    }
+
     /** Acts on the task's retry decision for a failed execution: a delayed retry, or the error queue. */
-    private Result failed(Lease lease, JobPayload p, RegisteredTask<?> task, Exception e, int execution,
+    private Result failed(Lease lease, JobPayload p, RegisteredTask<?> task, Throwable e, int execution,
             Map<String, Object> md) {
         if (p.raw() != null) {
             return sendToErrorQueue(lease, p, task, "the payload does not parse as a job", e, execution, md);

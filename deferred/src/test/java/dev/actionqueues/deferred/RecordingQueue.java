@@ -27,6 +27,8 @@ final class RecordingQueue implements JobQueue {
     volatile boolean failDebounce;
     /** Every touch answers "lease lost". */
     volatile boolean loseLeases;
+    /** Every release throws, as a backend that is down would. */
+    volatile boolean failRelease;
 
     RecordingQueue(JobQueue delegate) {
         this.delegate = delegate;
@@ -78,6 +80,9 @@ final class RecordingQueue implements JobQueue {
     @Override
     public boolean release(Lease lease, String newPayload, Duration delay) {
         releaseDelays.add(delay);
+        if (failRelease) {
+            throw new BackendException("release failed");
+        }
         return delegate.release(lease, newPayload, delay);
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import dev.actionqueues.deferred.memory.InMemoryBackendFactory;
 import dev.actionqueues.deferred.spi.Backend;
 import dev.actionqueues.deferred.spi.NewJob;
+import dev.actionqueues.retry.Sleeper;
 import dev.actionqueues.testkit.FakeTime;
 import java.time.Duration;
 import java.time.Instant;
@@ -190,11 +191,11 @@ class WorkerTest {
     }
 
     @Test
-    void theWorkerKeepsRunningAfterMalformedPayloadsAndEscapingErrors() {
+    void theWorkerKeepsRunningAfterMalformedPayloadsAndErrors() {
         AtomicInteger good = new AtomicInteger();
         TaskHandle<Integer> t = deferrable.register("good", Integer.class, n -> good.incrementAndGet());
-        deferrable.register("fatal", String.class, s -> {
-            throw new Error("escapes the handler");
+        LaterResult fatal = deferrable.register("fatal", String.class, s -> {
+            throw new Error("thrown by the handler");
         }).later("x");
         queue.push(NewJob.of("garbage", "{{{"));
         for (int i = 0; i < 10; i++) {
@@ -202,9 +203,48 @@ class WorkerTest {
         }
         start(Worker.builder(deferrable).concurrency(2));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> good.get() == 10 && deferrable.stats().errors() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> good.get() == 10 && deferrable.stats().errors() == 2);
         assertThat(worker.isRunning()).isTrue();
-        assertThat(deferrable.errors(0, 1).get(0).jobId()).isEqualTo("garbage");
+        assertThat(deferrable.errors().find("garbage")).isPresent();
+        assertThat(deferrable.errors().find(fatal.jobId())).isPresent();
+    }
+
+    @Test
+    void anAssertionErrorReachesTheErrorQueueAtOnceInsteadOfSittingOutTheLease() {
+        LaterResult r = deferrable.register("asserts", String.class, s -> {
+            throw new AssertionError("invariant broken");
+        }).later("x");
+        start(Worker.builder(deferrable).leaseDuration(Duration.ofSeconds(30)));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> deferrable.stats().errors() == 1);
+        JobError error = deferrable.errors().find(r.jobId()).orElseThrow().error();
+        assertThat(error.type()).isEqualTo("java.lang.AssertionError");
+        assertThat(error.message()).isEqualTo("invariant broken");
+        assertThat(error.reason()).isEqualTo("failed with java.lang.AssertionError, which is not retried");
+        assertThat(error.stackTrace()).contains(WorkerTest.class.getName());
+    }
+
+    @Test
+    void anOutOfMemoryErrorGivesTheJobBackAndTheThreadGoesOnAfterTheErrorBackoff() {
+        AtomicInteger runs = new AtomicInteger();
+        deferrable.register("hungry", String.class, s -> {
+            if (runs.incrementAndGet() == 1) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+        }).later("x");
+        List<Duration> pauses = new CopyOnWriteArrayList<>();
+        Duration errorBackoff = Duration.ofMillis(123);
+        start(Worker.builder(deferrable).leaseDuration(Duration.ofSeconds(30)).errorBackoff(errorBackoff)
+                .sleeper(d -> {
+                    pauses.add(d);
+                    Sleeper.system().sleep(d);
+                }));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 2 && worker.processed() == 2);
+        assertThat(queue.releaseDelays).as("given back at once, no attempt counted").containsExactly(Duration.ZERO);
+        assertThat(pauses).contains(errorBackoff);
+        assertThat(worker.isRunning()).isTrue();
+        assertThat(deferrable.stats()).isEqualTo(new DeferrableStats(0, 0, 0, 0));
     }
 
     @Test
