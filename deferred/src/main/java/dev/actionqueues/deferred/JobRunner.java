@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,8 @@ import org.slf4j.LoggerFactory;
 final class JobRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(Deferrable.class);
+    /** Line breaks in a reason (Jackson's messages have them), so that a malformed job is one log line. */
+    private static final Pattern LINE_BREAKS = Pattern.compile("\\s*\\R\\s*");
 
     /** Who completes a job that is done (it ran, or its TTL had passed). */
     enum Completion {
@@ -84,13 +87,13 @@ final class JobRunner {
             String reason = "the payload does not parse as a job: " + e.getMessage();
             JobPayload raw = new JobPayload(JobPayload.VERSION, null, null, group, 0, 0, 0, null, null, null, null,
                     lease.payload());
-            return sendToErrorQueue(lease, raw, null, reason, e, 0, Map.of());
+            return rejectMalformed(lease, raw, null, reason, e, 0, Map.of());
         }
         Map<String, Object> md = events.decode(p);
         events.emit(EventType.POP, lease.jobId(), p.task(), p.attempts(), Duration.ZERO, md, null);
         RegisteredTask<?> task = tasks.get(p.task());
         if (task == null) {
-            return sendToErrorQueue(lease, p, null, "unknown task '" + p.task() + "'", null, p.attempts(), md);
+            return rejectMalformed(lease, p, null, "unknown task '" + p.task() + "'", null, p.attempts(), md);
         }
         return run(lease, p, task, md, false, null, completion);
     }
@@ -105,7 +108,7 @@ final class JobRunner {
         try {
             events.consume(md);
             if (p.ttlMillis() != null && p.queuedAt() != null && clock.millis() - p.queuedAt() > p.ttlMillis()) {
-                LOG.warn("Job {} of task '{}' expired: claimed more than {} ms after it was deferred", lease.jobId(),
+                LOG.info("Job {} of task '{}' expired: claimed more than {} ms after it was deferred", lease.jobId(),
                         task.name(), p.ttlMillis());
                 events.emit(EventType.EXPIRE, lease.jobId(), task.name(), p.attempts(), Duration.ZERO, md, null);
                 return done(lease, completion, md, new RunOutcome(RunOutcome.Status.EXPIRED, lease.jobId(),
@@ -125,7 +128,7 @@ final class JobRunner {
                     args = codec.mapper().treeToValue(p.args(), task.type());
                 } catch (Exception e) {
                     String reason = "the arguments do not fit " + task.type().getName() + ": " + e.getMessage();
-                    return sendToErrorQueue(lease, p, task, reason, e, p.attempts(), md);
+                    return rejectMalformed(lease, p, task, reason, e, p.attempts(), md);
                 }
             }
             task.handler().run(args);
@@ -168,7 +171,7 @@ final class JobRunner {
         } catch (JsonProcessingException e) {
             // Cannot happen for a payload the streaming path accepted (it is stricter); if it does,
             // the job is kept verbatim and goes to the error queue rather than looping.
-            LOG.warn("Job {}: the payload ran but does not parse as a whole: {}", lease.jobId(),
+            LOG.debug("Job {}: the payload ran but does not parse as a whole: {}", lease.jobId(),
                     e.getOriginalMessage());
             return new JobPayload(JobPayload.VERSION, p.task(), null, group, p.attempts(), 0, 0, null, null, null,
                     null, lease.payload());
@@ -193,7 +196,7 @@ final class JobRunner {
     private Result failed(Lease lease, JobPayload p, RegisteredTask<?> task, Throwable e, int execution,
             Map<String, Object> md) {
         if (p.raw() != null) {
-            return sendToErrorQueue(lease, p, task, "the payload does not parse as a job", e, execution, md);
+            return rejectMalformed(lease, p, task, "the payload does not parse as a job", e, execution, md);
         }
         RetryDecision decision = task.retryPolicy().decide(execution, e);
         if (!decision.retry()) {
@@ -219,17 +222,40 @@ final class JobRunner {
                 false);
     }
 
+    /** Sends a job that failed, or kept losing its lease, to the error queue: a WARN with the stack trace. */
     private Result sendToErrorQueue(Lease lease, JobPayload p, RegisteredTask<?> task, String reason, Throwable e,
             int executions, Map<String, Object> md) {
-        long now = clock.millis();
-        ErrorJson error = new ErrorJson(e == null ? null : e.getClass().getName(), e == null ? null : e.getMessage(),
-                e == null ? null : Codec.stackTrace(e), host.get(), now, reason, executions);
         String taskName = task != null ? task.name() : p.task();
         if (e != null) {
             LOG.warn("Job {} of task '{}' sent to the error queue: {}", lease.jobId(), taskName, reason, e);
         } else {
             LOG.warn("Job {} of task '{}' sent to the error queue: {}", lease.jobId(), taskName, reason);
         }
+        return moveToErrorQueue(lease, p, taskName, reason, e, executions, md);
+    }
+
+    /**
+     * Sends a job that cannot run as it is stored (a payload that does not parse, an unknown task,
+     * arguments that do not fit) to the error queue: one WARN line with the reason and no stack
+     * trace, since a bad producer can write thousands of them; the entry keeps the stack trace.
+     */
+    private Result rejectMalformed(Lease lease, JobPayload p, RegisteredTask<?> task, String reason, Throwable e,
+            int executions, Map<String, Object> md) {
+        String taskName = task != null ? task.name() : p.task();
+        String line = LINE_BREAKS.matcher(reason).replaceAll(" ");
+        if (taskName == null) {
+            LOG.warn("Job {} is malformed, sent to the error queue: {}", lease.jobId(), line);
+        } else {
+            LOG.warn("Job {} of task '{}' is malformed, sent to the error queue: {}", lease.jobId(), taskName, line);
+        }
+        return moveToErrorQueue(lease, p, taskName, reason, e, executions, md);
+    }
+
+    private Result moveToErrorQueue(Lease lease, JobPayload p, String taskName, String reason, Throwable e,
+            int executions, Map<String, Object> md) {
+        long now = clock.millis();
+        ErrorJson error = new ErrorJson(e == null ? null : e.getClass().getName(), e == null ? null : e.getMessage(),
+                e == null ? null : Codec.stackTrace(e), host.get(), now, reason, executions);
         if (!queue.deadLetter(lease, codec.write(p.withError(error, now)))) {
             LOG.warn("Job {} of task '{}': the lease was lost before the move to the error queue", lease.jobId(),
                     taskName);
