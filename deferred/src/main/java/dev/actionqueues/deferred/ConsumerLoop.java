@@ -93,11 +93,11 @@ final class ConsumerLoop {
             return null;
         } catch (RuntimeException e) {
             prefetch.unreserve(extra);
-            LOG.warn("Worker {}: claiming from group '{}' failed; retrying in {}", ctx.name, ctx.group,
-                    ctx.errorBackoff, e);
+            ctx.outages.failed(OutageLog.Call.CLAIM, "claiming from group '" + ctx.group + "'", e);
             ctx.pause(ctx.errorBackoff);
             return null;
         }
+        ctx.outages.succeeded(OutageLog.Call.CLAIM);
         prefetch.unreserve(extra - Math.max(0, claimed.size() - 1));
         if (claimed.isEmpty()) {
             if (!ctx.queue.capabilities().blockingClaim()) {
@@ -125,7 +125,7 @@ final class ConsumerLoop {
         try {
             awaitsCompletion = runner.run(lease, JobRunner.Completion.BY_CALLER).awaitsCompletion();
         } catch (BackendException e) {
-            ctx.warnBackendFailed(lease, e);
+            ctx.backendFailed(lease, e);
             ctx.pause(ctx.errorBackoff);
         } catch (VirtualMachineError e) {
             // The runner gave the job back first; the pause keeps a job that always does this from spinning.
@@ -177,6 +177,8 @@ final class ConsumerLoop {
         try {
             long claimedAt = ctx.ticker.read();
             CompleteAndNext r = ctx.queue.completeAndClaim(done, 1 + extra, ctx.leaseDuration);
+            ctx.outages.succeeded(OutageLog.Call.COMPLETE);
+            ctx.outages.succeeded(OutageLog.Call.CLAIM);
             ctx.warnIfLost(done, r.completed());
             List<Lease> claimed = r.next();
             if (claimed.isEmpty()) {
@@ -188,7 +190,7 @@ final class ConsumerLoop {
             }
             return claimed.get(0);
         } catch (RuntimeException e) {
-            ctx.warnBackendFailed(done, e);
+            ctx.backendFailed(done, e);
             ctx.pause(ctx.errorBackoff);
             return null;
         } finally {

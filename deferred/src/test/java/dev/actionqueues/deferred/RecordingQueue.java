@@ -29,6 +29,10 @@ final class RecordingQueue implements JobQueue {
     volatile boolean loseLeases;
     /** Every release throws, as a backend that is down would. */
     volatile boolean failRelease;
+    /** Every claim throws, as a backend that is down would. */
+    volatile boolean failClaims;
+    /** Every completion (alone, in a batch or with a claim) throws, as a backend that is down would. */
+    volatile boolean failCompletions;
 
     RecordingQueue(JobQueue delegate) {
         this.delegate = delegate;
@@ -58,6 +62,9 @@ final class RecordingQueue implements JobQueue {
     @Override
     public List<Lease> claimBatch(int max, Duration leaseDuration, Duration maxWait) throws InterruptedException {
         claims.incrementAndGet();
+        if (failClaims) {
+            throw new BackendException("claim failed");
+        }
         return delegate.claimBatch(max, leaseDuration, maxWait);
     }
 
@@ -69,12 +76,26 @@ final class RecordingQueue implements JobQueue {
 
     @Override
     public boolean complete(Lease lease) {
+        failCompletionIfAsked();
         return delegate.complete(lease);
     }
 
     @Override
     public CompleteAndNext completeAndClaim(Lease done, int max, Duration leaseDuration) {
+        failCompletionIfAsked();
         return delegate.completeAndClaim(done, max, leaseDuration);
+    }
+
+    @Override
+    public List<Boolean> completeBatch(List<Lease> leases) {
+        failCompletionIfAsked();
+        return delegate.completeBatch(leases);
+    }
+
+    private void failCompletionIfAsked() {
+        if (failCompletions) {
+            throw new BackendException("complete failed");
+        }
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import ch.qos.logback.classic.Level;
 import dev.actionqueues.deferred.memory.InMemoryBackendFactory;
 import dev.actionqueues.deferred.spi.Backend;
 import dev.actionqueues.deferred.spi.NewJob;
@@ -245,6 +246,48 @@ class WorkerTest {
         assertThat(pauses).contains(errorBackoff);
         assertThat(worker.isRunning()).isTrue();
         assertThat(deferrable.stats()).isEqualTo(new DeferrableStats(0, 0, 0, 0));
+    }
+
+    @Test
+    void anOutageOfTheClaimsIsOneWarnWhenItStartsAndOneInfoWhenItEnds() {
+        queue.failClaims = true;
+        try (LogCapture log = new LogCapture(Worker.class)) {
+            start(Worker.builder(deferrable).concurrency(4).errorBackoff(Duration.ofMillis(10)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> queue.claims.get() >= 40);
+            queue.failClaims = false;
+            await().atMost(Duration.ofSeconds(10)).until(() -> !log.at(Level.INFO).stream()
+                    .filter(e -> e.getFormattedMessage().contains("answers again")).toList().isEmpty());
+
+            assertThat(log.at(Level.WARN)).as("one per outage, not per thread per pause").singleElement()
+                    .satisfies(e -> {
+                        assertThat(e.getFormattedMessage()).contains("claiming from group 'worker'");
+                        assertThat(e.getThrowableProxy().getMessage()).isEqualTo("claim failed");
+                    });
+            assertThat(log.at(Level.DEBUG).size()).isGreaterThanOrEqualTo(39);
+            assertThat(log.messages(Level.INFO)).filteredOn(m -> m.contains("answers again")).hasSize(1);
+        }
+    }
+
+    @Test
+    void failingCompletionsAreOneWarnPerOutageToo() {
+        AtomicInteger runs = new AtomicInteger();
+        TaskHandle<Integer> t = deferrable.register("done", Integer.class, n -> runs.incrementAndGet());
+        queue.failCompletions = true;
+        try (LogCapture log = new LogCapture(Worker.class)) {
+            start(Worker.builder(deferrable).concurrency(2).errorBackoff(Duration.ofMillis(10))
+                    .leaseDuration(Duration.ofMillis(300)));
+            for (int i = 0; i < 5; i++) {
+                t.later(i);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() >= 5);
+            queue.failCompletions = false;
+            await().atMost(Duration.ofSeconds(10)).until(() -> deferrable.stats().equals(
+                    new DeferrableStats(0, 0, 0, 0)) && !log.messages(Level.INFO).stream()
+                    .filter(m -> m.contains("answers again")).toList().isEmpty());
+
+            assertThat(log.at(Level.WARN)).as("one for the outage, whatever the jobs and threads").singleElement()
+                    .satisfies(e -> assertThat(e.getFormattedMessage()).contains("runs again when its lease runs out"));
+        }
     }
 
     @Test
