@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -30,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * {@link Sleeper}; if the thread is interrupted while waiting, retrying stops, the interrupt flag
  * stays set and the call fails with an {@link InterruptedException} as its cause.
  *
+ * <p>Each retry is logged at DEBUG; the retry that follows an action's
+ * {@link Builder#warnAfterFailures(int) warnAfterFailures}-th failure in a row (of its execute, or
+ * of its rollback) is logged at WARN with the exception instead, once. A failure that is not
+ * retried is not logged here: it is thrown, or recorded in the rollback report.
+ *
  * <p>Rollback failures never stop the rollback of earlier actions: each is logged at WARN,
  * reported to listeners and recorded in the returned {@link RollbackReport}. {@link Error}s are not
  * caught.
@@ -39,6 +45,9 @@ import org.slf4j.LoggerFactory;
  * that called {@code execute} or {@code rollback}.
  */
 public final class ActionQueue {
+
+    /** How many failures in a row of one action make its retry a WARN, unless set. */
+    public static final int DEFAULT_WARN_AFTER_FAILURES = 3;
 
     private static final Logger LOG = LoggerFactory.getLogger(ActionQueue.class);
 
@@ -66,6 +75,7 @@ public final class ActionQueue {
     private final InstantSource clock;
     private final RetryPolicy defaultPolicy;
     private final ActionQueueListener[] listeners;
+    private final int warnAfterFailures;
     private State state = State.NEW;
     private int executedCount;
 
@@ -84,6 +94,7 @@ public final class ActionQueue {
         this.clock = b.clock;
         this.defaultPolicy = b.retryPolicy;
         this.listeners = b.listeners.toArray(new ActionQueueListener[0]);
+        this.warnAfterFailures = b.warnAfterFailures;
     }
 
     /**
@@ -292,6 +303,7 @@ public final class ActionQueue {
             if (start == null && policy != null) {
                 start = clock.instant();
             }
+            logRetry(index, action, phase, attempt, delay, failure);
             if (listeners.length > 0) {
                 Duration wait = delay;
                 Exception retried = failure;
@@ -303,12 +315,24 @@ public final class ActionQueue {
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
                 InterruptedException stopped = new InterruptedException("interrupted while waiting " + delay
-                        + " to retry " + phase.name().toLowerCase(java.util.Locale.ROOT) + " of action " + index
+                        + " to retry " + phase.name().toLowerCase(Locale.ROOT) + " of action " + index
                         + " (" + action + ") after attempt " + attempt + "; retrying stopped");
                 stopped.addSuppressed(failure);
                 return new Attempts(attempt, stopped);
             }
             attempt++;
+        }
+    }
+
+    /** DEBUG for a retry; WARN, with the exception, for the one after the threshold's failure in a row. */
+    private void logRetry(int index, Action action, Phase phase, int failures, Duration delay, Exception failure) {
+        String what = phase.name().toLowerCase(Locale.ROOT);
+        if (failures == warnAfterFailures) {
+            LOG.warn("action {} ({}): {} has failed {} times in a row; retrying in {}", index, action, what, failures,
+                    delay, failure);
+        } else if (LOG.isDebugEnabled()) {
+            LOG.debug("action {} ({}): {} failed ({} in a row); retrying in {}: {}", index, action, what, failures,
+                    delay, failure.toString());
         }
     }
 
@@ -367,6 +391,7 @@ public final class ActionQueue {
         private InstantSource clock = InstantSource.system();
         private RetryPolicy retryPolicy;
         private final List<ActionQueueListener> listeners = new ArrayList<>();
+        private int warnAfterFailures = DEFAULT_WARN_AFTER_FAILURES;
 
         private Builder() {
         }
@@ -403,6 +428,22 @@ public final class ActionQueue {
          */
         public Builder retryPolicy(RetryPolicy policy) {
             this.retryPolicy = policy;
+            return this;
+        }
+
+        /**
+         * Sets after how many failures in a row of one action (its execute, or its rollback) the
+         * retry is logged at WARN, once, instead of DEBUG.
+         *
+         * @param failures at least 1; default {@value ActionQueue#DEFAULT_WARN_AFTER_FAILURES}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code failures < 1}
+         */
+        public Builder warnAfterFailures(int failures) {
+            if (failures < 1) {
+                throw new IllegalArgumentException("warnAfterFailures must be >= 1, was " + failures);
+            }
+            this.warnAfterFailures = failures;
             return this;
         }
 

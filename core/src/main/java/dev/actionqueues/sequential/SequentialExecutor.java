@@ -28,6 +28,10 @@ import java.util.random.RandomGenerator;
  * {@link Builder#maxAttempts(int)} (or pass a limit to {@link #schedule(Task, int)}) and a
  * {@link GiveUpHandler} to let a poison task give up.
  *
+ * <p>Each retry is logged at DEBUG; the retry that follows a task's
+ * {@link Builder#warnAfterFailures(int) warnAfterFailures}-th failure in a row is logged at WARN
+ * with the exception instead, once per task. A task that gives up without a handler is a WARN.
+ *
  * <p>Life cycle: {@link #schedule(Task)} may be called before {@link #start()} (tasks wait) and from
  * any thread; it never waits for a task to run. {@link #stop()} shuts down at once: the running task
  * is interrupted and not retried, the queued tasks are returned. {@link #flush()} shuts down
@@ -46,6 +50,8 @@ public final class SequentialExecutor {
     public static final long DEFAULT_MAX_DELAY_MS = 30_000;
     /** Jitter ratio of the default backoff. */
     public static final double DEFAULT_JITTER = 0.2;
+    /** How many failures in a row of one task make its retry a WARN, unless set. */
+    public static final int DEFAULT_WARN_AFTER_FAILURES = 3;
 
     private static final AtomicInteger THREAD_NUMBERS = new AtomicInteger();
     /** {@link #flushUntil(OptionalLong)} without a deadline: wait as long as the tasks take. */
@@ -87,7 +93,8 @@ public final class SequentialExecutor {
                 .abortOn(VirtualMachineError.class)
                 .build();
         this.threadFactory = b.threadFactory;
-        this.retrier = new TaskRetrier(policy, b.sleeper, b.giveUpHandler, b.listener, this::stopped);
+        this.retrier = new TaskRetrier(policy, b.sleeper, b.giveUpHandler, b.listener, this::stopped,
+                b.warnAfterFailures);
     }
 
     /**
@@ -383,6 +390,7 @@ public final class SequentialExecutor {
         private int maxAttempts = Integer.MAX_VALUE;
         private GiveUpHandler giveUpHandler;
         private SequentialExecutorListener listener;
+        private int warnAfterFailures = DEFAULT_WARN_AFTER_FAILURES;
 
         private Builder() {
         }
@@ -461,6 +469,22 @@ public final class SequentialExecutor {
          */
         public Builder maxAttempts(int maxAttempts) {
             this.maxAttempts = checkMaxAttempts(maxAttempts);
+            return this;
+        }
+
+        /**
+         * Sets after how many failures in a row of one task the retry is logged at WARN, once,
+         * instead of DEBUG.
+         *
+         * @param failures at least 1; default {@value SequentialExecutor#DEFAULT_WARN_AFTER_FAILURES}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code failures < 1}
+         */
+        public Builder warnAfterFailures(int failures) {
+            if (failures < 1) {
+                throw new IllegalArgumentException("warnAfterFailures must be >= 1, was " + failures);
+            }
+            this.warnAfterFailures = failures;
             return this;
         }
 

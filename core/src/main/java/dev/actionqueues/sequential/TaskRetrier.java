@@ -32,6 +32,7 @@ final class TaskRetrier {
     private final GiveUpHandler giveUpHandler;
     private final SequentialExecutorListener listener;
     private final BooleanSupplier stopped;
+    private final int warnAfterFailures;
 
     /**
      * Creates the retrier of one executor.
@@ -41,14 +42,16 @@ final class TaskRetrier {
      * @param giveUpHandler called when a task gives up; null logs a WARN line instead
      * @param listener told of every attempt; may be null
      * @param stopped whether the executor was stopped (checked before and after each attempt)
+     * @param warnAfterFailures after how many failures in a row of one task its retry is a WARN
      */
     TaskRetrier(RetryPolicy policy, Sleeper sleeper, GiveUpHandler giveUpHandler,
-            SequentialExecutorListener listener, BooleanSupplier stopped) {
+            SequentialExecutorListener listener, BooleanSupplier stopped, int warnAfterFailures) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         this.giveUpHandler = giveUpHandler;
         this.listener = listener;
         this.stopped = Objects.requireNonNull(stopped, "stopped");
+        this.warnAfterFailures = warnAfterFailures;
     }
 
     /** Returns the attempt limit of tasks scheduled without their own. */
@@ -97,6 +100,7 @@ final class TaskRetrier {
                 return true;
             }
             Duration delay = decision.delay();
+            logRetry(task, current, last, delay);
             notifyListener(l -> l.retryScheduled(task, current, last, delay));
             try {
                 sleeper.sleep(delay);
@@ -105,6 +109,19 @@ final class TaskRetrier {
                     return false;
                 }
             }
+        }
+    }
+
+    /**
+     * DEBUG for a retry; WARN, with the exception, for the one after the threshold's failure in a
+     * row. {@code last} is null when the task returned false.
+     */
+    private void logRetry(Task task, int failures, Throwable last, Duration delay) {
+        if (failures == warnAfterFailures) {
+            LOG.warn("task {} has failed {} times in a row; retrying in {}", task, failures, delay, last);
+        } else if (LOG.isDebugEnabled()) {
+            LOG.debug("task {} failed ({} in a row); retrying in {}: {}", task, failures, delay,
+                    last == null ? "it returned false" : last.toString());
         }
     }
 

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import ch.qos.logback.classic.Level;
 import dev.actionqueues.retry.Backoff;
+import dev.actionqueues.testing.LogCapture;
 import dev.actionqueues.testkit.FakeTime;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -325,6 +327,22 @@ class SequentialExecutorTest {
         assertThatThrownBy(never::flush).isInstanceOf(IllegalStateException.class).hasMessageContaining("start()");
         assertThatThrownBy(() -> never.schedule(null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> never.schedule(() -> true, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void retriesLogOneWarnAfterTheBuildersNumberOfFailuresInARow() {
+        assertThatThrownBy(() -> fake().warnAfterFailures(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("warnAfterFailures must be >= 1, was 0");
+        SequentialExecutor e = fake().warnAfterFailures(4).build();
+        try (LogCapture capture = new LogCapture(SequentialExecutor.class)) {
+            e.start();
+            e.schedule(failing("a", 7));
+            assertThat(flush(e)).isTrue();
+
+            assertThat(capture.messages(Level.WARN)).singleElement().asString().startsWith("task ")
+                    .endsWith(" has failed 4 times in a row; retrying in PT0.08S");
+            assertThat(capture.at(Level.DEBUG)).hasSize(5);
+        }
     }
 
     // 6. No thread leaks; a throwing task is a failure.

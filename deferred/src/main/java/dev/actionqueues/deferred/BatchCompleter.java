@@ -91,22 +91,29 @@ final class BatchCompleter {
     private void completeAndRefill(List<Lease> batch) {
         int extra = ctx.stopping ? 0 : prefetch.reserve();
         int kept = 0;
+        boolean done = false;
         try {
             List<Boolean> completed = ctx.queue.completeBatch(batch);
+            done = true;
+            ctx.outages.succeeded(OutageLog.Call.COMPLETE);
             for (int i = 0; i < batch.size(); i++) {
                 ctx.warnIfLost(batch.get(i), completed.get(i));
             }
             if (extra > 0) {
                 long claimedAt = ctx.ticker.read();
                 List<Lease> claimed = ctx.queue.claimBatch(extra, ctx.leaseDuration, Duration.ZERO);
+                ctx.outages.succeeded(OutageLog.Call.CLAIM);
                 kept = claimed.size();
                 prefetch.keep(claimed, claimedAt);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            for (Lease l : batch) {
-                ctx.warnBackendFailed(l, e);
+            if (done) {
+                ctx.outages.failed(OutageLog.Call.CLAIM, "refilling the prefetch", e);
+            } else {
+                ctx.outages.failed(OutageLog.Call.COMPLETE, "completing " + batch.size()
+                        + " jobs, which run again when their leases run out", e);
             }
             ctx.pause(ctx.errorBackoff);
         } finally {

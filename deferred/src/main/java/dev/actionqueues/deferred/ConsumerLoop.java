@@ -93,11 +93,11 @@ final class ConsumerLoop {
             return null;
         } catch (RuntimeException e) {
             prefetch.unreserve(extra);
-            LOG.warn("Worker {}: claiming from group '{}' failed; retrying in {}", ctx.name, ctx.group,
-                    ctx.errorBackoff, e);
+            ctx.outages.failed(OutageLog.Call.CLAIM, "claiming from group '" + ctx.group + "'", e);
             ctx.pause(ctx.errorBackoff);
             return null;
         }
+        ctx.outages.succeeded(OutageLog.Call.CLAIM);
         prefetch.unreserve(extra - Math.max(0, claimed.size() - 1));
         if (claimed.isEmpty()) {
             if (!ctx.queue.capabilities().blockingClaim()) {
@@ -125,10 +125,15 @@ final class ConsumerLoop {
         try {
             awaitsCompletion = runner.run(lease, JobRunner.Completion.BY_CALLER).awaitsCompletion();
         } catch (BackendException e) {
-            ctx.warnBackendFailed(lease, e);
+            ctx.backendFailed(lease, e);
+            ctx.pause(ctx.errorBackoff);
+        } catch (VirtualMachineError e) {
+            // The runner gave the job back first; the pause keeps a job that always does this from spinning.
+            LOG.error("Worker {}: job {} stopped with {}; it was given back to the queue, no attempt counted, and"
+                    + " this thread goes on after {}", ctx.name, lease.jobId(), e.toString(), ctx.errorBackoff, e);
             ctx.pause(ctx.errorBackoff);
         } catch (RuntimeException | Error e) {
-            LOG.error("Worker {}: job {} escaped its handler with {}; it runs again when its lease runs out",
+            LOG.error("Worker {}: running job {} failed with {}; it runs again when its lease runs out",
                     ctx.name, lease.jobId(), e.toString(), e);
         } finally {
             slot.running.set(null);
@@ -172,6 +177,8 @@ final class ConsumerLoop {
         try {
             long claimedAt = ctx.ticker.read();
             CompleteAndNext r = ctx.queue.completeAndClaim(done, 1 + extra, ctx.leaseDuration);
+            ctx.outages.succeeded(OutageLog.Call.COMPLETE);
+            ctx.outages.succeeded(OutageLog.Call.CLAIM);
             ctx.warnIfLost(done, r.completed());
             List<Lease> claimed = r.next();
             if (claimed.isEmpty()) {
@@ -183,7 +190,7 @@ final class ConsumerLoop {
             }
             return claimed.get(0);
         } catch (RuntimeException e) {
-            ctx.warnBackendFailed(done, e);
+            ctx.backendFailed(done, e);
             ctx.pause(ctx.errorBackoff);
             return null;
         } finally {

@@ -180,7 +180,10 @@ public final class Deferrable {
      *
      * <p>If the backend fails while finishing the job, the exception propagates and the job stays
      * leased until its lease runs out, then runs again. If the thread is interrupted, the job is
-     * given back and {@link RunOutcome.Status#RELEASED} returned with the interrupt flag set.
+     * given back and {@link RunOutcome.Status#RELEASED} returned with the interrupt flag set. An
+     * {@code Error} from the handler fails the attempt like an exception, except a
+     * {@link VirtualMachineError} other than {@link StackOverflowError}: the job is given back (no
+     * attempt counted) and the error rethrown.
      *
      * @return what happened
      * @throws BackendException if the backend failed

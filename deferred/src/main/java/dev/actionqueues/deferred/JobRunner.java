@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,11 +18,20 @@ import org.slf4j.LoggerFactory;
  * count, the handler) and then acts on the outcome: completes the job, puts it back for a retry as
  * its task's {@link dev.actionqueues.retry.RetryPolicy} decides, or moves it to the error queue
  * with the reason. It returns what happened and whether the caller still has to complete the job
- * (see {@link Completion}). Thread-safe.
+ * (see {@link Completion}).
+ *
+ * <p>Whatever the handler throws fails the attempt, {@link Error}s included ({@link AssertionError},
+ * {@link LinkageError}, {@link StackOverflowError}): retried only if its class is one the task
+ * retries, else sent to the error queue with its type, message and stack trace. The other
+ * {@link VirtualMachineError}s ({@link OutOfMemoryError}, {@link InternalError}, ...) say the JVM
+ * itself is in trouble, not the job: the job is given back (no attempt counted) and the error
+ * rethrown. Thread-safe.
  */
 final class JobRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(Deferrable.class);
+    /** Line breaks in a reason (Jackson's messages have them), so that a malformed job is one log line. */
+    private static final Pattern LINE_BREAKS = Pattern.compile("\\s*\\R\\s*");
 
     /** Who completes a job that is done (it ran, or its TTL had passed). */
     enum Completion {
@@ -77,13 +87,13 @@ final class JobRunner {
             String reason = "the payload does not parse as a job: " + e.getMessage();
             JobPayload raw = new JobPayload(JobPayload.VERSION, null, null, group, 0, 0, 0, null, null, null, null,
                     lease.payload());
-            return sendToErrorQueue(lease, raw, null, reason, e, 0, Map.of());
+            return rejectMalformed(lease, raw, null, reason, e, 0, Map.of());
         }
         Map<String, Object> md = events.decode(p);
         events.emit(EventType.POP, lease.jobId(), p.task(), p.attempts(), Duration.ZERO, md, null);
         RegisteredTask<?> task = tasks.get(p.task());
         if (task == null) {
-            return sendToErrorQueue(lease, p, null, "unknown task '" + p.task() + "'", null, p.attempts(), md);
+            return rejectMalformed(lease, p, null, "unknown task '" + p.task() + "'", null, p.attempts(), md);
         }
         return run(lease, p, task, md, false, null, completion);
     }
@@ -98,7 +108,7 @@ final class JobRunner {
         try {
             events.consume(md);
             if (p.ttlMillis() != null && p.queuedAt() != null && clock.millis() - p.queuedAt() > p.ttlMillis()) {
-                LOG.warn("Job {} of task '{}' expired: claimed more than {} ms after it was deferred", lease.jobId(),
+                LOG.info("Job {} of task '{}' expired: claimed more than {} ms after it was deferred", lease.jobId(),
                         task.name(), p.ttlMillis());
                 events.emit(EventType.EXPIRE, lease.jobId(), task.name(), p.attempts(), Duration.ZERO, md, null);
                 return done(lease, completion, md, new RunOutcome(RunOutcome.Status.EXPIRED, lease.jobId(),
@@ -120,7 +130,7 @@ final class JobRunner {
                     args = task.argsReader().readValue(p.args());
                 } catch (Exception e) {
                     String reason = "the arguments do not fit " + task.type().toCanonical() + ": " + e.getMessage();
-                    return sendToErrorQueue(lease, p, task, reason, e, p.attempts(), md);
+                    return rejectMalformed(lease, p, task, reason, e, p.attempts(), md);
                 }
             }
             task.handler().run(args);
@@ -130,7 +140,13 @@ final class JobRunner {
             LOG.warn("Job {} of task '{}' was interrupted and given back to the queue", lease.jobId(), task.name());
             return new Result(new RunOutcome(RunOutcome.Status.RELEASED, lease.jobId(), task.name(), p.attempts(),
                     "interrupted"), false);
-        } catch (Exception e) {
+        } catch (StackOverflowError e) {
+            // A VirtualMachineError, but the handler's frames are gone by now: a failure like any other.
+            return failed(lease, whole(lease, p, streamed), task, e, execution, md);
+        } catch (VirtualMachineError e) {
+            throw givenBack(lease, e);
+        } catch (Throwable e) {
+            // Exceptions and the other Errors (AssertionError, LinkageError, ...) fail the attempt.
             return failed(lease, whole(lease, p, streamed), task, e, execution, md);
         }
         return done(lease, completion, md,
@@ -157,18 +173,32 @@ final class JobRunner {
         } catch (JsonProcessingException e) {
             // Cannot happen for a payload the streaming path accepted (it is stricter); if it does,
             // the job is kept verbatim and goes to the error queue rather than looping.
-            LOG.warn("Job {}: the payload ran but does not parse as a whole: {}", lease.jobId(),
+            LOG.debug("Job {}: the payload ran but does not parse as a whole: {}", lease.jobId(),
                     e.getOriginalMessage());
             return new JobPayload(JobPayload.VERSION, p.task(), null, group, p.attempts(), 0, 0, null, null, null,
                     null, lease.payload());
         }
     }
 
+    /**
+     * Gives a job back to the queue, available at once and no attempt counted, before the JVM error
+     * that stopped it is rethrown; a failure to give it back rides along, suppressed (the job then
+     * runs again when its lease runs out).
+     */
+    private VirtualMachineError givenBack(Lease lease, VirtualMachineError fatal) {
+        try {
+            queue.release(lease, lease.payload(), Duration.ZERO);
+        } catch (RuntimeException e) {
+            fatal.addSuppressed(e);
+        }
+        return fatal;
+    }
+
     /** Acts on the task's retry decision for a failed execution: a delayed retry, or the error queue. */
-    private Result failed(Lease lease, JobPayload p, RegisteredTask<?> task, Exception e, int execution,
+    private Result failed(Lease lease, JobPayload p, RegisteredTask<?> task, Throwable e, int execution,
             Map<String, Object> md) {
         if (p.raw() != null) {
-            return sendToErrorQueue(lease, p, task, "the payload does not parse as a job", e, execution, md);
+            return rejectMalformed(lease, p, task, "the payload does not parse as a job", e, execution, md);
         }
         RetryDecision decision = task.retryPolicy().decide(execution, e);
         if (!decision.retry()) {
@@ -194,17 +224,40 @@ final class JobRunner {
                 false);
     }
 
+    /** Sends a job that failed, or kept losing its lease, to the error queue: a WARN with the stack trace. */
     private Result sendToErrorQueue(Lease lease, JobPayload p, RegisteredTask<?> task, String reason, Throwable e,
             int executions, Map<String, Object> md) {
-        long now = clock.millis();
-        ErrorJson error = new ErrorJson(e == null ? null : e.getClass().getName(), e == null ? null : e.getMessage(),
-                e == null ? null : Codec.stackTrace(e), host.get(), now, reason, executions);
         String taskName = task != null ? task.name() : p.task();
         if (e != null) {
             LOG.warn("Job {} of task '{}' sent to the error queue: {}", lease.jobId(), taskName, reason, e);
         } else {
             LOG.warn("Job {} of task '{}' sent to the error queue: {}", lease.jobId(), taskName, reason);
         }
+        return moveToErrorQueue(lease, p, taskName, reason, e, executions, md);
+    }
+
+    /**
+     * Sends a job that cannot run as it is stored (a payload that does not parse, an unknown task,
+     * arguments that do not fit) to the error queue: one WARN line with the reason and no stack
+     * trace, since a bad producer can write thousands of them; the entry keeps the stack trace.
+     */
+    private Result rejectMalformed(Lease lease, JobPayload p, RegisteredTask<?> task, String reason, Throwable e,
+            int executions, Map<String, Object> md) {
+        String taskName = task != null ? task.name() : p.task();
+        String line = LINE_BREAKS.matcher(reason).replaceAll(" ");
+        if (taskName == null) {
+            LOG.warn("Job {} is malformed, sent to the error queue: {}", lease.jobId(), line);
+        } else {
+            LOG.warn("Job {} of task '{}' is malformed, sent to the error queue: {}", lease.jobId(), taskName, line);
+        }
+        return moveToErrorQueue(lease, p, taskName, reason, e, executions, md);
+    }
+
+    private Result moveToErrorQueue(Lease lease, JobPayload p, String taskName, String reason, Throwable e,
+            int executions, Map<String, Object> md) {
+        long now = clock.millis();
+        ErrorJson error = new ErrorJson(e == null ? null : e.getClass().getName(), e == null ? null : e.getMessage(),
+                e == null ? null : Codec.stackTrace(e), host.get(), now, reason, executions);
         if (!queue.deadLetter(lease, codec.write(p.withError(error, now)))) {
             LOG.warn("Job {} of task '{}': the lease was lost before the move to the error queue", lease.jobId(),
                     taskName);

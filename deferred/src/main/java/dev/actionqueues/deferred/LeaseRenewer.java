@@ -71,6 +71,7 @@ final class LeaseRenewer {
         }
         try {
             Optional<Lease> renewed = ctx.queue.renew(lease, ctx.leaseDuration);
+            ctx.outages.succeeded(OutageLog.Call.RENEW);
             if (renewed.isPresent()) {
                 return ref.compareAndSet(lease, renewed.get());
             } else if (prefetched) {
@@ -82,7 +83,7 @@ final class LeaseRenewer {
                 LOG.warn("Worker {}: the lease of running job {} was lost; it may run twice", ctx.name, lease.jobId());
             }
         } catch (RuntimeException e) {
-            LOG.warn("Worker {}: renewing the lease of job {} failed", ctx.name, lease.jobId(), e);
+            ctx.outages.failed(OutageLog.Call.RENEW, "renewing the lease of job " + lease.jobId(), e);
         }
         return false;
     }

@@ -20,8 +20,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #shutdown(Duration)} stops taking jobs, lets running ones finish within the timeout,
  * then gives the unfinished ones back to the queue (their lease released, the thread interrupted).
- * Each failure is logged by the Deferrable, one line per job; a failing backend is logged and
- * retried after {@link Builder#errorBackoff(Duration)}.
+ * Each failure is logged by the Deferrable, one line per job. A failing backend is retried after
+ * {@link Builder#errorBackoff(Duration)} and logged once per outage, however many threads see it:
+ * a WARN when it starts, DEBUG for each failed call, an INFO with its duration when it ends. A
+ * {@link VirtualMachineError} from a handler (other than {@link StackOverflowError}, which fails
+ * the attempt) gives the job back, no attempt counted; the thread logs it at ERROR and goes on
+ * after the error backoff.
  *
  * <p>This class is the lifecycle; the work is done by package-private collaborators: the consumer
  * loop and its threads, the prefetch, the batched completer and the lease renewer.

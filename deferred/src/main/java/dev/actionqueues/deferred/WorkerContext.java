@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a worker's collaborators share: the queue, the settings, the stop flag, the count of
- * processed jobs, and the few verbs each of them needs (complete, give back, pause, warn).
- * Thread-safe.
+ * processed jobs, the outage log, and the few verbs each of them needs (complete, give back,
+ * pause, report). Thread-safe.
  */
 final class WorkerContext {
 
@@ -28,6 +28,8 @@ final class WorkerContext {
     /** Measures lease deadlines of prefetched jobs: this JVM's time, never the backend's. */
     final Ticker ticker;
     final LongAdder processed = new LongAdder();
+    /** Every call to the backend reports to it: a failing backend is one WARN per outage, not one per call. */
+    final OutageLog outages;
     /** Set once, when shutdown starts: no new job is taken from then on. */
     volatile boolean stopping;
 
@@ -41,14 +43,17 @@ final class WorkerContext {
         this.errorBackoff = errorBackoff;
         this.sleeper = sleeper;
         this.ticker = ticker;
+        this.outages = new OutageLog(name, ticker);
     }
 
     /** Completes one finished job on its own (no claim with it) and counts it as processed. */
     void complete(Lease done) {
         try {
-            warnIfLost(done, queue.complete(done));
+            boolean completed = queue.complete(done);
+            outages.succeeded(OutageLog.Call.COMPLETE);
+            warnIfLost(done, completed);
         } catch (RuntimeException e) {
-            warnBackendFailed(done, e);
+            backendFailed(done, e);
         } finally {
             processed.increment();
         }
@@ -57,12 +62,14 @@ final class WorkerContext {
     /** Gives a job back to the queue, available at once, no attempt counted. */
     void giveBack(Lease lease) {
         try {
-            if (queue.release(lease, lease.payload(), Duration.ZERO)) {
+            boolean released = queue.release(lease, lease.payload(), Duration.ZERO);
+            outages.succeeded(OutageLog.Call.RELEASE);
+            if (released) {
                 LOG.info("Worker {}: gave job {} back to the queue", name, lease.jobId());
             }
         } catch (RuntimeException e) {
-            LOG.warn("Worker {}: could not give job {} back; it runs again when its lease runs out", name,
-                    lease.jobId(), e);
+            outages.failed(OutageLog.Call.RELEASE,
+                    "giving job " + lease.jobId() + " back, which runs again when its lease runs out", e);
         }
     }
 
@@ -75,9 +82,10 @@ final class WorkerContext {
         }
     }
 
-    void warnBackendFailed(Lease lease, RuntimeException e) {
-        LOG.warn("Worker {}: the backend failed while finishing job {}; it runs again when its lease runs out", name,
-                lease.jobId(), e);
+    /** Reports a backend failure while finishing a job (to the {@link #outages outage log}). */
+    void backendFailed(Lease lease, RuntimeException e) {
+        outages.failed(OutageLog.Call.COMPLETE,
+                "finishing job " + lease.jobId() + ", which runs again when its lease runs out", e);
     }
 
     void warnIfLost(Lease done, boolean completed) {

@@ -29,6 +29,12 @@ final class RecordingQueue implements JobQueue {
     /** Every touch answers "lease lost". */
     volatile boolean loseLeases;
     volatile boolean failPushes;
+    /** Every release throws, as a backend that is down would. */
+    volatile boolean failRelease;
+    /** Every claim throws, as a backend that is down would. */
+    volatile boolean failClaims;
+    /** Every completion (alone, in a batch or with a claim) throws, as a backend that is down would. */
+    volatile boolean failCompletions;
 
     RecordingQueue(JobQueue delegate) {
         this.delegate = delegate;
@@ -73,6 +79,9 @@ final class RecordingQueue implements JobQueue {
     @Override
     public List<Lease> claimBatch(int max, Duration leaseDuration, Duration maxWait) throws InterruptedException {
         claims.incrementAndGet();
+        if (failClaims) {
+            throw new BackendException("claim failed");
+        }
         return delegate.claimBatch(max, leaseDuration, maxWait);
     }
 
@@ -84,17 +93,34 @@ final class RecordingQueue implements JobQueue {
 
     @Override
     public boolean complete(Lease lease) {
+        failCompletionIfAsked();
         return delegate.complete(lease);
     }
 
     @Override
     public CompleteAndNext completeAndClaim(Lease done, int max, Duration leaseDuration) {
+        failCompletionIfAsked();
         return delegate.completeAndClaim(done, max, leaseDuration);
+    }
+
+    @Override
+    public List<Boolean> completeBatch(List<Lease> leases) {
+        failCompletionIfAsked();
+        return delegate.completeBatch(leases);
+    }
+
+    private void failCompletionIfAsked() {
+        if (failCompletions) {
+            throw new BackendException("complete failed");
+        }
     }
 
     @Override
     public boolean release(Lease lease, String newPayload, Duration delay) {
         releaseDelays.add(delay);
+        if (failRelease) {
+            throw new BackendException("release failed");
+        }
         return delegate.release(lease, newPayload, delay);
     }
 

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import ch.qos.logback.classic.Level;
 import dev.actionqueues.deferred.memory.InMemoryBackendFactory;
 import dev.actionqueues.deferred.spi.Backend;
 import dev.actionqueues.deferred.spi.NewJob;
+import dev.actionqueues.retry.Sleeper;
 import dev.actionqueues.testkit.FakeTime;
 import java.time.Duration;
 import java.time.Instant;
@@ -190,11 +192,11 @@ class WorkerTest {
     }
 
     @Test
-    void theWorkerKeepsRunningAfterMalformedPayloadsAndEscapingErrors() {
+    void theWorkerKeepsRunningAfterMalformedPayloadsAndErrors() {
         AtomicInteger good = new AtomicInteger();
         TaskHandle<Integer> t = deferrable.register("good", Integer.class, n -> good.incrementAndGet());
-        deferrable.register("fatal", String.class, s -> {
-            throw new Error("escapes the handler");
+        LaterResult fatal = deferrable.register("fatal", String.class, s -> {
+            throw new Error("thrown by the handler");
         }).later("x");
         queue.push(NewJob.of("garbage", "{{{"));
         for (int i = 0; i < 10; i++) {
@@ -202,9 +204,90 @@ class WorkerTest {
         }
         start(Worker.builder(deferrable).concurrency(2));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> good.get() == 10 && deferrable.stats().errors() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> good.get() == 10 && deferrable.stats().errors() == 2);
         assertThat(worker.isRunning()).isTrue();
-        assertThat(deferrable.errors(0, 1).get(0).jobId()).isEqualTo("garbage");
+        assertThat(deferrable.errors().find("garbage")).isPresent();
+        assertThat(deferrable.errors().find(fatal.jobId())).isPresent();
+    }
+
+    @Test
+    void anAssertionErrorReachesTheErrorQueueAtOnceInsteadOfSittingOutTheLease() {
+        LaterResult r = deferrable.register("asserts", String.class, s -> {
+            throw new AssertionError("invariant broken");
+        }).later("x");
+        start(Worker.builder(deferrable).leaseDuration(Duration.ofSeconds(30)));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> deferrable.stats().errors() == 1);
+        JobError error = deferrable.errors().find(r.jobId()).orElseThrow().error();
+        assertThat(error.type()).isEqualTo("java.lang.AssertionError");
+        assertThat(error.message()).isEqualTo("invariant broken");
+        assertThat(error.reason()).isEqualTo("failed with java.lang.AssertionError, which is not retried");
+        assertThat(error.stackTrace()).contains(WorkerTest.class.getName());
+    }
+
+    @Test
+    void anOutOfMemoryErrorGivesTheJobBackAndTheThreadGoesOnAfterTheErrorBackoff() {
+        AtomicInteger runs = new AtomicInteger();
+        deferrable.register("hungry", String.class, s -> {
+            if (runs.incrementAndGet() == 1) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+        }).later("x");
+        List<Duration> pauses = new CopyOnWriteArrayList<>();
+        Duration errorBackoff = Duration.ofMillis(123);
+        start(Worker.builder(deferrable).leaseDuration(Duration.ofSeconds(30)).errorBackoff(errorBackoff)
+                .sleeper(d -> {
+                    pauses.add(d);
+                    Sleeper.system().sleep(d);
+                }));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 2 && worker.processed() == 2);
+        assertThat(queue.releaseDelays).as("given back at once, no attempt counted").containsExactly(Duration.ZERO);
+        assertThat(pauses).contains(errorBackoff);
+        assertThat(worker.isRunning()).isTrue();
+        assertThat(deferrable.stats()).isEqualTo(new DeferrableStats(0, 0, 0, 0));
+    }
+
+    @Test
+    void anOutageOfTheClaimsIsOneWarnWhenItStartsAndOneInfoWhenItEnds() {
+        queue.failClaims = true;
+        try (LogCapture log = new LogCapture(Worker.class)) {
+            start(Worker.builder(deferrable).concurrency(4).errorBackoff(Duration.ofMillis(10)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> queue.claims.get() >= 40);
+            queue.failClaims = false;
+            await().atMost(Duration.ofSeconds(10)).until(() -> !log.at(Level.INFO).stream()
+                    .filter(e -> e.getFormattedMessage().contains("answers again")).toList().isEmpty());
+
+            assertThat(log.at(Level.WARN)).as("one per outage, not per thread per pause").singleElement()
+                    .satisfies(e -> {
+                        assertThat(e.getFormattedMessage()).contains("claiming from group 'worker'");
+                        assertThat(e.getThrowableProxy().getMessage()).isEqualTo("claim failed");
+                    });
+            assertThat(log.at(Level.DEBUG).size()).isGreaterThanOrEqualTo(39);
+            assertThat(log.messages(Level.INFO)).filteredOn(m -> m.contains("answers again")).hasSize(1);
+        }
+    }
+
+    @Test
+    void failingCompletionsAreOneWarnPerOutageToo() {
+        AtomicInteger runs = new AtomicInteger();
+        TaskHandle<Integer> t = deferrable.register("done", Integer.class, n -> runs.incrementAndGet());
+        queue.failCompletions = true;
+        try (LogCapture log = new LogCapture(Worker.class)) {
+            start(Worker.builder(deferrable).concurrency(2).errorBackoff(Duration.ofMillis(10))
+                    .leaseDuration(Duration.ofMillis(300)));
+            for (int i = 0; i < 5; i++) {
+                t.later(i);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() >= 5);
+            queue.failCompletions = false;
+            await().atMost(Duration.ofSeconds(10)).until(() -> deferrable.stats().equals(
+                    new DeferrableStats(0, 0, 0, 0)) && !log.messages(Level.INFO).stream()
+                    .filter(m -> m.contains("answers again")).toList().isEmpty());
+
+            assertThat(log.at(Level.WARN)).as("one for the outage, whatever the jobs and threads").singleElement()
+                    .satisfies(e -> assertThat(e.getFormattedMessage()).contains("runs again when its lease runs out"));
+        }
     }
 
     @Test
