@@ -51,7 +51,7 @@ public final class Deferrable {
     /** The lease {@link #runOnce()} takes on a job: long, since nothing renews it. */
     public static final Duration DEFAULT_RUN_ONCE_LEASE_DURATION = Duration.ofMinutes(5);
     /** The default retry backoff: {@code min(2 + 2^failures, 900)} seconds, so 4, 6, 10, 18, …, 900. */
-    public static final Backoff DEFAULT_BACKOFF = Deferrable::defaultBackoff;
+    public static final Backoff DEFAULT_BACKOFF = DefaultBackoff.INSTANCE;
 
     private final Backend backend;
     private final JobQueue queue;
@@ -88,13 +88,6 @@ public final class Deferrable {
         return new Builder(backend);
     }
 
-    private static Duration defaultBackoff(int failures) {
-        if (failures < 1) {
-            throw new IllegalArgumentException("failures must be >= 1, was " + failures);
-        }
-        return failures >= 10 ? Duration.ofSeconds(900) : Duration.ofSeconds(Math.min(2 + (1L << failures), 900));
-    }
-
     /** Returns the backend this Deferrable pushes to and claims from. */
     Backend backend() {
         return backend;
@@ -105,36 +98,12 @@ public final class Deferrable {
         return runner;
     }
 
-    /**
-     * Registers a task to run, with the default options; the same as
-     * {@code register(TaskDescriptor.of(name, type), handler)}.
-     *
-     * @param name a stable name, 1 to 200 of {@code A-Z a-z 0-9 _ . : $ / -}; jobs carry it
-     * @param type the arguments' type, decoded from JSON with Jackson
-     * @param handler the code to run
-     * @param <A> the arguments' type
-     * @return the handle producers call {@code later} on
-     * @throws NullPointerException if an argument is null
-     * @throws IllegalArgumentException if the name is invalid or already registered, or the type
-     *     cannot be read from JSON
-     */
+    /** Registers a task to run: {@code register(TaskDescriptor.of(name, type), handler)}. */
     public <A> TaskHandle<A> register(String name, Class<A> type, TaskHandler<A> handler) {
         return register(TaskDescriptor.of(name, type), handler);
     }
 
-    /**
-     * Registers a task to run; the same as
-     * {@code register(TaskDescriptor.of(name, type).withOptions(options), handler)}.
-     *
-     * @param name a stable name, 1 to 200 of {@code A-Z a-z 0-9 _ . : $ / -}; jobs carry it
-     * @param type the arguments' type, decoded from JSON with Jackson
-     * @param options delay, TTL, debounce and retry options
-     * @param handler the code to run
-     * @param <A> the arguments' type
-     * @return the handle producers call {@code later} on
-     * @throws NullPointerException if an argument is null
-     * @throws IllegalArgumentException as for {@link #register(TaskDescriptor, TaskHandler)}
-     */
+    /** Registers a task to run: {@code register(TaskDescriptor.of(name, type).withOptions(options), handler)}. */
     public <A> TaskHandle<A> register(String name, Class<A> type, TaskOptions options, TaskHandler<A> handler) {
         return register(TaskDescriptor.of(name, type).withOptions(options), handler);
     }
