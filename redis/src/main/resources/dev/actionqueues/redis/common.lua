@@ -21,14 +21,18 @@ local function enqueue(entry, delay, now)
     redis.call('LPUSH', KEYS[1], entry)
   end
 end
--- Returns id, deliveries, payload; or nil for an entry actionqueues did not write.
+-- Returns id, deliveries, payload; or nil for an entry actionqueues did not write. The delivery count
+-- must be plain decimal digits worth at most 2147483646, so one more delivery still fits a Java int
+-- (tonumber alone would take 'inf', 'nan', '-5', '1.5', '0x10' and ' 3').
 local function parse(entry)
   if string.sub(entry, 1, 3) ~= 'v1|' then return nil end
   local a = string.find(entry, '|', 4, true)
   local b = a and string.find(entry, '|', a + 1, true)
   if (not b) or a == 4 then return nil end
-  local deliveries = tonumber(string.sub(entry, a + 1, b - 1))
-  if not deliveries then return nil end
+  local count = string.sub(entry, a + 1, b - 1)
+  if #count > 10 or not string.find(count, '^%d+$') then return nil end
+  local deliveries = tonumber(count)
+  if deliveries > 2147483646 then return nil end
   return string.sub(entry, 4, a - 1), deliveries, string.sub(entry, b + 1)
 end
 -- The in-flight record of id if token holds its lease, else nil.
