@@ -9,8 +9,21 @@ local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
+-- The decimal text of an integer n with |n| < 2^53 (tostring would write 1e+14 for 10^14).
+local function int(n)
+  return string.format('%.0f', n)
+end
+-- The decimal text of the integer whose text is s, minus k (0 <= k < 10^9), exact for any 64-bit s:
+-- a Lua number holds integers exactly only below 2^53, so a larger s is taken in two parts.
+local function minus(s, k)
+  local n = tonumber(s)
+  if n < 9007199254740992 then return int(n - k) end
+  local hi, lo = tonumber(string.sub(s, 1, -10)), tonumber(string.sub(s, -9)) - k
+  if lo < 0 then hi, lo = hi - 1, lo + 1000000000 end
+  return int(hi) .. string.format('%09d', lo)
+end
 local function entry_of(id, deliveries, payload)
-  return 'v1|' .. id .. '|' .. deliveries .. '|' .. payload
+  return 'v1|' .. id .. '|' .. int(deliveries) .. '|' .. payload
 end
 local function enqueue(entry, delay, now)
   if delay > 0 then
@@ -56,8 +69,11 @@ local function find_in_list(key, id)
 end
 -- Promotes due delayed jobs and reclaims expired leases (back to the front of the queue), then
 -- claims up to max jobs. An entry not written by actionqueues is leased under a made-up id with the
--- raw text as its payload, so the engine can dead-letter it with a reason.
--- Returns {'jobs', now, id, payload, token, deliveries, ...} or {'empty', now, ms until the next due job or lease expiry, or -1}.
+-- raw text as its payload, so the engine can dead-letter it with a reason. The jobs of one call take
+-- the next tokens of the group's counter, which moves only by the jobs claimed; tokens are exact
+-- decimal text (the counter is read back with GET: INCRBY's reply is a Lua number, inexact past 2^53).
+-- Returns {'jobs', now, id, payload, token, deliveries, ...}
+-- or {'empty', now, ms until the next due job or lease expiry, or -1}.
 local function claim_jobs(now, lease, max)
   local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 1000)
   for _, entry in ipairs(due) do
@@ -72,34 +88,35 @@ local function claim_jobs(now, lease, max)
       redis.call('RPUSH', KEYS[1], string.sub(rec, string.find(rec, '|', 1, true) + 1))
     end
   end
-  local out = {'jobs', tostring(now)}
-  local claimed = 0
-  -- One counter step per call: tokens of this batch are base+1, base+2, ...
-  local base = tonumber(redis.call('INCRBY', KEYS[5], max)) - max
-  while claimed < max do
+  local entries = {}
+  while #entries < max do
     local entry = redis.call('RPOP', KEYS[1])
     if not entry then break end
     if entry == '~' then
       redis.call('DECR', KEYS[6])
     else
+      entries[#entries + 1] = entry
+    end
+  end
+  local n = #entries
+  if n > 0 then
+    redis.call('INCRBY', KEYS[5], n)
+    local top = redis.call('GET', KEYS[5])
+    local out = {'jobs', int(now)}
+    for i, entry in ipairs(entries) do
+      local token = minus(top, n - i)
       local id, deliveries, payload = parse(entry)
       if not id then
-        id = 'malformed-' .. redis.call('INCR', KEYS[5])
-        deliveries = 0
-        payload = entry
+        id, deliveries, payload = 'malformed-' .. token, 0, entry
       end
-      local token = tostring(base + claimed + 1)
       deliveries = deliveries + 1
       redis.call('HSET', KEYS[4], id, token .. '|' .. entry_of(id, deliveries, payload))
       redis.call('ZADD', KEYS[3], now + lease, id)
       out[#out + 1] = id
       out[#out + 1] = payload
       out[#out + 1] = token
-      out[#out + 1] = tostring(deliveries)
-      claimed = claimed + 1
+      out[#out + 1] = int(deliveries)
     end
-  end
-  if claimed > 0 then
     return out
   end
   local next_ms = -1
@@ -111,5 +128,5 @@ local function claim_jobs(now, lease, max)
     if next_ms < 0 or lm < next_ms then next_ms = lm end
   end
   if next_ms == 0 then next_ms = 1 end
-  return {'empty', tostring(now), tostring(next_ms)}
+  return {'empty', int(now), int(next_ms)}
 end

@@ -57,6 +57,11 @@ class ClusterRedisJobQueueTest extends RedisJobQueueTest {
         rawCluster.sync().lpush(key, value);
     }
 
+    @Override
+    void rawSet(String key, String value) {
+        rawCluster.sync().set(key, value);
+    }
+
     @Test
     void allKeysOfAGroupShareOneSlot() {
         RedisKeys keys = RedisKeys.main("app", "emails");

@@ -75,6 +75,10 @@ class RedisJobQueueTest {
         raw.sync().lpush(key, value);
     }
 
+    void rawSet(String key, String value) {
+        raw.sync().set(key, value);
+    }
+
     @BeforeEach
     void setUp() {
         factory = newFactory();
@@ -109,6 +113,31 @@ class RedisJobQueueTest {
             assertThat(queue.complete(l)).isFalse();
         }
         assertThat(queue.claim(LEASE, Duration.ZERO)).isEmpty();
+    }
+
+    @Test
+    void fencingTokensAreExactIntegersFromTenToTheFourteenToTheLargestLong() throws Exception {
+        // Before the fix Lua wrote the token 10^14 as "1e+14" (the claim failed to parse) and lost
+        // precision past 2^53 (distinct deliveries would have shared a token).
+        String seq = ((RedisJobQueue) queue).keys().queueKeys()[4];
+        for (long start : List.of(99_999_999_999_998L, 9_007_199_254_740_990L, 9_007_199_999_999_998L,
+                9_999_999_999_999_998L, Long.MAX_VALUE - 4)) {
+            rawSet(seq, Long.toString(start));
+            for (int i = 0; i < 4; i++) {
+                queue.push(NewJob.of("t" + i, "p" + i));
+            }
+            List<Lease> leases = new java.util.ArrayList<>(queue.claimBatch(3, LEASE, Duration.ZERO));
+            leases.add(claimOne()); // one claim through the combined step script
+            assertThat(leases).extracting(Lease::jobId).containsExactly("t0", "t1", "t2", "t3");
+            assertThat(leases).extracting(Lease::fencingToken)
+                    .containsExactly(start + 1, start + 2, start + 3, start + 4);
+            assertThat(leases).allSatisfy(l -> assertThat(l.receipt()).isEqualTo(Long.toString(l.fencingToken())));
+            Lease last = leases.getLast();
+            Lease neighbour = new Lease(last.jobId(), last.payload(), start + 3, last.expiresAt(), 1,
+                    Long.toString(start + 3));
+            assertThat(queue.complete(neighbour)).isFalse();
+            assertThat(queue.completeBatch(leases)).containsOnly(true);
+        }
     }
 
     @Test
