@@ -29,6 +29,11 @@ import java.util.function.Supplier;
  * {@value RedisKeys#NAME_PATTERN_TEXT}, so no name can break or collide with another group's keys,
  * and all keys of a group share one Cluster hash slot.
  *
+ * <p>Delays, leases and debounce windows run on the server's clock, in whole milliseconds: a debounce
+ * window is rounded up to the next millisecond (one under 1 ms counts as 1 ms), and one longer than
+ * the queue's {@code maxDelay} is refused with an {@link IllegalArgumentException} before anything is
+ * written.
+ *
  * <p>A factory built from a URI owns its client: it gives commands a {@value #DEFAULT_TIMEOUT_SECONDS}
  * s timeout and, for a standalone Redis, rejects commands while disconnected (so a push during an
  * outage fails at once with a {@link BackendException} instead of waiting; a Cluster client fails

@@ -59,6 +59,21 @@ final class RedisEntries {
         return job;
     }
 
+    /**
+     * Returns a debounce window in whole milliseconds, the unit of the server's clock, rounded up: a window
+     * under 1 ms counts as 1 ms, so runs of one key are never closer than the window asked for.
+     *
+     * @throws IllegalArgumentException if the window exceeds {@link #MAX_DELAY}
+     */
+    static long windowMillis(Duration window) {
+        if (window.compareTo(MAX_DELAY) > 0) {
+            throw new IllegalArgumentException(
+                    "debounce window " + window + " exceeds the Redis backend's maximum delay " + MAX_DELAY);
+        }
+        long ms = window.toMillis();
+        return window.equals(Duration.ofMillis(ms)) ? ms : ms + 1;
+    }
+
     /** Checks the delay of a job given back: from zero to {@link #MAX_DELAY}. */
     static void checkReleaseDelay(Duration delay) {
         if (delay.isNegative() || delay.compareTo(MAX_DELAY) > 0) {

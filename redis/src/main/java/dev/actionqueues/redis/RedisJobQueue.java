@@ -117,9 +117,10 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
             throw new UnsupportedOperationException("the error queue does not debounce");
         }
         RedisEntries.check(job);
+        String window = Long.toString(RedisEntries.windowMillis(debounce.window()));
         String entry = RedisEntries.encode(job.id(), job.payload());
         List<Object> r = call(() -> ops.run(Script.DEBOUNCE_PUSH, ScriptOutputType.MULTI,
-                keys.with(keys.debounce(debounce.key())), entry, Long.toString(debounce.window().toMillis()),
+                keys.with(keys.debounce(debounce.key())), entry, window,
                 debounce.alwaysDelay() ? "1" : "0"), "debounced push");
         return RedisEntries.parseDebounce(r);
     }

@@ -254,6 +254,29 @@ class RedisJobQueueTest {
     }
 
     @Test
+    void aDebounceWindowUnderAMillisecondCountsAsOneAndOneBeyondTheMaximumDelayIsRefusedBeforeAnyWrite() {
+        // Before the fix a window under 1 ms pushed the job, then threw (SET PX 0): a half-effect behind a
+        // BackendException; and a window beyond the maximum delay was accepted.
+        var leading = queue.pushDebounced(NewJob.of("sub1", "p"),
+                new Debounce("sub-ms", Duration.ofNanos(500_000), false));
+        assertThat(leading.decision()).isEqualTo(DebounceDecision.PUSH_NOW);
+        var always = queue.pushDebounced(NewJob.of("sub2", "p"),
+                new Debounce("sub-ms-always", Duration.ofNanos(1), true));
+        assertThat(always.decision()).isEqualTo(DebounceDecision.PUSH_DELAYED);
+        assertThat(always.delay()).isEqualTo(Duration.ofMillis(1));
+        var rounded = queue.pushDebounced(NewJob.of("sub3", "p"), new Debounce("ms-and-a-bit",
+                Duration.ofMillis(2_000).plusNanos(1), true));
+        assertThat(rounded.delay()).isEqualTo(Duration.ofMillis(2_001));
+        Duration tooLong = queue.capabilities().maxDelay().plusMillis(1);
+        assertThatThrownBy(() -> queue.pushDebounced(NewJob.of("long", "p"), new Debounce("long", tooLong, false)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("debounce window " + tooLong + " exceeds the Redis backend's maximum delay "
+                        + queue.capabilities().maxDelay());
+        assertThat(queue.stats().total()).isEqualTo(3);
+        assertThat(queue.find("long")).isEmpty();
+    }
+
+    @Test
     void blockingPopWakesWhenAJobIsPushedAndForADelayedJobsDueTime() throws Exception {
         CompletableFuture<List<Lease>> waiting = CompletableFuture.supplyAsync(() -> {
             try {
