@@ -119,9 +119,9 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
         RedisEntries.check(job);
         String window = Long.toString(RedisEntries.windowMillis(debounce.window()));
         String entry = RedisEntries.encode(job.id(), job.payload());
-        List<Object> r = call(() -> ops.run(Script.DEBOUNCE_PUSH, ScriptOutputType.MULTI,
-                keys.with(keys.debounce(debounce.key())), entry, window,
-                debounce.alwaysDelay() ? "1" : "0"), "debounced push");
+        List<Object> r = call(() -> ops.run(Script.DEBOUNCE_PUSH, ScriptOutputType.MULTI, queueKeys,
+                RedisKeys.debounceField(debounce.key()), entry, job.id(), window, debounce.alwaysDelay() ? "1" : "0"),
+                "debounced push");
         return RedisEntries.parseDebounce(r);
     }
 
@@ -280,14 +280,7 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
 
     @Override
     public void flush() {
-        call(() -> {
-            ops.del(keys.stateKeys());
-            List<String> debounce = ops.scanKeys(keys.debouncePattern());
-            if (!debounce.isEmpty()) {
-                ops.del(debounce.toArray(String[]::new));
-            }
-            return null;
-        }, "flush");
+        call(() -> ops.del(keys.stateKeys()), "flush");
     }
 
     /** Wakes the threads waiting for a job and closes the blocking connection. */

@@ -3,7 +3,9 @@
 -- KEYS[2] delayed: zset entry -> due ms           KEYS[3] leases: zset id -> lease expiry ms
 -- KEYS[4] inflight: hash id -> "<token>|<entry>"  KEYS[5] seq: fencing token counter of the group
 -- KEYS[6] markers: how many '~' the ready list holds (they are not jobs)
--- KEYS[7] the other queue's ready list (dead_letter, replay_error) or the debounce state (debounce_push)
+-- KEYS[7] debounce: hash debounce key (its SHA-256, hex) -> "<last start ms>|<window ms>|<pending job id or ''>"
+-- KEYS[8] debounce-jobs: hash pending job id -> its debounce key's field in KEYS[7]
+-- KEYS[9] the other queue's ready list (dead_letter, replay_error only)
 -- An entry is "v1|<id>|<deliveries>|<payload>"; ids never contain '|'.
 local function now_ms()
   local t = redis.call('TIME')
@@ -58,6 +60,27 @@ local function release_lease(id)
   redis.call('HDEL', KEYS[4], id)
   redis.call('ZREM', KEYS[3], id)
 end
+-- The debounce state in a KEYS[7] value: last start (or due time) ms, window ms, pending job id or nil.
+local function debounce_state(value)
+  if not value then return nil end
+  local a = string.find(value, '|', 1, true)
+  local b = string.find(value, '|', a + 1, true)
+  local pending = string.sub(value, b + 1)
+  if pending == '' then pending = nil end
+  return tonumber(string.sub(value, 1, a - 1)), tonumber(string.sub(value, a + 1, b - 1)), pending
+end
+local function debounce_set(field, last, window, pending)
+  redis.call('HSET', KEYS[7], field, int(last) .. '|' .. int(window) .. '|' .. (pending or ''))
+end
+-- Job id has left the waiting jobs (claimed or removed): if it is the pending job of a debounce key,
+-- that key has no pending job any more.
+local function debounce_done(id)
+  local field = redis.call('HGET', KEYS[8], id)
+  if not field then return end
+  redis.call('HDEL', KEYS[8], id)
+  local last, window, pending = debounce_state(redis.call('HGET', KEYS[7], field))
+  if pending == id then debounce_set(field, last, window, nil) end
+end
 -- Finds the waiting entry of id in a ready list; returns it or nil. O(n): for admin calls only.
 local function find_in_list(key, id)
   local prefix = 'v1|' .. id .. '|'
@@ -69,7 +92,8 @@ local function find_in_list(key, id)
 end
 -- Promotes due delayed jobs and reclaims expired leases (back to the front of the queue), then
 -- claims up to max jobs. An entry not written by actionqueues is leased under a made-up id with the
--- raw text as its payload, so the engine can dead-letter it with a reason. The jobs of one call take
+-- raw text as its payload, so the engine can dead-letter it with a reason. A claimed job that is a
+-- debounce key's pending job stops being pending. The jobs of one call take
 -- the next tokens of the group's counter, which moves only by the jobs claimed; tokens are exact
 -- decimal text (the counter is read back with GET: INCRBY's reply is a Lua number, inexact past 2^53).
 -- Returns {'jobs', now, id, payload, token, deliveries, ...}
@@ -100,6 +124,7 @@ local function claim_jobs(now, lease, max)
   end
   local n = #entries
   if n > 0 then
+    local debounced = redis.call('EXISTS', KEYS[8]) == 1
     redis.call('INCRBY', KEYS[5], n)
     local top = redis.call('GET', KEYS[5])
     local out = {'jobs', int(now)}
@@ -108,6 +133,8 @@ local function claim_jobs(now, lease, max)
       local id, deliveries, payload = parse(entry)
       if not id then
         id, deliveries, payload = 'malformed-' .. token, 0, entry
+      elseif debounced then
+        debounce_done(id)
       end
       deliveries = deliveries + 1
       redis.call('HSET', KEYS[4], id, token .. '|' .. entry_of(id, deliveries, payload))

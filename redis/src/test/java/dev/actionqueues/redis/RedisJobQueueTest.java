@@ -79,6 +79,10 @@ class RedisJobQueueTest {
         raw.sync().set(key, value);
     }
 
+    List<String> rawHashFields(String key) {
+        return raw.sync().hkeys(key);
+    }
+
     @BeforeEach
     void setUp() {
         factory = newFactory();
@@ -240,6 +244,32 @@ class RedisJobQueueTest {
         assertThat(fourth.decision()).isEqualTo(DebounceDecision.SKIP);
         assertThat(fourth.jobId()).isEqualTo("d3");
         queue.complete(running);
+    }
+
+    @Test
+    void removingAKeysPendingJobEndsTheSkipsAndKeysNoLongerUsedAreForgotten() throws Exception {
+        String[] keys = ((RedisJobQueue) queue).keys().queueKeys();
+        Debounce removed = new Debounce("removed", Duration.ofSeconds(10), true);
+        assertThat(queue.pushDebounced(NewJob.of("r1", "p"), removed).decision())
+                .isEqualTo(DebounceDecision.PUSH_DELAYED);
+        assertThat(queue.remove("r1")).isTrue();
+        var again = queue.pushDebounced(NewJob.of("r2", "p"), removed);
+        assertThat(again.decision()).isEqualTo(DebounceDecision.PUSH_DELAYED);
+        assertThat(again.jobId()).isEqualTo("r2");
+
+        Debounce used = new Debounce("used once", Duration.ofMillis(100), false);
+        Debounce waiting = new Debounce("waiting", Duration.ofMillis(100), false);
+        queue.pushDebounced(NewJob.of("u1", "p"), used);
+        queue.pushDebounced(NewJob.of("w1", "p"), waiting);
+        assertThat(queue.claimBatch(1, LEASE, Duration.ZERO)).extracting(Lease::jobId).containsExactly("u1");
+        assertThat(rawHashFields(keys[7])).containsExactlyInAnyOrder("r2", "w1");
+        Thread.sleep(200);
+        // A debounced push forgets some keys that have no pending job and whose window has passed: it
+        // samples three keys, here all there are.
+        queue.pushDebounced(NewJob.of("o1", "p"), new Debounce("other", Duration.ofMillis(100), false));
+        assertThat(rawHashFields(keys[6])).containsExactlyInAnyOrder(RedisKeys.debounceField("removed"),
+                RedisKeys.debounceField("waiting"), RedisKeys.debounceField("other"));
+        assertThat(queue.pushDebounced(NewJob.of("w2", "p"), waiting).decision()).isEqualTo(DebounceDecision.SKIP);
     }
 
     @Test

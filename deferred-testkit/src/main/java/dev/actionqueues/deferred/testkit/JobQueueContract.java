@@ -647,6 +647,32 @@ public abstract class JobQueueContract {
         assertThat(queue.stats().delayed()).isEqualTo(1);
     }
 
+    // ---- debounce: backlog ----
+
+    @Test
+    void debounceSkipsWhileTheKeysJobIsUnclaimedHoweverLongAfterItsDueTime() throws InterruptedException {
+        assumeTrue(queue.capabilities().debounce(), "the queue does not debounce");
+        Debounce leading = new Debounce("backlog-leading", ticks(1), false);
+        Debounce always = new Debounce("backlog-always", ticks(1), true);
+        DebounceResult now = queue.pushDebounced(NewJob.of(id(), "leading"), leading);
+        DebounceResult delayed = queue.pushDebounced(NewJob.of(id(), "always"), always);
+        assertThat(now.decision()).isEqualTo(DebounceDecision.PUSH_NOW);
+        assertThat(delayed.decision()).isEqualTo(DebounceDecision.PUSH_DELAYED);
+
+        // A backlog: nobody claims, and both jobs wait for several windows after they fell due.
+        advance(ticks(4));
+
+        DebounceResult again = queue.pushDebounced(NewJob.of(id(), "leading again"), leading);
+        assertThat(again.decision()).isEqualTo(DebounceDecision.SKIP);
+        assertThat(again.jobId()).isEqualTo(now.jobId());
+        DebounceResult alwaysAgain = queue.pushDebounced(NewJob.of(id(), "always again"), always);
+        assertThat(alwaysAgain.decision()).isEqualTo(DebounceDecision.SKIP);
+        assertThat(alwaysAgain.jobId()).isEqualTo(delayed.jobId());
+        assertThat(queue.stats()).isEqualTo(new QueueStats(2, 0, 0));
+        List<Lease> claimed = queue.claimBatch(10, LONG_LEASE, Duration.ZERO);
+        assertThat(claimed).extracting(Lease::jobId).containsExactlyInAnyOrder(now.jobId(), delayed.jobId());
+    }
+
     // ---- blocking claim ----
 
     @Test
