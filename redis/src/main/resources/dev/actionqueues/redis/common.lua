@@ -72,14 +72,17 @@ end
 local function debounce_set(field, last, window, pending)
   redis.call('HSET', KEYS[7], field, int(last) .. '|' .. int(window) .. '|' .. (pending or ''))
 end
--- Job id has left the waiting jobs (claimed or removed): if it is the pending job of a debounce key,
--- that key has no pending job any more.
-local function debounce_done(id)
+-- Job id has left the waiting jobs, claimed at time started (ms) or removed (started nil): if it is the
+-- pending job of a debounce key, that key has no pending job any more, and a claim is the key's last
+-- start if later, so that in leading mode runs start a window apart however late they are claimed.
+local function debounce_done(id, started)
   local field = redis.call('HGET', KEYS[8], id)
   if not field then return end
   redis.call('HDEL', KEYS[8], id)
   local last, window, pending = debounce_state(redis.call('HGET', KEYS[7], field))
-  if pending == id then debounce_set(field, last, window, nil) end
+  if pending ~= id then return end
+  if started and started > last then last = started end
+  debounce_set(field, last, window, nil)
 end
 -- Finds the waiting entry of id in a ready list; returns it or nil. O(n): for admin calls only.
 local function find_in_list(key, id)
@@ -93,7 +96,7 @@ end
 -- Promotes due delayed jobs and reclaims expired leases (back to the front of the queue), then
 -- claims up to max jobs. An entry not written by actionqueues is leased under a made-up id with the
 -- raw text as its payload, so the engine can dead-letter it with a reason. A claimed job that is a
--- debounce key's pending job stops being pending. The jobs of one call take
+-- debounce key's pending job stops being pending and starts now. The jobs of one call take
 -- the next tokens of the group's counter, which moves only by the jobs claimed; tokens are exact
 -- decimal text (the counter is read back with GET: INCRBY's reply is a Lua number, inexact past 2^53).
 -- Returns {'jobs', now, id, payload, token, deliveries, ...}
@@ -134,7 +137,7 @@ local function claim_jobs(now, lease, max)
       if not id then
         id, deliveries, payload = 'malformed-' .. token, 0, entry
       elseif debounced then
-        debounce_done(id)
+        debounce_done(id, now)
       end
       deliveries = deliveries + 1
       redis.call('HSET', KEYS[4], id, token .. '|' .. entry_of(id, deliveries, payload))

@@ -673,6 +673,32 @@ public abstract class JobQueueContract {
         assertThat(claimed).extracting(Lease::jobId).containsExactlyInAnyOrder(now.jobId(), delayed.jobId());
     }
 
+    // ---- debounce: late claims ----
+
+    @Test
+    void debounceLeadingRunsOfAKeyStartAWindowApartCountedFromTheClaim() throws InterruptedException {
+        assumeTrue(queue.capabilities().debounce(), "the queue does not debounce");
+        Debounce d = new Debounce("late-claims", ticks(4), false);
+        DebounceResult first = queue.pushDebounced(NewJob.of(id(), "1"), d);
+        assertThat(first.decision()).isEqualTo(DebounceDecision.PUSH_NOW);
+
+        // Consumers are late: the first run starts 3 ticks after the push.
+        advance(ticks(3));
+        Lease run1 = claimNow(LONG_LEASE).orElseThrow();
+        assertThat(run1.jobId()).isEqualTo(first.jobId());
+        queue.complete(run1);
+
+        // A window after the push, but only 1.5 ticks after the run started: the next run waits for the rest.
+        advance(ticks(1.5));
+        DebounceResult second = queue.pushDebounced(NewJob.of(id(), "2"), d);
+        assertThat(second.decision()).isEqualTo(DebounceDecision.PUSH_DELAYED);
+        assertThat(second.delay()).isGreaterThan(ticks(1.5)).isLessThanOrEqualTo(ticks(2.5));
+        assertThat(claimNow(LONG_LEASE)).isEmpty();
+
+        advance(second.delay().plus(ticks(0.2)));
+        assertThat(claimNow(LONG_LEASE).orElseThrow().jobId()).isEqualTo(second.jobId());
+    }
+
     // ---- blocking claim ----
 
     @Test
