@@ -278,9 +278,10 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
         return new QueueStats(Math.max(0, (Long) r.get(0)), (Long) r.get(1), (Long) r.get(2));
     }
 
+    /** Removes every job and the debounce state in one script call ({@code flush.lua}), so it is atomic. */
     @Override
     public void flush() {
-        call(() -> ops.del(keys.stateKeys()), "flush");
+        call(() -> ops.run(Script.FLUSH, ScriptOutputType.INTEGER, queueKeys), "flush");
     }
 
     /** Wakes the threads waiting for a job and closes the blocking connection. */

@@ -87,12 +87,6 @@ record RedisKeys(String prefix, String group, String queue) {
         return key("ready");
     }
 
-    /** Every key of this queue: all of {@link #queueKeys()} but the group's token counter. */
-    String[] stateKeys() {
-        return new String[] {ready(), key("delayed"), key("leases"), key("inflight"), key("markers"), key("debounce"),
-                key("debounce-jobs")};
-    }
-
     static String sha256(String s) {
         try {
             return HexFormat.of().formatHex(

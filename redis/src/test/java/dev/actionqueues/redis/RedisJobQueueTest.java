@@ -369,6 +369,38 @@ class RedisJobQueueTest {
     }
 
     @Test
+    void aFlushRacingDelayedPushesNeverLeavesTheCountsWrong() throws Exception {
+        // Before the fix flush deleted the keys one by one: a delayed push landing between the ready list
+        // and the marker count left its wake-up marker counted as an available job.
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Thread> pushers = new java.util.ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            String name = "t" + t + "-";
+            pushers.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; !stop.get(); i++) {
+                    queue.push(new NewJob(name + i, "p", Duration.ofHours(1)));
+                }
+            }));
+        }
+        try {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            for (int flushes = 1; System.nanoTime() < end; flushes++) {
+                queue.flush();
+                // Every job is delayed for an hour, so none is ever available.
+                assertThat(queue.stats().available()).as("available after flush %d", flushes).isZero();
+            }
+        } finally {
+            stop.set(true);
+            for (Thread t : pushers) {
+                t.join(10_000);
+            }
+        }
+        assertThat(queue.stats().available()).isZero();
+        queue.flush();
+        assertThat(queue.stats()).isEqualTo(new QueueStats(0, 0, 0));
+    }
+
+    @Test
     void groupAndPrefixNamesAreValidatedAndPasswordsStayHidden() {
         for (String bad : List.of("a:b", "{x}", "*", "line\nbreak", "", " sp", "x".repeat(10_000), "é")) {
             assertThatThrownBy(() -> factory.createBackendForGroup(bad)).isInstanceOf(IllegalArgumentException.class)
