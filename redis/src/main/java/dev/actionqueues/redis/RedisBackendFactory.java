@@ -34,6 +34,14 @@ import java.util.function.Supplier;
  * the queue's {@code maxDelay} is refused with an {@link IllegalArgumentException} before anything is
  * written.
  *
+ * <p>Payloads (and ids) are stored and returned exactly, as {@code JobQueue} promises, whatever they
+ * contain, strings that are not well-formed UTF-16 included: whatever {@code push}, {@code release},
+ * {@code deadLetter} or {@code replayError} is given, {@code claim}, {@code find} and {@code list} give
+ * back, unpaired surrogates and all (Lettuce's plain UTF-8 would turn each into {@code '?'}). Such a
+ * code unit is stored as the three bytes UTF-8 gives the other code units of its range, as WTF-8 does
+ * ({@code U+D800} as {@code ED A0 80}); every well-formed string is stored as plain UTF-8, so only those
+ * payloads look like invalid UTF-8 to other tools reading the keys.
+ *
  * <p>A factory built from a URI owns its client: it gives commands a {@value #DEFAULT_TIMEOUT_SECONDS}
  * s timeout and, for a standalone Redis, rejects commands while disconnected (so a push during an
  * outage fails at once with a {@link BackendException} instead of waiting; a Cluster client fails
@@ -156,7 +164,8 @@ public final class RedisBackendFactory implements BackendFactory, AutoCloseable 
 
     private RedisOps connect() {
         try {
-            return client != null ? RedisOps.of(client.connect()) : RedisOps.of(clusterClient.connect());
+            return client != null ? RedisOps.of(client.connect(ExactStringCodec.INSTANCE))
+                    : RedisOps.of(clusterClient.connect(ExactStringCodec.INSTANCE));
         } catch (RedisException e) {
             throw new BackendException("cannot connect to " + description + ": " + e.getMessage(), e);
         }

@@ -4,7 +4,6 @@ import dev.actionqueues.deferred.spi.DebounceDecision;
 import dev.actionqueues.deferred.spi.DebounceResult;
 import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.deferred.spi.NewJob;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,7 +52,7 @@ final class RedisEntries {
                     "delay " + job.delay() + " exceeds the Redis backend's maximum " + MAX_DELAY);
         }
         if (job.payload().length() > MAX_PAYLOAD_BYTES / 4
-                && job.payload().getBytes(StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
+                && ExactStringCodec.bytes(job.payload()).length > MAX_PAYLOAD_BYTES) {
             throw new IllegalArgumentException("payload exceeds " + MAX_PAYLOAD_BYTES + " bytes");
         }
         return job;

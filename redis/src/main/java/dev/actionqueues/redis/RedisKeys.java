@@ -1,6 +1,5 @@
 package dev.actionqueues.redis;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -78,19 +77,21 @@ record RedisKeys(String prefix, String group, String queue) {
         return keys;
     }
 
-    /** The field of {@code debounceKey} in the queue's debounce hash (hashed, so any string is safe). */
+    /**
+     * The field of {@code debounceKey} in the queue's debounce hash: its SHA-256 over the bytes the
+     * connections store for it, so any string is safe and no two keys share a field.
+     */
     static String debounceField(String debounceKey) {
-        return sha256(debounceKey);
+        return sha256(ExactStringCodec.bytes(debounceKey));
     }
 
     String ready() {
         return key("ready");
     }
 
-    static String sha256(String s) {
+    private static String sha256(byte[] bytes) {
         try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by the Java platform", e);
         }

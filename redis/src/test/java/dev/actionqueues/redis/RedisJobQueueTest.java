@@ -400,6 +400,38 @@ class RedisJobQueueTest {
         assertThat(queue.stats()).isEqualTo(new QueueStats(0, 0, 0));
     }
 
+    /** Strings that are not well-formed UTF-16: unpaired surrogates, alone or next to a proper pair. */
+    static final List<String> UNPAIRED = List.of("high \uD83D alone", "low \uDE00 alone", "\uDE00\uD83D",
+            "ends high \uD83D", "\uD800", "\uDFFF", "pair \uD83D\uDE00 then \uDBFF", "?\uDC00?");
+
+    @Test
+    void payloadsWithUnpairedSurrogatesComeBackExactlyThroughEveryCall() throws Exception {
+        // JobQueue promises payloads back exactly; before the fix each unpaired surrogate came back as '?'.
+        JobQueue errors = backend.errorQueue();
+        for (String p : UNPAIRED) {
+            queue.push(NewJob.of("now", p));
+            queue.push(new NewJob("later", p, Duration.ofMillis(1)));
+            queue.pushBatch(List.of(NewJob.of("batch", p)));
+            queue.pushDebounced(NewJob.of("debounced", p), new Debounce(p, Duration.ofMillis(1), false));
+            assertThat(queue.find("now")).hasValueSatisfying(r -> assertThat(r.payload()).isEqualTo(p));
+            assertThat(queue.list(0, 10)).extracting(r -> r.payload()).containsOnly(p);
+            Thread.sleep(5);
+            List<Lease> leases = queue.claimBatch(10, LEASE, Duration.ZERO);
+            assertThat(leases).extracting(Lease::jobId).containsExactlyInAnyOrder("now", "later", "batch", "debounced");
+            assertThat(leases).extracting(Lease::payload).containsOnly(p);
+
+            assertThat(queue.release(leases.get(0), p + "!", Duration.ZERO)).isTrue();
+            assertThat(claimOne().payload()).isEqualTo(p + "!");
+            assertThat(queue.deadLetter(leases.get(1), "error " + p)).isTrue();
+            assertThat(errors.find(leases.get(1).jobId()))
+                    .hasValueSatisfying(r -> assertThat(r.payload()).isEqualTo("error " + p));
+            assertThat(queue.replayError(leases.get(1).jobId(), "replayed " + p)).isTrue();
+            Lease replayed = claimOne();
+            assertThat(replayed.payload()).isEqualTo("replayed " + p);
+            queue.flush();
+        }
+    }
+
     @Test
     void groupAndPrefixNamesAreValidatedAndPasswordsStayHidden() {
         for (String bad : List.of("a:b", "{x}", "*", "line\nbreak", "", " sp", "x".repeat(10_000), "é")) {
