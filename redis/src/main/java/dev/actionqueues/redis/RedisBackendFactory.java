@@ -138,8 +138,8 @@ public final class RedisBackendFactory implements BackendFactory, AutoCloseable 
         RedisKeys keys = RedisKeys.main(prefix, group);
         RedisOps ops = sharedOps();
         Supplier<RedisOps> blocking = this::connect;
-        RedisJobQueue main = new RedisJobQueue(keys, ops, blocking);
-        RedisJobQueue errors = new RedisJobQueue(keys.errorQueue(), ops, blocking);
+        RedisJobQueue main = new RedisJobQueue(keys, ops, blocking, this::forget);
+        RedisJobQueue errors = new RedisJobQueue(keys.errorQueue(), ops, blocking, this::forget);
         lock.lock();
         try {
             queues.add(main);
@@ -171,12 +171,33 @@ public final class RedisBackendFactory implements BackendFactory, AutoCloseable 
         }
     }
 
+    /** Drops a closed queue from the queues {@link #close()} closes, so the list does not keep it. */
+    private void forget(RedisJobQueue queue) {
+        lock.lock();
+        try {
+            queues.remove(queue);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Returns how many queues this factory made that are not closed yet. */
+    int openQueues() {
+        lock.lock();
+        try {
+            return queues.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Closes every connection this factory opened, and the client if the factory created it. */
     @Override
     public void close() {
         lock.lock();
         try {
-            for (RedisJobQueue q : queues) {
+            // A copy: each queue's close() calls forget(), which changes the list.
+            for (RedisJobQueue q : List.copyOf(queues)) {
                 q.close();
             }
             queues.clear();

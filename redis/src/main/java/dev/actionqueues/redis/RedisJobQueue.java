@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -50,12 +51,15 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
     private final QueueCapabilities capabilities;
     private final IdleWaiter waiter;
     private final StepBatcher steps;
+    private final Consumer<RedisJobQueue> onClose;
 
     /**
      * Creates the queue of {@code keys}: the error queue if {@link RedisKeys#isErrorQueue()}, else the main
-     * queue, which dead-letters into the error queue of the same group.
+     * queue, which dead-letters into the error queue of the same group. {@code onClose} is told of every
+     * {@link #close()}.
      */
-    RedisJobQueue(RedisKeys keys, RedisOps ops, Supplier<RedisOps> blockingConnections) {
+    RedisJobQueue(RedisKeys keys, RedisOps ops, Supplier<RedisOps> blockingConnections,
+            Consumer<RedisJobQueue> onClose) {
         this.keys = Objects.requireNonNull(keys, "keys");
         this.errorQueue = keys.isErrorQueue();
         this.withErrorReady = keys.with(keys.errorQueue().ready());
@@ -65,6 +69,7 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
                 true, true, !errorQueue);
         this.waiter = new IdleWaiter(keys.ready(), blockingConnections);
         this.steps = new StepBatcher(ops, queueKeys, waiter::nextEvent);
+        this.onClose = Objects.requireNonNull(onClose, "onClose");
     }
 
     RedisKeys keys() {
@@ -284,10 +289,11 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
         call(() -> ops.run(Script.FLUSH, ScriptOutputType.INTEGER, queueKeys), "flush");
     }
 
-    /** Wakes the threads waiting for a job and closes the blocking connection. */
+    /** Wakes the threads waiting for a job, closes the blocking connection and tells the factory. */
     @Override
     public void close() {
         waiter.close();
+        onClose.accept(this);
     }
 
     @Override

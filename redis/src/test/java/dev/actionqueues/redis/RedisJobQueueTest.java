@@ -433,6 +433,20 @@ class RedisJobQueueTest {
     }
 
     @Test
+    void closedQueuesLeaveTheFactorysListOfQueuesToClose() throws Exception {
+        // Before the fix the list only grew: every queue created stayed referenced until the factory closed.
+        int open = factory.openQueues();
+        for (int i = 0; i < 5; i++) {
+            Backend b = factory.createBackendForGroup("closed" + i);
+            assertThat(factory.openQueues()).isEqualTo(open + 2);
+            ((AutoCloseable) b.queue()).close();
+            ((AutoCloseable) b.errorQueue()).close();
+            ((AutoCloseable) b.errorQueue()).close();
+            assertThat(factory.openQueues()).isEqualTo(open);
+        }
+    }
+
+    @Test
     void groupAndPrefixNamesAreValidatedAndPasswordsStayHidden() {
         for (String bad : List.of("a:b", "{x}", "*", "line\nbreak", "", " sp", "x".repeat(10_000), "é")) {
             assertThatThrownBy(() -> factory.createBackendForGroup(bad)).isInstanceOf(IllegalArgumentException.class)
