@@ -19,9 +19,10 @@ import java.util.Arrays;
  * <p>Plain UTF-8 has no encoding for an unpaired surrogate: Lettuce writes {@code '?'} for it, so a
  * payload would come back changed. This codec writes such a code unit as the three bytes UTF-8 gives
  * every other code unit of the Basic Multilingual Plane (as WTF-8 does), and reads those bytes back as
- * that code unit. A string without unpaired surrogates takes Lettuce's own path, so the bytes of every
- * well-formed string, and its cost, are unchanged; bytes that are not UTF-8 and not such a code unit
- * read as {@code U+FFFD}, as before.
+ * that code unit. A string without unpaired surrogates (one scan of its chars tells) takes Lettuce's
+ * own path, so every well-formed string has the same bytes as before; a reply is decoded a second time,
+ * code unit by code unit, only if Lettuce's decoding gave a {@code U+FFFD}. Bytes that are neither UTF-8
+ * nor such a code unit read as {@code U+FFFD}, as before.
  */
 final class ExactStringCodec implements RedisCodec<String, String>, ToByteBufEncoder<String, String> {
 

@@ -34,13 +34,13 @@ import java.util.function.Supplier;
  * the queue's {@code maxDelay} is refused with an {@link IllegalArgumentException} before anything is
  * written.
  *
- * <p>Payloads (and ids) are stored and returned exactly, as {@code JobQueue} promises, whatever they
- * contain, strings that are not well-formed UTF-16 included: whatever {@code push}, {@code release},
- * {@code deadLetter} or {@code replayError} is given, {@code claim}, {@code find} and {@code list} give
- * back, unpaired surrogates and all (Lettuce's plain UTF-8 would turn each into {@code '?'}). Such a
+ * <p>As {@code JobQueue} promises, payloads (and ids) come back exactly as given, strings that are not
+ * well-formed UTF-16 included: what {@code push}, {@code release}, {@code deadLetter} and
+ * {@code replayError} store, {@code claim}, {@code find} and {@code list} return unchanged, unpaired
+ * surrogates and all (UTF-8 has no bytes for them, and Lettuce's own codec writes {@code '?'}). Such a
  * code unit is stored as the three bytes UTF-8 gives the other code units of its range, as WTF-8 does
- * ({@code U+D800} as {@code ED A0 80}); every well-formed string is stored as plain UTF-8, so only those
- * payloads look like invalid UTF-8 to other tools reading the keys.
+ * ({@code U+D800} as {@code ED A0 80}), so only those payloads look like invalid UTF-8 to other tools
+ * reading the keys; every other string is stored as plain UTF-8.
  *
  * <p>A factory built from a URI owns its client: it gives commands a {@value #DEFAULT_TIMEOUT_SECONDS}
  * s timeout and, for a standalone Redis, rejects commands while disconnected (so a push during an
