@@ -55,7 +55,7 @@ final class IdleWaiter implements AutoCloseable {
 
     /**
      * Waits until the ready list may hold a job, for at most {@code remainingNanos}, {@link #MAX_WAIT} and the
-     * time until the next event. Returns early when the queue is closed.
+     * time until the next event. Returns early when the waiter is closed, and at once after it was.
      *
      * @throws InterruptedException if interrupted while waiting or while connecting
      * @throws BackendException if the wait on Redis fails
@@ -73,6 +73,9 @@ final class IdleWaiter implements AutoCloseable {
         lock.lockInterruptibly();
         long seen = generation;
         try {
+            if (closed) {
+                return;
+            }
             if (blockerActive) {
                 long left = nanos;
                 while (seen == generation && left > 0 && !closed) {
@@ -87,6 +90,9 @@ final class IdleWaiter implements AutoCloseable {
         try {
             RedisOps conn = blockingConnection();
             if (conn == null) {
+                if (closed) {
+                    return;
+                }
                 throw new InterruptedException("interrupted while connecting to wait for a job");
             }
             Duration timeout = Duration.ofNanos(nanos);
@@ -111,13 +117,21 @@ final class IdleWaiter implements AutoCloseable {
         }
     }
 
-    /** The connection for blocking waits, opened on first use; null if interrupted while connecting. */
+    /**
+     * The connection for blocking waits, opened on first use; null if the waiter is closed or the thread was
+     * interrupted while connecting. A connection opened while {@link #close()} waited for the lock is closed
+     * here: close() will find none to close.
+     */
     private RedisOps blockingConnection() {
         lock.lock();
         try {
+            if (closed) {
+                return null;
+            }
             if (blocking == null) {
+                RedisOps opened;
                 try {
-                    blocking = connections.get();
+                    opened = connections.get();
                 } catch (RuntimeException e) {
                     if (Thread.currentThread().isInterrupted() || hasInterruptCause(e)) {
                         Thread.currentThread().interrupt();
@@ -126,6 +140,11 @@ final class IdleWaiter implements AutoCloseable {
                     throw e instanceof BackendException be ? be
                             : new BackendException("Redis connect failed: " + e.getMessage(), e);
                 }
+                if (closed) {
+                    opened.close();
+                    return null;
+                }
+                blocking = opened;
             }
             return blocking;
         } finally {

@@ -29,6 +29,19 @@ import java.util.function.Supplier;
  * {@value RedisKeys#NAME_PATTERN_TEXT}, so no name can break or collide with another group's keys,
  * and all keys of a group share one Cluster hash slot.
  *
+ * <p>Delays, leases and debounce windows run on the server's clock, in whole milliseconds: a debounce
+ * window is rounded up to the next millisecond (one under 1 ms counts as 1 ms), and one longer than
+ * the queue's {@code maxDelay} is refused with an {@link IllegalArgumentException} before anything is
+ * written.
+ *
+ * <p>As {@code JobQueue} promises, payloads (and ids) come back exactly as given, strings that are not
+ * well-formed UTF-16 included: what {@code push}, {@code release}, {@code deadLetter} and
+ * {@code replayError} store, {@code claim}, {@code find} and {@code list} return unchanged, unpaired
+ * surrogates and all (UTF-8 has no bytes for them, and Lettuce's own codec writes {@code '?'}). Such a
+ * code unit is stored as the three bytes UTF-8 gives the other code units of its range, as WTF-8 does
+ * ({@code U+D800} as {@code ED A0 80}), so only those payloads look like invalid UTF-8 to other tools
+ * reading the keys; every other string is stored as plain UTF-8.
+ *
  * <p>A factory built from a URI owns its client: it gives commands a {@value #DEFAULT_TIMEOUT_SECONDS}
  * s timeout and, for a standalone Redis, rejects commands while disconnected (so a push during an
  * outage fails at once with a {@link BackendException} instead of waiting; a Cluster client fails
@@ -125,8 +138,8 @@ public final class RedisBackendFactory implements BackendFactory, AutoCloseable 
         RedisKeys keys = RedisKeys.main(prefix, group);
         RedisOps ops = sharedOps();
         Supplier<RedisOps> blocking = this::connect;
-        RedisJobQueue main = new RedisJobQueue(keys, ops, blocking);
-        RedisJobQueue errors = new RedisJobQueue(keys.errorQueue(), ops, blocking);
+        RedisJobQueue main = new RedisJobQueue(keys, ops, blocking, this::forget);
+        RedisJobQueue errors = new RedisJobQueue(keys.errorQueue(), ops, blocking, this::forget);
         lock.lock();
         try {
             queues.add(main);
@@ -151,9 +164,30 @@ public final class RedisBackendFactory implements BackendFactory, AutoCloseable 
 
     private RedisOps connect() {
         try {
-            return client != null ? RedisOps.of(client.connect()) : RedisOps.of(clusterClient.connect());
+            return client != null ? RedisOps.of(client.connect(ExactStringCodec.INSTANCE))
+                    : RedisOps.of(clusterClient.connect(ExactStringCodec.INSTANCE));
         } catch (RedisException e) {
             throw new BackendException("cannot connect to " + description + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Drops a closed queue from the queues {@link #close()} closes, so the list does not keep it. */
+    private void forget(RedisJobQueue queue) {
+        lock.lock();
+        try {
+            queues.remove(queue);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Returns how many queues this factory made that are not closed yet. */
+    int openQueues() {
+        lock.lock();
+        try {
+            return queues.size();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -162,7 +196,8 @@ public final class RedisBackendFactory implements BackendFactory, AutoCloseable 
     public void close() {
         lock.lock();
         try {
-            for (RedisJobQueue q : queues) {
+            // A copy: each queue's close() calls forget(), which changes the list.
+            for (RedisJobQueue q : List.copyOf(queues)) {
                 q.close();
             }
             queues.clear();

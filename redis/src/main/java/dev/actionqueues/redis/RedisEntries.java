@@ -4,7 +4,6 @@ import dev.actionqueues.deferred.spi.DebounceDecision;
 import dev.actionqueues.deferred.spi.DebounceResult;
 import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.deferred.spi.NewJob;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,10 +52,25 @@ final class RedisEntries {
                     "delay " + job.delay() + " exceeds the Redis backend's maximum " + MAX_DELAY);
         }
         if (job.payload().length() > MAX_PAYLOAD_BYTES / 4
-                && job.payload().getBytes(StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
+                && ExactStringCodec.bytes(job.payload()).length > MAX_PAYLOAD_BYTES) {
             throw new IllegalArgumentException("payload exceeds " + MAX_PAYLOAD_BYTES + " bytes");
         }
         return job;
+    }
+
+    /**
+     * Returns a debounce window in whole milliseconds, the unit of the server's clock, rounded up: a window
+     * under 1 ms counts as 1 ms, so runs of one key are never closer than the window asked for.
+     *
+     * @throws IllegalArgumentException if the window exceeds {@link #MAX_DELAY}
+     */
+    static long windowMillis(Duration window) {
+        if (window.compareTo(MAX_DELAY) > 0) {
+            throw new IllegalArgumentException(
+                    "debounce window " + window + " exceeds the Redis backend's maximum delay " + MAX_DELAY);
+        }
+        long ms = window.toMillis();
+        return window.equals(Duration.ofMillis(ms)) ? ms : ms + 1;
     }
 
     /** Checks the delay of a job given back: from zero to {@link #MAX_DELAY}. */

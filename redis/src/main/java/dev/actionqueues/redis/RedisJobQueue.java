@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -50,12 +51,15 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
     private final QueueCapabilities capabilities;
     private final IdleWaiter waiter;
     private final StepBatcher steps;
+    private final Consumer<RedisJobQueue> onClose;
 
     /**
      * Creates the queue of {@code keys}: the error queue if {@link RedisKeys#isErrorQueue()}, else the main
-     * queue, which dead-letters into the error queue of the same group.
+     * queue, which dead-letters into the error queue of the same group. {@code onClose} is told of every
+     * {@link #close()}.
      */
-    RedisJobQueue(RedisKeys keys, RedisOps ops, Supplier<RedisOps> blockingConnections) {
+    RedisJobQueue(RedisKeys keys, RedisOps ops, Supplier<RedisOps> blockingConnections,
+            Consumer<RedisJobQueue> onClose) {
         this.keys = Objects.requireNonNull(keys, "keys");
         this.errorQueue = keys.isErrorQueue();
         this.withErrorReady = keys.with(keys.errorQueue().ready());
@@ -65,6 +69,7 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
                 true, true, !errorQueue);
         this.waiter = new IdleWaiter(keys.ready(), blockingConnections);
         this.steps = new StepBatcher(ops, queueKeys, waiter::nextEvent);
+        this.onClose = Objects.requireNonNull(onClose, "onClose");
     }
 
     RedisKeys keys() {
@@ -117,10 +122,11 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
             throw new UnsupportedOperationException("the error queue does not debounce");
         }
         RedisEntries.check(job);
+        String window = Long.toString(RedisEntries.windowMillis(debounce.window()));
         String entry = RedisEntries.encode(job.id(), job.payload());
-        List<Object> r = call(() -> ops.run(Script.DEBOUNCE_PUSH, ScriptOutputType.MULTI,
-                keys.with(keys.debounce(debounce.key())), entry, Long.toString(debounce.window().toMillis()),
-                debounce.alwaysDelay() ? "1" : "0"), "debounced push");
+        List<Object> r = call(() -> ops.run(Script.DEBOUNCE_PUSH, ScriptOutputType.MULTI, queueKeys,
+                RedisKeys.debounceField(debounce.key()), entry, job.id(), window, debounce.alwaysDelay() ? "1" : "0"),
+                "debounced push");
         return RedisEntries.parseDebounce(r);
     }
 
@@ -277,22 +283,17 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
         return new QueueStats(Math.max(0, (Long) r.get(0)), (Long) r.get(1), (Long) r.get(2));
     }
 
+    /** Removes every job and the debounce state in one script call ({@code flush.lua}), so it is atomic. */
     @Override
     public void flush() {
-        call(() -> {
-            ops.del(keys.stateKeys());
-            List<String> debounce = ops.scanKeys(keys.debouncePattern());
-            if (!debounce.isEmpty()) {
-                ops.del(debounce.toArray(String[]::new));
-            }
-            return null;
-        }, "flush");
+        call(() -> ops.run(Script.FLUSH, ScriptOutputType.INTEGER, queueKeys), "flush");
     }
 
-    /** Wakes the threads waiting for a job and closes the blocking connection. */
+    /** Wakes the threads waiting for a job, closes the blocking connection and tells the factory. */
     @Override
     public void close() {
         waiter.close();
+        onClose.accept(this);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.actionqueues.redis;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -64,42 +63,35 @@ record RedisKeys(String prefix, String group, String queue) {
         return groupKey(queue + ":" + name);
     }
 
-    /** The six keys every script takes, in the order {@code common.lua} documents. */
+    /** The eight keys every script takes, in the order {@code common.lua} documents. */
     String[] queueKeys() {
-        return new String[] {ready(), key("delayed"), key("leases"), key("inflight"), groupKey("seq"), key("markers")};
+        return new String[] {ready(), key("delayed"), key("leases"), key("inflight"), groupKey("seq"), key("markers"),
+                key("debounce"), key("debounce-jobs")};
     }
 
-    /** The queue keys plus one more key as KEYS[7]. */
-    String[] with(String seventh) {
+    /** The queue keys plus one more key as KEYS[9]. */
+    String[] with(String ninth) {
         String[] base = queueKeys();
         String[] keys = java.util.Arrays.copyOf(base, base.length + 1);
-        keys[base.length] = seventh;
+        keys[base.length] = ninth;
         return keys;
     }
 
-    /** The debounce state key for {@code debounceKey} (hashed, so any string is safe). */
-    String debounce(String debounceKey) {
-        return key("debounce:" + sha256(debounceKey));
-    }
-
-    /** The pattern of every debounce key of this queue, for flush. */
-    String debouncePattern() {
-        return key("debounce:*");
+    /**
+     * The field of {@code debounceKey} in the queue's debounce hash: its SHA-256 over the bytes the
+     * connections store for it, so any string is safe and no two keys share a field.
+     */
+    static String debounceField(String debounceKey) {
+        return sha256(ExactStringCodec.bytes(debounceKey));
     }
 
     String ready() {
         return key("ready");
     }
 
-    /** Every key of this queue but the group's token counter. */
-    String[] stateKeys() {
-        return new String[] {ready(), key("delayed"), key("leases"), key("inflight"), key("markers")};
-    }
-
-    static String sha256(String s) {
+    private static String sha256(byte[] bytes) {
         try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by the Java platform", e);
         }

@@ -24,6 +24,7 @@ record Script(String name, String source, String sha) {
     static final Script FIND = load("find");
     static final Script LIST = load("list");
     static final Script STATS = load("stats");
+    static final Script FLUSH = load("flush");
 
     /**
      * The script's body preceded by the helper functions of {@code common.lua} that its first line
@@ -36,8 +37,9 @@ record Script(String name, String source, String sha) {
         if (!first.startsWith("-- uses:")) {
             throw new IllegalStateException(name + ".lua must start with a '-- uses:' line");
         }
-        java.util.Set<String> wanted = new java.util.HashSet<>(java.util.Arrays.asList(
-                first.substring("-- uses:".length()).trim().split("\\s+")));
+        String uses = first.substring("-- uses:".length()).trim();
+        java.util.Set<String> wanted = uses.isEmpty() ? new java.util.HashSet<>()
+                : new java.util.HashSet<>(java.util.Arrays.asList(uses.split("\\s+")));
         StringBuilder source = new StringBuilder();
         java.util.Set<String> found = new java.util.HashSet<>();
         for (java.util.Map.Entry<String, String> fn : functions().entrySet()) {

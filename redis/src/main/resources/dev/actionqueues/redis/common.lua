@@ -3,14 +3,29 @@
 -- KEYS[2] delayed: zset entry -> due ms           KEYS[3] leases: zset id -> lease expiry ms
 -- KEYS[4] inflight: hash id -> "<token>|<entry>"  KEYS[5] seq: fencing token counter of the group
 -- KEYS[6] markers: how many '~' the ready list holds (they are not jobs)
--- KEYS[7] the other queue's ready list (dead_letter, replay_error) or the debounce state (debounce_push)
+-- KEYS[7] debounce: hash debounce key (its SHA-256, hex) -> "<last start ms>|<window ms>|<pending job id or ''>"
+-- KEYS[8] debounce-jobs: hash pending job id -> its debounce key's field in KEYS[7]
+-- KEYS[9] the other queue's ready list (dead_letter, replay_error only)
 -- An entry is "v1|<id>|<deliveries>|<payload>"; ids never contain '|'.
 local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
+-- The decimal text of an integer n with |n| < 2^53 (tostring would write 1e+14 for 10^14).
+local function int(n)
+  return string.format('%.0f', n)
+end
+-- The decimal text of the integer whose text is s, minus k (0 <= k < 10^9), exact for any 64-bit s:
+-- a Lua number holds integers exactly only below 2^53, so a larger s is taken in two parts.
+local function minus(s, k)
+  local n = tonumber(s)
+  if n < 9007199254740992 then return int(n - k) end
+  local hi, lo = tonumber(string.sub(s, 1, -10)), tonumber(string.sub(s, -9)) - k
+  if lo < 0 then hi, lo = hi - 1, lo + 1000000000 end
+  return int(hi) .. string.format('%09d', lo)
+end
 local function entry_of(id, deliveries, payload)
-  return 'v1|' .. id .. '|' .. deliveries .. '|' .. payload
+  return 'v1|' .. id .. '|' .. int(deliveries) .. '|' .. payload
 end
 local function enqueue(entry, delay, now)
   if delay > 0 then
@@ -21,14 +36,18 @@ local function enqueue(entry, delay, now)
     redis.call('LPUSH', KEYS[1], entry)
   end
 end
--- Returns id, deliveries, payload; or nil for an entry actionqueues did not write.
+-- Returns id, deliveries, payload; or nil for an entry actionqueues did not write. The delivery count
+-- must be plain decimal digits worth at most 2147483646, so one more delivery still fits a Java int
+-- (tonumber alone would take 'inf', 'nan', '-5', '1.5', '0x10' and ' 3').
 local function parse(entry)
   if string.sub(entry, 1, 3) ~= 'v1|' then return nil end
   local a = string.find(entry, '|', 4, true)
   local b = a and string.find(entry, '|', a + 1, true)
   if (not b) or a == 4 then return nil end
-  local deliveries = tonumber(string.sub(entry, a + 1, b - 1))
-  if not deliveries then return nil end
+  local count = string.sub(entry, a + 1, b - 1)
+  if #count > 10 or not string.find(count, '^%d+$') then return nil end
+  local deliveries = tonumber(count)
+  if deliveries > 2147483646 then return nil end
   return string.sub(entry, 4, a - 1), deliveries, string.sub(entry, b + 1)
 end
 -- The in-flight record of id if token holds its lease, else nil.
@@ -41,6 +60,30 @@ local function release_lease(id)
   redis.call('HDEL', KEYS[4], id)
   redis.call('ZREM', KEYS[3], id)
 end
+-- The debounce state in a KEYS[7] value: last start (or due time) ms, window ms, pending job id or nil.
+local function debounce_state(value)
+  if not value then return nil end
+  local a = string.find(value, '|', 1, true)
+  local b = string.find(value, '|', a + 1, true)
+  local pending = string.sub(value, b + 1)
+  if pending == '' then pending = nil end
+  return tonumber(string.sub(value, 1, a - 1)), tonumber(string.sub(value, a + 1, b - 1)), pending
+end
+local function debounce_set(field, last, window, pending)
+  redis.call('HSET', KEYS[7], field, int(last) .. '|' .. int(window) .. '|' .. (pending or ''))
+end
+-- Job id has left the waiting jobs, claimed at time started (ms) or removed (started nil): if it is the
+-- pending job of a debounce key, that key has no pending job any more, and a claim is the key's last
+-- start if later, so that in leading mode runs start a window apart however late they are claimed.
+local function debounce_done(id, started)
+  local field = redis.call('HGET', KEYS[8], id)
+  if not field then return end
+  redis.call('HDEL', KEYS[8], id)
+  local last, window, pending = debounce_state(redis.call('HGET', KEYS[7], field))
+  if pending ~= id then return end
+  if started and started > last then last = started end
+  debounce_set(field, last, window, nil)
+end
 -- Finds the waiting entry of id in a ready list; returns it or nil. O(n): for admin calls only.
 local function find_in_list(key, id)
   local prefix = 'v1|' .. id .. '|'
@@ -52,8 +95,12 @@ local function find_in_list(key, id)
 end
 -- Promotes due delayed jobs and reclaims expired leases (back to the front of the queue), then
 -- claims up to max jobs. An entry not written by actionqueues is leased under a made-up id with the
--- raw text as its payload, so the engine can dead-letter it with a reason.
--- Returns {'jobs', now, id, payload, token, deliveries, ...} or {'empty', now, ms until the next due job or lease expiry, or -1}.
+-- raw text as its payload, so the engine can dead-letter it with a reason. A claimed job that is a
+-- debounce key's pending job stops being pending and starts now. The jobs of one call take
+-- the next tokens of the group's counter, which moves only by the jobs claimed; tokens are exact
+-- decimal text (the counter is read back with GET: INCRBY's reply is a Lua number, inexact past 2^53).
+-- Returns {'jobs', now, id, payload, token, deliveries, ...}
+-- or {'empty', now, ms until the next due job or lease expiry, or -1}.
 local function claim_jobs(now, lease, max)
   local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 1000)
   for _, entry in ipairs(due) do
@@ -70,34 +117,38 @@ local function claim_jobs(now, lease, max)
       redis.call('RPUSH', KEYS[1], string.sub(rec, string.find(rec, '|', 1, true) + 1))
     end
   end
-  local out = {'jobs', tostring(now)}
-  local claimed = 0
-  -- One counter step per call: tokens of this batch are base+1, base+2, ...
-  local base = tonumber(redis.call('INCRBY', KEYS[5], max)) - max
-  while claimed < max do
+  local entries = {}
+  while #entries < max do
     local entry = redis.call('RPOP', KEYS[1])
     if not entry then break end
     if entry == '~' then
       redis.call('DECR', KEYS[6])
     else
+      entries[#entries + 1] = entry
+    end
+  end
+  local n = #entries
+  if n > 0 then
+    local debounced = redis.call('EXISTS', KEYS[8]) == 1
+    redis.call('INCRBY', KEYS[5], n)
+    local top = redis.call('GET', KEYS[5])
+    local out = {'jobs', int(now)}
+    for i, entry in ipairs(entries) do
+      local token = minus(top, n - i)
       local id, deliveries, payload = parse(entry)
       if not id then
-        id = 'malformed-' .. redis.call('INCR', KEYS[5])
-        deliveries = 0
-        payload = entry
+        id, deliveries, payload = 'malformed-' .. token, 0, entry
+      elseif debounced then
+        debounce_done(id, now)
       end
-      local token = tostring(base + claimed + 1)
       deliveries = deliveries + 1
       redis.call('HSET', KEYS[4], id, token .. '|' .. entry_of(id, deliveries, payload))
       redis.call('ZADD', KEYS[3], now + lease, id)
       out[#out + 1] = id
       out[#out + 1] = payload
       out[#out + 1] = token
-      out[#out + 1] = tostring(deliveries)
-      claimed = claimed + 1
+      out[#out + 1] = int(deliveries)
     end
-  end
-  if claimed > 0 then
     return out
   end
   local next_ms = -1
@@ -109,5 +160,5 @@ local function claim_jobs(now, lease, max)
     if next_ms < 0 or lm < next_ms then next_ms = lm end
   end
   if next_ms == 0 then next_ms = 1 end
-  return {'empty', tostring(now), tostring(next_ms)}
+  return {'empty', int(now), int(next_ms)}
 end

@@ -1,4 +1,4 @@
--- uses: now_ms entry_of parse held release_lease claim_jobs
+-- uses: now_ms int minus entry_of parse held release_lease debounce_state debounce_set debounce_done claim_jobs
 -- ARGV: lease ms, jobs to claim, then id1, token1, id2, token2, ... to complete first.
 -- Returns {completed flags as a string of 0/1, then what claim_jobs returns}.
 local now = now_ms()
@@ -16,7 +16,7 @@ local out
 if wanted > 0 then
   out = claim_jobs(now, tonumber(ARGV[1]), wanted)
 else
-  out = {'jobs', tostring(now)}
+  out = {'jobs', int(now)}
 end
 table.insert(out, 1, table.concat(flags))
 return out

@@ -225,6 +225,32 @@ class IdleWaiterTest {
     }
 
     @Test
+    void aWaitAfterCloseReturnsAtOnceAndOpensNoConnection() throws Exception {
+        // Before the fix it opened a blocking connection that nothing closed, and waited on it.
+        waiter.close();
+        assertThat(startWaiting(LONG_WAIT).get(10, TimeUnit.SECONDS)).isNull();
+        assertThat(connections).hasValue(0);
+    }
+
+    @Test
+    void aConnectionOpenedWhileTheWaiterClosesIsClosedAndNotWaitedOn() throws Exception {
+        // Before the fix the wait went on to block on the connection that close() then closed under it.
+        List<StatefulRedisConnection<String, String>> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread[] closer = new Thread[1];
+        waiter = newWaiter(() -> {
+            StatefulRedisConnection<String, String> c = namedClient.connect();
+            opened.add(c);
+            closer[0] = Thread.ofPlatform().start(waiter::close); // blocks until the connect is over
+            await().atMost(10, TimeUnit.SECONDS).until(waiter::isClosed);
+            return RedisOps.of(c);
+        });
+        assertThat(startWaiting(LONG_WAIT).get(10, TimeUnit.SECONDS)).isNull();
+        closer[0].join(10_000);
+        assertThat(opened).singleElement().satisfies(c -> assertThat(c.isOpen()).isFalse());
+        assertThat(blocked()).isZero();
+    }
+
+    @Test
     void anInterruptWhileConnectingBecomesAnInterruptedException() throws Exception {
         waiter = newWaiter(() -> {
             throw new RedisConnectionException("connecting", new InterruptedException());

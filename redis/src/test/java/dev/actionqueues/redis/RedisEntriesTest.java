@@ -187,6 +187,40 @@ class RedisEntriesTest {
         assertThat(leases).extracting(Lease::deliveries).containsExactly(42, Integer.MAX_VALUE);
     }
 
+    /** Delivery counts that are not a decimal integer from 0 to {@code Integer.MAX_VALUE - 1}. */
+    static final List<String> BAD_COUNTS = List.of("inf", "-inf", "nan", "-5", "-0", "1.5", "0x10", " 3", "3 ", "+3",
+            "1e3", "2147483647", "99999999999", "", "\u0663");
+
+    @Test
+    void anEntryWithABadDeliveryCountIsMalformedAndTheRestOfTheBatchIsClaimedAsUsual() {
+        // Before the fix this claim threw (NumberFormatException for "inf" and "1.5", IllegalArgumentException
+        // from Lease for "-5"); "2147483647" overflowed and "0x10" and " 3" were taken as numbers.
+        List<String> entries = new ArrayList<>();
+        entries.add("v1|first|0|p");
+        for (String count : BAD_COUNTS) {
+            entries.add("v1|bad|" + count + "|p");
+        }
+        entries.add("v1|last|41|q");
+        List<Lease> leases = pushAndClaim(entries);
+        assertThat(leases).hasSize(entries.size());
+        assertThat(leases.getFirst()).satisfies(l -> {
+            assertThat(l.jobId()).isEqualTo("first");
+            assertThat(l.payload()).isEqualTo("p");
+            assertThat(l.deliveries()).isEqualTo(1);
+        });
+        assertThat(leases.getLast()).satisfies(l -> {
+            assertThat(l.jobId()).isEqualTo("last");
+            assertThat(l.payload()).isEqualTo("q");
+            assertThat(l.deliveries()).isEqualTo(42);
+        });
+        for (int i = 1; i <= BAD_COUNTS.size(); i++) {
+            Lease l = leases.get(i);
+            assertThat(l.jobId()).as("entry %s", entries.get(i)).startsWith("malformed-");
+            assertThat(l.payload()).isEqualTo(entries.get(i));
+            assertThat(l.deliveries()).isEqualTo(1);
+        }
+    }
+
     @Test
     void anEntryNotInTheFormatIsClaimedUnderAMadeUpIdWithTheRawTextAsPayload() {
         List<String> malformed = List.of("", "v1|", "v1||0|p", "v1|x|notanumber|p", "v1|x", "v2|x|0|p", "plain text",

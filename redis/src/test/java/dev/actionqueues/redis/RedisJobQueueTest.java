@@ -75,6 +75,14 @@ class RedisJobQueueTest {
         raw.sync().lpush(key, value);
     }
 
+    void rawSet(String key, String value) {
+        raw.sync().set(key, value);
+    }
+
+    List<String> rawHashFields(String key) {
+        return raw.sync().hkeys(key);
+    }
+
     @BeforeEach
     void setUp() {
         factory = newFactory();
@@ -109,6 +117,31 @@ class RedisJobQueueTest {
             assertThat(queue.complete(l)).isFalse();
         }
         assertThat(queue.claim(LEASE, Duration.ZERO)).isEmpty();
+    }
+
+    @Test
+    void fencingTokensAreExactIntegersFromTenToTheFourteenToTheLargestLong() throws Exception {
+        // Before the fix Lua wrote the token 10^14 as "1e+14" (the claim failed to parse) and lost
+        // precision past 2^53 (distinct deliveries would have shared a token).
+        String seq = ((RedisJobQueue) queue).keys().queueKeys()[4];
+        for (long start : List.of(99_999_999_999_998L, 9_007_199_254_740_990L, 9_007_199_999_999_998L,
+                9_999_999_999_999_998L, Long.MAX_VALUE - 4)) {
+            rawSet(seq, Long.toString(start));
+            for (int i = 0; i < 4; i++) {
+                queue.push(NewJob.of("t" + i, "p" + i));
+            }
+            List<Lease> leases = new java.util.ArrayList<>(queue.claimBatch(3, LEASE, Duration.ZERO));
+            leases.add(claimOne()); // one claim through the combined step script
+            assertThat(leases).extracting(Lease::jobId).containsExactly("t0", "t1", "t2", "t3");
+            assertThat(leases).extracting(Lease::fencingToken)
+                    .containsExactly(start + 1, start + 2, start + 3, start + 4);
+            assertThat(leases).allSatisfy(l -> assertThat(l.receipt()).isEqualTo(Long.toString(l.fencingToken())));
+            Lease last = leases.getLast();
+            Lease neighbour = new Lease(last.jobId(), last.payload(), start + 3, last.expiresAt(), 1,
+                    Long.toString(start + 3));
+            assertThat(queue.complete(neighbour)).isFalse();
+            assertThat(queue.completeBatch(leases)).containsOnly(true);
+        }
     }
 
     @Test
@@ -214,6 +247,32 @@ class RedisJobQueueTest {
     }
 
     @Test
+    void removingAKeysPendingJobEndsTheSkipsAndKeysNoLongerUsedAreForgotten() throws Exception {
+        String[] keys = ((RedisJobQueue) queue).keys().queueKeys();
+        Debounce removed = new Debounce("removed", Duration.ofSeconds(10), true);
+        assertThat(queue.pushDebounced(NewJob.of("r1", "p"), removed).decision())
+                .isEqualTo(DebounceDecision.PUSH_DELAYED);
+        assertThat(queue.remove("r1")).isTrue();
+        var again = queue.pushDebounced(NewJob.of("r2", "p"), removed);
+        assertThat(again.decision()).isEqualTo(DebounceDecision.PUSH_DELAYED);
+        assertThat(again.jobId()).isEqualTo("r2");
+
+        Debounce used = new Debounce("used once", Duration.ofMillis(100), false);
+        Debounce waiting = new Debounce("waiting", Duration.ofMillis(100), false);
+        queue.pushDebounced(NewJob.of("u1", "p"), used);
+        queue.pushDebounced(NewJob.of("w1", "p"), waiting);
+        assertThat(queue.claimBatch(1, LEASE, Duration.ZERO)).extracting(Lease::jobId).containsExactly("u1");
+        assertThat(rawHashFields(keys[7])).containsExactlyInAnyOrder("r2", "w1");
+        Thread.sleep(200);
+        // A debounced push forgets some keys that have no pending job and whose window has passed: it
+        // samples three keys, here all there are.
+        queue.pushDebounced(NewJob.of("o1", "p"), new Debounce("other", Duration.ofMillis(100), false));
+        assertThat(rawHashFields(keys[6])).containsExactlyInAnyOrder(RedisKeys.debounceField("removed"),
+                RedisKeys.debounceField("waiting"), RedisKeys.debounceField("other"));
+        assertThat(queue.pushDebounced(NewJob.of("w2", "p"), waiting).decision()).isEqualTo(DebounceDecision.SKIP);
+    }
+
+    @Test
     void alwaysDelayDebounceDelaysTheFirstCallByTheWindow() {
         Debounce d = new Debounce("k", Duration.ofSeconds(10), true);
         var first = queue.pushDebounced(NewJob.of("d1", "p"), d);
@@ -222,6 +281,29 @@ class RedisJobQueueTest {
         assertThat(first.delay()).isEqualTo(Duration.ofSeconds(10));
         assertThat(second.decision()).isEqualTo(DebounceDecision.SKIP);
         assertThat(queue.stats()).isEqualTo(new QueueStats(0, 0, 1));
+    }
+
+    @Test
+    void aDebounceWindowUnderAMillisecondCountsAsOneAndOneBeyondTheMaximumDelayIsRefusedBeforeAnyWrite() {
+        // Before the fix a window under 1 ms pushed the job, then threw (SET PX 0): a half-effect behind a
+        // BackendException; and a window beyond the maximum delay was accepted.
+        var leading = queue.pushDebounced(NewJob.of("sub1", "p"),
+                new Debounce("sub-ms", Duration.ofNanos(500_000), false));
+        assertThat(leading.decision()).isEqualTo(DebounceDecision.PUSH_NOW);
+        var always = queue.pushDebounced(NewJob.of("sub2", "p"),
+                new Debounce("sub-ms-always", Duration.ofNanos(1), true));
+        assertThat(always.decision()).isEqualTo(DebounceDecision.PUSH_DELAYED);
+        assertThat(always.delay()).isEqualTo(Duration.ofMillis(1));
+        var rounded = queue.pushDebounced(NewJob.of("sub3", "p"), new Debounce("ms-and-a-bit",
+                Duration.ofMillis(2_000).plusNanos(1), true));
+        assertThat(rounded.delay()).isEqualTo(Duration.ofMillis(2_001));
+        Duration tooLong = queue.capabilities().maxDelay().plusMillis(1);
+        assertThatThrownBy(() -> queue.pushDebounced(NewJob.of("long", "p"), new Debounce("long", tooLong, false)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("debounce window " + tooLong + " exceeds the Redis backend's maximum delay "
+                        + queue.capabilities().maxDelay());
+        assertThat(queue.stats().total()).isEqualTo(3);
+        assertThat(queue.find("long")).isEmpty();
     }
 
     @Test
@@ -284,6 +366,84 @@ class RedisJobQueueTest {
         assertThat(queue.complete(l)).isFalse();
         var again = queue.pushDebounced(NewJob.of("e", "p"), new Debounce("k", Duration.ofMinutes(5), true));
         assertThat(again.decision()).isEqualTo(DebounceDecision.PUSH_DELAYED);
+    }
+
+    @Test
+    void aFlushRacingDelayedPushesNeverLeavesTheCountsWrong() throws Exception {
+        // Before the fix flush deleted the keys one by one: a delayed push landing between the ready list
+        // and the marker count left its wake-up marker counted as an available job.
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Thread> pushers = new java.util.ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            String name = "t" + t + "-";
+            pushers.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; !stop.get(); i++) {
+                    queue.push(new NewJob(name + i, "p", Duration.ofHours(1)));
+                }
+            }));
+        }
+        try {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            for (int flushes = 1; System.nanoTime() < end; flushes++) {
+                queue.flush();
+                // Every job is delayed for an hour, so none is ever available.
+                assertThat(queue.stats().available()).as("available after flush %d", flushes).isZero();
+            }
+        } finally {
+            stop.set(true);
+            for (Thread t : pushers) {
+                t.join(10_000);
+            }
+        }
+        assertThat(queue.stats().available()).isZero();
+        queue.flush();
+        assertThat(queue.stats()).isEqualTo(new QueueStats(0, 0, 0));
+    }
+
+    /** Strings that are not well-formed UTF-16: unpaired surrogates, alone or next to a proper pair. */
+    static final List<String> UNPAIRED = List.of("high \uD83D alone", "low \uDE00 alone", "\uDE00\uD83D",
+            "ends high \uD83D", "\uD800", "\uDFFF", "pair \uD83D\uDE00 then \uDBFF", "?\uDC00?");
+
+    @Test
+    void payloadsWithUnpairedSurrogatesComeBackExactlyThroughEveryCall() throws Exception {
+        // JobQueue promises payloads back exactly; before the fix each unpaired surrogate came back as '?'.
+        JobQueue errors = backend.errorQueue();
+        for (String p : UNPAIRED) {
+            queue.push(NewJob.of("now", p));
+            queue.push(new NewJob("later", p, Duration.ofMillis(1)));
+            queue.pushBatch(List.of(NewJob.of("batch", p)));
+            queue.pushDebounced(NewJob.of("debounced", p), new Debounce(p, Duration.ofMillis(1), false));
+            assertThat(queue.find("now")).hasValueSatisfying(r -> assertThat(r.payload()).isEqualTo(p));
+            assertThat(queue.list(0, 10)).extracting(r -> r.payload()).containsOnly(p);
+            Thread.sleep(5);
+            List<Lease> leases = queue.claimBatch(10, LEASE, Duration.ZERO);
+            assertThat(leases).extracting(Lease::jobId).containsExactlyInAnyOrder("now", "later", "batch", "debounced");
+            assertThat(leases).extracting(Lease::payload).containsOnly(p);
+
+            assertThat(queue.release(leases.get(0), p + "!", Duration.ZERO)).isTrue();
+            assertThat(claimOne().payload()).isEqualTo(p + "!");
+            assertThat(queue.deadLetter(leases.get(1), "error " + p)).isTrue();
+            assertThat(errors.find(leases.get(1).jobId()))
+                    .hasValueSatisfying(r -> assertThat(r.payload()).isEqualTo("error " + p));
+            assertThat(queue.replayError(leases.get(1).jobId(), "replayed " + p)).isTrue();
+            Lease replayed = claimOne();
+            assertThat(replayed.payload()).isEqualTo("replayed " + p);
+            queue.flush();
+        }
+    }
+
+    @Test
+    void closedQueuesLeaveTheFactorysListOfQueuesToClose() throws Exception {
+        // Before the fix the list only grew: every queue created stayed referenced until the factory closed.
+        int open = factory.openQueues();
+        for (int i = 0; i < 5; i++) {
+            Backend b = factory.createBackendForGroup("closed" + i);
+            assertThat(factory.openQueues()).isEqualTo(open + 2);
+            ((AutoCloseable) b.queue()).close();
+            ((AutoCloseable) b.errorQueue()).close();
+            ((AutoCloseable) b.errorQueue()).close();
+            assertThat(factory.openQueues()).isEqualTo(open);
+        }
     }
 
     @Test

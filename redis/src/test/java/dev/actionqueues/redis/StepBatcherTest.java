@@ -89,6 +89,37 @@ class StepBatcherTest {
     }
 
     @Test
+    void entriesWithBadDeliveryCountsAreClaimedAsMalformedWithoutFailingTheOtherSteps() {
+        // Before the fix the whole combined call failed: every step's good jobs sat out their lease.
+        List<String> pushed = new ArrayList<>();
+        for (int i = 0; i < RedisEntriesTest.BAD_COUNTS.size(); i++) {
+            pushed.add(RedisEntries.encode("good-" + i, "p" + i));
+            pushed.add("v1|bad-" + i + "|" + RedisEntriesTest.BAD_COUNTS.get(i) + "|p");
+        }
+        for (String e : pushed) {
+            redis.lpush(keys.ready(), e);
+        }
+        List<Step> batch = new ArrayList<>();
+        for (int i = 0; i < pushed.size(); i++) {
+            batch.add(Step.claim(LEASE, 1));
+        }
+        List<StepResult> results = steps.run(batch);
+        assertThat(results).allSatisfy(r -> assertThat(r.claimed()).hasSize(1));
+        for (int i = 0; i < pushed.size(); i++) {
+            Lease l = results.get(i).claimed().getFirst();
+            if (i % 2 == 0) {
+                assertThat(l.jobId()).isEqualTo("good-" + i / 2);
+                assertThat(l.payload()).isEqualTo("p" + i / 2);
+            } else {
+                assertThat(l.jobId()).as("entry %s", pushed.get(i)).startsWith("malformed-");
+                assertThat(l.payload()).isEqualTo(pushed.get(i));
+            }
+            assertThat(l.deliveries()).isEqualTo(1);
+        }
+        assertThat(redis.hlen(keys.queueKeys()[3])).isEqualTo(pushed.size());
+    }
+
+    @Test
     void completionsAreReportedPerStepAndRunBeforeTheClaim() {
         push(2);
         List<Lease> held = steps.run(List.of(Step.claim(LEASE, 2))).getFirst().claimed();

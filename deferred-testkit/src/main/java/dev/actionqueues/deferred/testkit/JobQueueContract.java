@@ -735,6 +735,58 @@ public abstract class JobQueueContract {
         assertThat(queue.stats().delayed()).isEqualTo(1);
     }
 
+    // ---- debounce: backlog ----
+
+    @Test
+    void debounceSkipsWhileTheKeysJobIsUnclaimedHoweverLongAfterItsDueTime() throws InterruptedException {
+        assumeTrue(queue.capabilities().debounce(), "the queue does not debounce");
+        Debounce leading = new Debounce("backlog-leading", ticks(1), false);
+        Debounce always = new Debounce("backlog-always", ticks(1), true);
+        DebounceResult now = queue.pushDebounced(NewJob.of(id(), "leading"), leading);
+        DebounceResult delayed = queue.pushDebounced(NewJob.of(id(), "always"), always);
+        assertThat(now.decision()).isEqualTo(DebounceDecision.PUSH_NOW);
+        assertThat(delayed.decision()).isEqualTo(DebounceDecision.PUSH_DELAYED);
+
+        // A backlog: nobody claims, and both jobs wait for several windows after they fell due.
+        advance(ticks(4));
+
+        DebounceResult again = queue.pushDebounced(NewJob.of(id(), "leading again"), leading);
+        assertThat(again.decision()).isEqualTo(DebounceDecision.SKIP);
+        assertThat(again.jobId()).isEqualTo(now.jobId());
+        DebounceResult alwaysAgain = queue.pushDebounced(NewJob.of(id(), "always again"), always);
+        assertThat(alwaysAgain.decision()).isEqualTo(DebounceDecision.SKIP);
+        assertThat(alwaysAgain.jobId()).isEqualTo(delayed.jobId());
+        assertThat(queue.stats()).isEqualTo(new QueueStats(2, 0, 0));
+        List<Lease> claimed = queue.claimBatch(10, LONG_LEASE, Duration.ZERO);
+        assertThat(claimed).extracting(Lease::jobId).containsExactlyInAnyOrder(now.jobId(), delayed.jobId());
+    }
+
+    // ---- debounce: late claims ----
+
+    @Test
+    void debounceLeadingRunsOfAKeyStartAWindowApartCountedFromTheClaim() throws InterruptedException {
+        assumeTrue(queue.capabilities().debounce(), "the queue does not debounce");
+        Debounce d = new Debounce("late-claims", ticks(4), false);
+        DebounceResult first = queue.pushDebounced(NewJob.of(id(), "1"), d);
+        assertThat(first.decision()).isEqualTo(DebounceDecision.PUSH_NOW);
+
+        // Consumers are late: the first run starts 3 ticks after the push.
+        advance(ticks(3));
+        Lease run1 = claimNow(LONG_LEASE).orElseThrow();
+        assertThat(run1.jobId()).isEqualTo(first.jobId());
+        queue.complete(run1);
+
+        // A window after the push, but only 1.5 ticks after the run started: the next run waits for the rest.
+        advance(ticks(1.5));
+        DebounceResult second = queue.pushDebounced(NewJob.of(id(), "2"), d);
+        assertThat(second.decision()).isEqualTo(DebounceDecision.PUSH_DELAYED);
+        assertThat(second.delay()).isGreaterThan(ticks(1.5)).isLessThanOrEqualTo(ticks(2.5));
+        assertThat(claimNow(LONG_LEASE)).isEmpty();
+
+        advance(second.delay().plus(ticks(0.2)));
+        assertThat(claimNow(LONG_LEASE).orElseThrow().jobId()).isEqualTo(second.jobId());
+    }
+
     // ---- blocking claim ----
 
     @Test
