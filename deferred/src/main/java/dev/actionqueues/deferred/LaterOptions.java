@@ -117,6 +117,9 @@ public final class LaterOptions {
     /** Merges the options of one call; each may be given once, and a delay excludes a time. */
     static LaterOptions merge(LaterOptions... options) {
         Objects.requireNonNull(options, "options");
+        if (options.length == 0) {
+            return NONE;
+        }
         LaterOptions m = NONE;
         for (LaterOptions o : options) {
             Objects.requireNonNull(o, "a LaterOptions is null");

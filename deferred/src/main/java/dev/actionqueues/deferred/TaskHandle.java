@@ -30,6 +30,19 @@ public final class TaskHandle<A> {
     }
 
     /**
+     * Defers a call with the task's options; the same as {@link #later(Object, LaterOptions...)}
+     * with no options.
+     *
+     * @param arguments the arguments, serialisable with the Deferrable's Jackson mapper; may be null
+     * @return the id of the pushed job, or of the waiting one the call was debounced into
+     * @throws IllegalArgumentException as for {@link #later(Object, LaterOptions...)}
+     * @throws BackendException if the backend failed; the job may or may not have been stored
+     */
+    public LaterResult later(A arguments) {
+        return producer.later(task, arguments, LaterOptions.merge());
+    }
+
+    /**
      * Defers a call: encodes {@code arguments} as JSON and pushes a job, delayed or debounced as the
      * task's options and the call's options say. With debouncing, the key is the task name, the
      * group and the canonical JSON of the arguments, unless the call gives its own key. Everything is
