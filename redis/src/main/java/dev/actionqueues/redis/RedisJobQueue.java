@@ -66,7 +66,7 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
         this.queueKeys = keys.queueKeys();
         this.ops = Objects.requireNonNull(ops, "ops");
         this.capabilities = new QueueCapabilities(RedisEntries.MAX_DELAY, MAX_BATCH, RedisEntries.MAX_PAYLOAD_BYTES,
-                true, true, !errorQueue);
+                true, true, !errorQueue, !errorQueue);
         this.waiter = new IdleWaiter(keys.ready(), blockingConnections);
         this.steps = new StepBatcher(ops, queueKeys, waiter::nextEvent);
         this.onClose = Objects.requireNonNull(onClose, "onClose");
@@ -91,6 +91,18 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
             call(() -> ops.run(Script.PUSH_DELAYED, ScriptOutputType.INTEGER, queueKeys, entry,
                     Long.toString(job.delay().toMillis())), "push");
         }
+    }
+
+    @Override
+    public boolean pushIfAbsent(NewJob job) {
+        if (errorQueue) {
+            throw new UnsupportedOperationException("an error queue cannot push a job only if its id is absent");
+        }
+        RedisEntries.check(job);
+        String entry = RedisEntries.encode(job.id(), job.payload());
+        Long r = call(() -> ops.run(Script.PUSH_UNIQUE, ScriptOutputType.INTEGER, queueKeys, job.id(), entry,
+                Long.toString(job.delay().toMillis())), "push");
+        return r == 1L;
     }
 
     @Override

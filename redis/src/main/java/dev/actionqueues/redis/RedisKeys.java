@@ -66,14 +66,14 @@ record RedisKeys(String prefix, String group, String queue) {
     /** The eight keys every script takes, in the order {@code common.lua} documents. */
     String[] queueKeys() {
         return new String[] {ready(), key("delayed"), key("leases"), key("inflight"), groupKey("seq"), key("markers"),
-                key("debounce"), key("debounce-jobs")};
+                key("debounce"), key("debounce-jobs"), key("unique")};
     }
 
     /** The queue keys plus one more key as KEYS[9]. */
-    String[] with(String ninth) {
+    String[] with(String tenth) {
         String[] base = queueKeys();
         String[] keys = java.util.Arrays.copyOf(base, base.length + 1);
-        keys[base.length] = ninth;
+        keys[base.length] = tenth;
         return keys;
     }
 

@@ -12,6 +12,7 @@ import java.util.HexFormat;
 record Script(String name, String source, String sha) {
 
     static final Script PUSH_DELAYED = load("push_delayed");
+    static final Script PUSH_UNIQUE = load("push_unique");
     static final Script CLAIM = load("claim");
     static final Script STEP = load("step");
     static final Script TOUCH = load("touch");

@@ -5,7 +5,9 @@
 -- KEYS[6] markers: how many '~' the ready list holds (they are not jobs)
 -- KEYS[7] debounce: hash debounce key (its SHA-256, hex) -> "<last start ms>|<window ms>|<pending job id or ''>"
 -- KEYS[8] debounce-jobs: hash pending job id -> its debounce key's field in KEYS[7]
--- KEYS[9] the other queue's ready list (dead_letter, replay_error only)
+-- KEYS[9] unique: hash id -> 1 for each live job pushed with push_unique (freed when it completes,
+--         is dead-lettered or removed; a retry or a reclaimed lease keeps it)
+-- KEYS[10] the other queue's ready list (dead_letter, replay_error only)
 -- An entry is "v1|<id>|<deliveries>|<payload>"; ids never contain '|'.
 local function now_ms()
   local t = redis.call('TIME')

@@ -5,6 +5,7 @@ local found = find_in_list(KEYS[1], ARGV[1])
 if found then
   redis.call('LREM', KEYS[1], 1, found)
   debounce_done(ARGV[1])
+  redis.call('HDEL', KEYS[9], ARGV[1])
   return 1
 end
 local prefix = 'v1|' .. ARGV[1] .. '|'
@@ -12,6 +13,8 @@ for _, e in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
   if string.sub(e, 1, #prefix) == prefix then
     redis.call('ZREM', KEYS[2], e)
     debounce_done(ARGV[1])
+    redis.call('HDEL', KEYS[9], ARGV[1])
+  redis.call('HDEL', KEYS[9], ARGV[1])
     return 1
   end
 end

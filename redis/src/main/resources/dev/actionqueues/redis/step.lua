@@ -6,6 +6,7 @@ local flags = {}
 for i = 3, #ARGV, 2 do
   if held(ARGV[i], ARGV[i + 1]) then
     release_lease(ARGV[i])
+    redis.call('HDEL', KEYS[9], ARGV[i])
     flags[#flags + 1] = '1'
   else
     flags[#flags + 1] = '0'
