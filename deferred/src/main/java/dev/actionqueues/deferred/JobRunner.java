@@ -82,6 +82,9 @@ final class JobRunner {
             if (p.task() == null) {
                 throw new IllegalArgumentException("no task name");
             }
+            if (p.args() == null && p.raw() == null) {
+                throw new IllegalArgumentException("no args");
+            }
         } catch (Exception e) {
             events.emit(EventType.POP, lease.jobId(), null, 0, Duration.ZERO, Map.of(), null);
             String reason = "the payload does not parse as a job: " + e.getMessage();

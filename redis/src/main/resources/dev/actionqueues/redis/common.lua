@@ -123,7 +123,8 @@ local function claim_jobs(now, lease, max)
   while #entries < max do
     local entry = redis.call('RPOP', KEYS[1])
     if not entry then break end
-    if entry == '~' then
+    -- A marker beyond the count of those the scripts pushed was written by someone else: malformed.
+    if entry == '~' and tonumber(redis.call('GET', KEYS[6]) or '0') > 0 then
       redis.call('DECR', KEYS[6])
     else
       entries[#entries + 1] = entry

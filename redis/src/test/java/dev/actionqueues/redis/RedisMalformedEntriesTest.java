@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * 1,000 malformed entries written straight into the queue's Redis list among 1,000 good jobs, run
  * by a Worker: every malformed one ends in the error queue with a reason, every good one runs, and
- * the worker survives.
+ * the worker survives. The entries include delivery counts that are not small integers (an int's
+ * maximum, a fraction), a job without arguments and the bare wake-up marker.
  */
 class RedisMalformedEntriesTest {
 
@@ -41,10 +42,15 @@ class RedisMalformedEntriesTest {
             String[] garbage = {
                 "", "not json at all", "{\"method\":\"cPickle...\"}", "v1|", "v1||0|x", "v2|a|0|{}",
                 "v1|bad-json-%d|0|{\"task\":", "v1|unknown-task-%d|0|{\"v\":1,\"task\":\"nope\",\"args\":{}}",
-                "v1|wrong-type-%d|0|{\"v\":1,\"task\":\"work\",\"args\":[1,2,3]}", "\u0000\u0001\u00ff binary"};
+                "v1|wrong-type-%d|0|{\"v\":1,\"task\":\"work\",\"args\":[1,2,3]}", "\u0000\u0001\u00ff binary",
+                "v1|overflow-%d|2147483647|{\"v\":1,\"task\":\"work\",\"args\":{\"id\":\"x\"}}",
+                "v1|fraction-%d|1.5|{\"v\":1,\"task\":\"work\",\"args\":{\"id\":\"x\"}}",
+                "v1|no-args-%d|0|{\"v\":1,\"task\":\"work\",\"attempts\":0}", "~"};
             for (int i = 0; i < 1000; i++) {
                 work.later(new Work("good-" + i));
-                raw.sync().lpush(ready, garbage[i % garbage.length].formatted(i) + (garbage[i % garbage.length].contains("%d") ? "" : "#" + i));
+                String g = garbage[i % garbage.length];
+                // The bare wake-up marker stays bare: it must not vanish nor leave the counts wrong.
+                raw.sync().lpush(ready, g.contains("%d") ? g.formatted(i) : g.equals("~") ? g : g + "#" + i);
             }
             try (Worker worker = Worker.builder(deferrable).concurrency(4).build().start()) {
                 await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(50))
