@@ -84,6 +84,9 @@ public final class RedisBenchmark {
             }
             double enqueueBatch = jobs / seconds(t1);
             System.out.printf("enqueue in batches of 100: %.0f jobs/s%n", enqueueBatch);
+            queue.flush();
+
+            producers(factory, jobs, lpush1, lpush50);
 
             for (int concurrency : new int[] {1, 16}) {
                 if (queue.stats().available() < jobs) {
@@ -200,6 +203,64 @@ public final class RedisBenchmark {
                     100 * (jvmCpuNanos() - jvmCpu0) / 1e9 / wall, 100 * (redisCpuSeconds(redis) - redisCpu0) / wall);
         }
         return rate;
+    }
+
+    /**
+     * The producer API with JSON encoding, beside the same run's LPUSH: {@code later()} one by one
+     * from one thread, {@code laterAll} in batches of 100, {@code laterAsync} with 64 calls in flight.
+     */
+    private static void producers(RedisBackendFactory factory, int jobs, double lpush1, double lpush50)
+            throws Exception {
+        for (int round = 0; round < 2; round++) {
+            boolean measured = round == 1;
+            dev.actionqueues.deferred.spi.Backend backend = factory.createBackendForGroup("producer" + round);
+            dev.actionqueues.deferred.Deferrable deferrable = dev.actionqueues.deferred.Deferrable.builder(backend)
+                    .build();
+            var noop = deferrable.task(dev.actionqueues.deferred.TaskDescriptor.of("noop", Noop.class));
+            int n = measured ? jobs : 10_000;
+
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                noop.later(new Noop(i));
+            }
+            double one = n / seconds(t0);
+            backend.queue().flush();
+
+            List<Noop> args = new ArrayList<>(100);
+            long t1 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                args.add(new Noop(i));
+                if (args.size() == 100) {
+                    noop.laterAll(args);
+                    args.clear();
+                }
+            }
+            if (!args.isEmpty()) {
+                noop.laterAll(args);
+            }
+            double all = n / seconds(t1);
+            backend.queue().flush();
+
+            java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(64);
+            long t2 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                inFlight.acquire();
+                noop.laterAsync(new Noop(i)).whenComplete((r, e) -> inFlight.release());
+            }
+            inFlight.acquire(64);
+            double async = n / seconds(t2);
+            if (backend.queue().stats().available() != n) {
+                throw new IllegalStateException("laterAsync stored " + backend.queue().stats().available());
+            }
+            backend.queue().flush();
+            if (measured) {
+                System.out.printf("later() one by one (JSON, one thread): %.0f jobs/s = %.0f%% of LPUSH -c 1%n", one,
+                        100 * one / lpush1);
+                System.out.printf("laterAll in batches of 100: %.0f jobs/s%n", all);
+                System.out.printf("laterAsync, 64 in flight: %.0f jobs/s = %.0f%% of LPUSH -c 50%n", async,
+                        100 * async / lpush50);
+            }
+        }
     }
 
     private static void pickupLatency(JobQueue queue, int samples, boolean print) throws Exception {
