@@ -65,6 +65,8 @@ public final class RedisBackendFactory implements BackendFactory, AutoCloseable 
     private final ReentrantLock lock = new ReentrantLock();
     private final List<RedisJobQueue> queues = new ArrayList<>();
     private RedisOps shared;
+    /** Set by {@link #close()}; guarded by {@code lock}. */
+    private boolean closed;
 
     private RedisBackendFactory(Builder b) {
         this.prefix = RedisKeys.validate("prefix", b.prefix);
@@ -132,6 +134,7 @@ public final class RedisBackendFactory implements BackendFactory, AutoCloseable 
      *
      * @throws IllegalArgumentException if {@code group} does not match {@value RedisKeys#NAME_PATTERN_TEXT}
      * @throws BackendException if Redis cannot be reached
+     * @throws IllegalStateException if this factory is closed
      */
     @Override
     public Backend createBackendForGroup(String group) {
@@ -153,6 +156,7 @@ public final class RedisBackendFactory implements BackendFactory, AutoCloseable 
     private RedisOps sharedOps() {
         lock.lock();
         try {
+            checkOpen();
             if (shared == null) {
                 shared = connect();
             }
@@ -167,7 +171,23 @@ public final class RedisBackendFactory implements BackendFactory, AutoCloseable 
             return client != null ? RedisOps.of(client.connect(ExactStringCodec.INSTANCE))
                     : RedisOps.of(clusterClient.connect(ExactStringCodec.INSTANCE));
         } catch (RedisException e) {
+            checkOpen();
             throw new BackendException("cannot connect to " + description + ": " + e.getMessage(), e);
+        } catch (IllegalStateException | java.util.concurrent.RejectedExecutionException e) {
+            // What the client's event loop throws once it is shut down.
+            checkOpen();
+            throw new BackendException("cannot connect to " + description + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void checkOpen() {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("this RedisBackendFactory (" + description + ") is closed");
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -196,6 +216,7 @@ public final class RedisBackendFactory implements BackendFactory, AutoCloseable 
     public void close() {
         lock.lock();
         try {
+            closed = true;
             // A copy: each queue's close() calls forget(), which changes the list.
             for (RedisJobQueue q : List.copyOf(queues)) {
                 q.close();

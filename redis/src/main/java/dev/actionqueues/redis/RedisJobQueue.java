@@ -1,7 +1,5 @@
 package dev.actionqueues.redis;
 
-import static dev.actionqueues.redis.RedisOps.call;
-
 import dev.actionqueues.deferred.BackendException;
 import dev.actionqueues.deferred.spi.CompleteAndNext;
 import dev.actionqueues.deferred.spi.Debounce;
@@ -44,6 +42,7 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
 
     private final RedisKeys keys;
     private final boolean errorQueue;
+    private volatile boolean closed;
     /** The queue keys plus the error queue's ready list, for dead-lettering and replay (main queue only). */
     private final String[] withErrorReady;
     private final String[] queueKeys;
@@ -154,6 +153,7 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
             if (Thread.interrupted()) {
                 throw new InterruptedException("interrupted before claiming a job");
             }
+            checkOpen();
             List<Lease> leases = max == 1 ? steps.submit(Step.claim(leaseDuration, 1)).claimed()
                     : claim(leaseDuration, max);
             if (Thread.interrupted()) {
@@ -178,6 +178,7 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
         if (Thread.currentThread().isInterrupted()) {
             return new CompleteAndNext(complete(done), List.of());
         }
+        checkOpen();
         StepResult r = steps.submit(new Step(done, leaseDuration, max));
         if (!r.claimed().isEmpty() && Thread.currentThread().isInterrupted()) {
             giveBack(r.claimed());
@@ -213,6 +214,7 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
 
     @Override
     public boolean complete(Lease lease) {
+        checkOpen();
         return steps.submit(Step.complete(lease)).completed();
     }
 
@@ -225,6 +227,7 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
         }
         List<Boolean> out = new ArrayList<>(leases.size());
         if (!batch.isEmpty()) {
+            checkOpen();
             for (StepResult r : steps.run(batch)) {
                 out.add(r.completed());
             }
@@ -304,8 +307,21 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
     /** Wakes the threads waiting for a job, closes the blocking connection and tells the factory. */
     @Override
     public void close() {
+        closed = true;
         waiter.close();
         onClose.accept(this);
+    }
+
+    /** Every call to Redis goes through here: refused once closed, vendor failures wrapped. */
+    private <T> T call(Supplier<T> op, String what) {
+        checkOpen();
+        return RedisOps.call(op, what);
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("this Redis queue (" + keys.ready() + ") is closed");
+        }
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.actionqueues.deferred.BackendException;
 import dev.actionqueues.deferred.spi.Backend;
 import dev.actionqueues.deferred.spi.Debounce;
 import dev.actionqueues.deferred.spi.DebounceDecision;
@@ -460,6 +461,27 @@ class RedisJobQueueTest {
             assertThat(secret.toString()).doesNotContain("s3cr3t");
             assertThatThrownBy(() -> secret.createBackendForGroup("g"))
                     .hasMessageNotContaining("s3cr3t");
+        }
+    }
+
+    @Test
+    void usingAClosedFactoryOrItsQueuesFailsWithAClearError() {
+        RedisBackendFactory closed = newFactory();
+        JobQueue q = closed.createBackendForGroup("closed").queue();
+        closed.close();
+
+        assertThatThrownBy(() -> closed.createBackendForGroup("again")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+        for (org.junit.jupiter.api.function.Executable call : List.<org.junit.jupiter.api.function.Executable>of(
+                () -> q.push(NewJob.of("x", "p")), () -> q.claim(LEASE, Duration.ZERO),
+                () -> q.claim(LEASE, Duration.ofMillis(100)), q::stats)) {
+            Throwable t = org.junit.jupiter.api.Assertions.assertThrows(Throwable.class, call);
+            assertThat(t).isInstanceOfAny(IllegalStateException.class, BackendException.class)
+                    .hasMessageContaining("closed");
+            if (t instanceof IllegalStateException) {
+                assertThat(t.getClass()).as("ours, not Netty's").isEqualTo(IllegalStateException.class);
+                assertThat(t.getStackTrace()[0].getClassName()).startsWith("dev.actionqueues");
+            }
         }
     }
 }
