@@ -4,12 +4,15 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.DeserializationConfig;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.deser.AbstractDeserializer;
 import com.fasterxml.jackson.databind.deser.BasicDeserializerFactory;
+import com.fasterxml.jackson.databind.deser.DefaultDeserializationContext;
 import com.fasterxml.jackson.databind.deser.Deserializers;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import java.lang.reflect.Modifier;
@@ -53,7 +56,16 @@ final class ArgumentTypes {
         }
         Class<?> raw = type.getRawClass();
         if (raw.isPrimitive() || raw.isEnum() || raw == Object.class || JsonNode.class.isAssignableFrom(raw)
-                || raw.getName().startsWith("java.") || hasOwnDeserializer(mapper, config, type)) {
+                || hasOwnDeserializer(mapper, config, type)) {
+            return;
+        }
+        if (raw.getName().startsWith("java.")) {
+            // The JDK's abstract types that Jackson reads (Number, CharSequence...) have a deserializer
+            // of their own; one it cannot construct (Runnable, say) gets a placeholder that fails on use.
+            if ((raw.isInterface() || Modifier.isAbstract(raw.getModifiers())) && isPlaceholder(mapper, config, type)) {
+                throw new IllegalArgumentException("the arguments of task '" + task + "' cannot be read from JSON: "
+                        + path + " is " + raw.getName() + ", which Jackson cannot construct; use a concrete type");
+            }
             return;
         }
         if (raw.isInterface() || Modifier.isAbstract(raw.getModifiers())) {
@@ -72,6 +84,17 @@ final class ArgumentTypes {
             if (p.couldDeserialize()) {
                 check(mapper, config, p.getPrimaryType(), path + "." + p.getName(), task, seen);
             }
+        }
+    }
+
+    /** Whether Jackson's deserializer for {@code type} is the placeholder of a type it cannot construct. */
+    private static boolean isPlaceholder(ObjectMapper mapper, DeserializationConfig config, JavaType type) {
+        try {
+            DeserializationContext context = ((DefaultDeserializationContext) mapper.getDeserializationContext())
+                    .createInstance(config, null, mapper.getInjectableValues());
+            return context.findRootValueDeserializer(type) instanceof AbstractDeserializer;
+        } catch (JsonMappingException | RuntimeException e) {
+            return true;
         }
     }
 

@@ -31,6 +31,12 @@ class ProducerApiTest {
     record Drawing(String name, Shape shape) {
     }
 
+    record Callback(String name, Runnable action) {
+    }
+
+    record Amounts(Number total, CharSequence label, java.util.List<Number> parts) {
+    }
+
     private final Fixture f = new Fixture();
     private final Deferrable consumer = f.deferrable();
 
@@ -96,6 +102,10 @@ class ProducerApiTest {
                 .hasMessageContaining(Shape.class.getName());
         assertThatThrownBy(() -> consumer.task(TaskDescriptor.of("shapes", new TypeReference<List<Shape>>() { })))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("arguments (element)");
+        assertThatThrownBy(() -> consumer.register("callback", Callback.class, c -> { }))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("arguments.action")
+                .hasMessageContaining("java.lang.Runnable");
+        consumer.register("amounts", Amounts.class, a -> { });
     }
 
     @Test

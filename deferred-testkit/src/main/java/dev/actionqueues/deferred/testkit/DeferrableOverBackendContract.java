@@ -82,6 +82,27 @@ public abstract class DeferrableOverBackendContract extends JobQueueContract {
         assertThat(queue.stats().total()).isZero();
     }
 
+    @Test
+    void aPoisonEntryDoesNotHoldBackTheJobsClaimedWithIt() throws Exception {
+        Deferrable deferrable = Deferrable.builder(backend).clock(clock()).hostName("contract").build();
+        AtomicInteger ran = new AtomicInteger();
+        var good = deferrable.register("contract.good", Integer.class, n -> ran.incrementAndGet());
+        queue.push(NewJob.of(id(), "{\"v\":1,\"task\":\"contract.good\",\"args\":\"not a number\"}"));
+        for (int i = 0; i < 5; i++) {
+            good.later(i);
+        }
+        // One thread and a prefetch: the first claim takes the poison entry and the good jobs together.
+        // Were they stranded with it, they would wait for their lease, far longer than the wait below.
+        Worker worker = Worker.builder(deferrable).concurrency(1).prefetch(5).leaseDuration(Duration.ofMinutes(10))
+                .build().start();
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> ran.get() == 5 && errors.stats().total() == 1);
+            assertThat(queue.stats().total()).isZero();
+        } finally {
+            worker.close();
+        }
+    }
+
     // ---- TTL ----
 
     @Test
