@@ -20,7 +20,9 @@ import java.util.function.Consumer;
 
 /**
  * A main or error queue of a {@link MemoryStore}; see {@link InMemoryBackendFactory}. Thread-safe:
- * it reads or changes its {@link QueueState} only under the store's lock.
+ * it reads or changes its {@link QueueState} only under the store's lock. The file is a little over
+ * 400 lines because it implements every verb of the SPI, each a short hold of that lock; the data
+ * structures themselves live in {@link QueueState}, {@link LeaseTable} and {@link DebounceTable}.
  */
 final class InMemoryJobQueue implements JobQueue {
 
