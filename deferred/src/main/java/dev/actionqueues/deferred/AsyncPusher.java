@@ -3,13 +3,11 @@ package dev.actionqueues.deferred;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Pushes the calls of {@code laterAsync} in the background, as a group commit: calls queue up
- * while a push is under way, and one drainer at a time (chosen by a flag set with CAS) pushes
- * whatever has gathered in batches (one backend call each), then completes each call's future. No
+ * Pushes the calls of {@code laterAsync} in the background, as a {@link GroupCommit}: calls queue
+ * up while a push is under way, and one drainer at a time pushes whatever has gathered in batches
+ * (one backend call each), then completes each call's future. No
  * thread and no connection is held per call. Debounced calls and calls with a job id are pushed one
  * by one, in order with the rest. Thread-safe.
  */
@@ -19,41 +17,18 @@ final class AsyncPusher {
     }
 
     private final JobProducer producer;
-    private final int maxBatch;
-    private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean draining = new AtomicBoolean();
+    private final GroupCommit<Pending> pending;
 
     AsyncPusher(JobProducer producer, int maxBatch) {
         this.producer = producer;
-        this.maxBatch = maxBatch;
+        this.pending = new GroupCommit<>("deferrable-async-push", maxBatch, this::push);
     }
 
     /** Queues a prepared call; its future completes once it is pushed, or fails with the backend's error. */
     CompletableFuture<LaterResult> submit(JobProducer.Prepared call) {
         CompletableFuture<LaterResult> result = new CompletableFuture<>();
-        pending.add(new Pending(call, result));
-        if (draining.compareAndSet(false, true)) {
-            Thread.ofVirtual().name("deferrable-async-push").start(this::drain);
-        }
+        pending.submit(new Pending(call, result));
         return result;
-    }
-
-    private void drain() {
-        while (true) {
-            List<Pending> batch = new ArrayList<>();
-            for (Pending p; batch.size() < maxBatch && (p = pending.poll()) != null;) {
-                batch.add(p);
-            }
-            if (batch.isEmpty()) {
-                draining.set(false);
-                // A call queued after the poll and before the flag was cleared: keep going.
-                if (pending.isEmpty() || !draining.compareAndSet(false, true)) {
-                    return;
-                }
-                continue;
-            }
-            push(batch);
-        }
     }
 
     private void push(List<Pending> batch) {

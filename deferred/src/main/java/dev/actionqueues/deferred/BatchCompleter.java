@@ -3,13 +3,8 @@ package dev.actionqueues.deferred;
 import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.retry.Ticker;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Completes, in the background, the finished jobs that a worker's threads hand over when they go
@@ -24,16 +19,14 @@ final class BatchCompleter {
 
     private final WorkerContext ctx;
     private final Prefetch prefetch;
-    /** Finished jobs waiting to be completed. */
-    private final ConcurrentLinkedQueue<Lease> toComplete = new ConcurrentLinkedQueue<>();
-    /** Whether a drainer is running. */
-    private final AtomicBoolean draining = new AtomicBoolean();
-    /** The drainer threads, joined at shutdown. */
-    private final Set<Thread> drainers = ConcurrentHashMap.newKeySet();
+    /** Finished jobs waiting to be completed, and their drainer. */
+    private final GroupCommit<Lease> toComplete;
 
     BatchCompleter(WorkerContext ctx, Prefetch prefetch) {
         this.ctx = ctx;
         this.prefetch = prefetch;
+        this.toComplete = new GroupCommit<>(ctx.name + "-completer", ctx.queue.capabilities().maxBatchSize(),
+                this::completeAndRefill);
     }
 
     /** Hands over a finished job; once the worker is stopping, completes it on the calling thread. */
@@ -42,12 +35,7 @@ final class BatchCompleter {
             ctx.complete(done);
             return;
         }
-        toComplete.add(done);
-        if (draining.compareAndSet(false, true)) {
-            Thread t = Thread.ofVirtual().name(ctx.name + "-completer").unstarted(this::drainLoop);
-            drainers.add(t);
-            t.start();
-        }
+        toComplete.submit(done);
     }
 
     /**
@@ -56,36 +44,13 @@ final class BatchCompleter {
      */
     void drain(long deadline, Ticker ticker) throws InterruptedException {
         do {
-            for (Thread t : List.copyOf(drainers)) {
+            for (Thread t : toComplete.drainers()) {
                 t.join(Duration.ofNanos(Math.max(1, deadline - ticker.read() + GRACE_NANOS)));
             }
             for (Lease l; (l = toComplete.poll()) != null;) {
                 ctx.complete(l);
             }
-        } while (!drainers.isEmpty() && ticker.read() - deadline < GRACE_NANOS);
-    }
-
-    private void drainLoop() {
-        try {
-            int max = ctx.queue.capabilities().maxBatchSize();
-            while (true) {
-                List<Lease> batch = new ArrayList<>();
-                for (Lease l; batch.size() < max && (l = toComplete.poll()) != null;) {
-                    batch.add(l);
-                }
-                if (batch.isEmpty()) {
-                    draining.set(false);
-                    // A job handed over after the poll and before the flag was cleared: keep going.
-                    if (toComplete.isEmpty() || !draining.compareAndSet(false, true)) {
-                        return;
-                    }
-                    continue;
-                }
-                completeAndRefill(batch);
-            }
-        } finally {
-            drainers.remove(Thread.currentThread());
-        }
+        } while (!toComplete.drainers().isEmpty() && ticker.read() - deadline < GRACE_NANOS);
     }
 
     private void completeAndRefill(List<Lease> batch) {
