@@ -1,0 +1,436 @@
+package dev.actionqueues.jdbc;
+
+import dev.actionqueues.deferred.BackendException;
+import dev.actionqueues.deferred.spi.Debounce;
+import dev.actionqueues.deferred.spi.DebounceResult;
+import dev.actionqueues.deferred.spi.JobQueue;
+import dev.actionqueues.deferred.spi.JobRecord;
+import dev.actionqueues.deferred.spi.Lease;
+import dev.actionqueues.deferred.spi.NewJob;
+import dev.actionqueues.deferred.spi.QueueCapabilities;
+import dev.actionqueues.deferred.spi.QueueStats;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * One queue (a group's main or error queue) as rows of the shared jobs table. Every verb is one SQL
+ * statement in auto-commit mode, on a connection taken from the data source for that call only, so
+ * no transaction stays open while a job runs. Times come from the database ({@code now()}).
+ * Thread-safe: it holds no mutable state.
+ */
+final class JdbcJobQueue implements JobQueue {
+
+    static final int MAX_BATCH = 1000;
+    static final int MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
+    static final Duration MAX_DELAY = Duration.ofDays(3650);
+    /** How long an empty claim sleeps between two polls while it may wait. */
+    static final Duration POLL_INTERVAL = Duration.ofMillis(50);
+
+    private static final QueueCapabilities CAPABILITIES =
+            new QueueCapabilities(MAX_DELAY, MAX_BATCH, MAX_PAYLOAD_BYTES, true, false, false, true);
+    private static final String LEASED = " AND state = 'leased'";
+    private static final String WAITING = " AND state = 'waiting'";
+
+    private final DataSource dataSource;
+    private final String table;
+    private final String tokens;
+    private final String group;
+    private final String queueName;
+    private final boolean main;
+    private final String where;
+
+    JdbcJobQueue(DataSource dataSource, String tablePrefix, String group, boolean main) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.table = tablePrefix + "jobs";
+        this.tokens = tablePrefix + "job_tokens";
+        this.group = Objects.requireNonNull(group, "group");
+        this.main = main;
+        this.queueName = main ? "main" : "error";
+        this.where = " WHERE grp = ? AND queue = ?";
+    }
+
+    @Override
+    public QueueCapabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    // ---- push ----
+
+    @Override
+    public void push(NewJob job) {
+        check(job);
+        String sql = "INSERT INTO " + table + " (grp, queue, id, payload, state, due_at) VALUES " + row();
+        update("push", sql, ps -> bindRow(ps, 1, job));
+    }
+
+    @Override
+    public List<Boolean> pushBatch(List<NewJob> jobs) {
+        checkBatch(jobs.size());
+        jobs.forEach(JdbcJobQueue::check);
+        if (jobs.isEmpty()) {
+            return List.of();
+        }
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(table)
+                .append(" (grp, queue, id, payload, state, due_at) VALUES ");
+        for (int i = 0; i < jobs.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(row());
+        }
+        update("pushBatch", sql.toString(), ps -> {
+            int index = 1;
+            for (NewJob job : jobs) {
+                index = bindRow(ps, index, job);
+            }
+        });
+        return Collections.nCopies(jobs.size(), Boolean.TRUE);
+    }
+
+    @Override
+    public boolean pushIfAbsent(NewJob job) {
+        check(job);
+        String sql = "INSERT INTO " + table + " (grp, queue, id, payload, state, due_at, unique_id) VALUES "
+                + "(?, ?, ?, ?, 'waiting', now() + ?::bigint * interval '1 microsecond', TRUE)"
+                + " ON CONFLICT (grp, queue, id) WHERE unique_id DO NOTHING";
+        return update("pushIfAbsent", sql, ps -> bindRow(ps, 1, job)) == 1;
+    }
+
+    @Override
+    public DebounceResult pushDebounced(NewJob job, Debounce debounce) {
+        throw new UnsupportedOperationException("the PostgreSQL backend does not debounce yet");
+    }
+
+    private static String row() {
+        return "(?, ?, ?, ?, 'waiting', now() + ?::bigint * interval '1 microsecond')";
+    }
+
+    private int bindRow(PreparedStatement ps, int index, NewJob job) throws SQLException {
+        ps.setString(index++, group);
+        ps.setString(index++, queueName);
+        ps.setString(index++, job.id());
+        ps.setString(index++, job.payload());
+        ps.setLong(index++, micros(job.delay()));
+        return index;
+    }
+
+    // ---- claim ----
+
+    @Override
+    public List<Lease> claimBatch(int max, Duration leaseDuration, Duration maxWait) throws InterruptedException {
+        if (max < 1 || max > MAX_BATCH) {
+            throw new IllegalArgumentException("max must be between 1 and " + MAX_BATCH + ", was " + max);
+        }
+        checkPositive(leaseDuration, "leaseDuration");
+        Objects.requireNonNull(maxWait, "maxWait");
+        if (maxWait.isNegative()) {
+            throw new IllegalArgumentException("maxWait must not be negative, was " + maxWait);
+        }
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        while (true) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted before claiming");
+            }
+            List<Lease> leases = claimNow(max, leaseDuration);
+            long left = deadline - System.nanoTime();
+            if (!leases.isEmpty() || left <= 0) {
+                return leases;
+            }
+            Thread.sleep(Math.min(left / 1_000_000 + 1, POLL_INTERVAL.toMillis()));
+        }
+    }
+
+    /**
+     * One statement: expired leases first (earliest expiry first), then waiting rows that are due
+     * (due order, then push order), locked with SKIP LOCKED and leased with a new token.
+     */
+    private List<Lease> claimNow(int max, Duration leaseDuration) {
+        String sql = "WITH expired AS (SELECT seq, 0 AS prio, lease_until AS k FROM " + table + where + LEASED
+                + " AND lease_until <= now() ORDER BY lease_until, seq LIMIT ? FOR UPDATE SKIP LOCKED),"
+                + " ready AS (SELECT seq, 1 AS prio, due_at AS k FROM " + table + where + WAITING
+                + " AND due_at <= now() ORDER BY due_at, seq LIMIT ? FOR UPDATE SKIP LOCKED),"
+                + " picked AS (SELECT * FROM expired UNION ALL SELECT * FROM ready LIMIT ?)"
+                + " UPDATE " + table + " j SET state = 'leased',"
+                + " lease_until = now() + ?::bigint * interval '1 microsecond',"
+                + " token = nextval('" + tokens + "'), deliveries = j.deliveries + 1"
+                + " FROM picked p WHERE j.seq = p.seq"
+                + " RETURNING j.id, j.payload, j.token, j.lease_until, j.deliveries, p.prio, p.k, j.seq";
+        record Claimed(Lease lease, int prio, OffsetDateTime k, long seq) {
+        }
+        List<Claimed> claimed = query("claim", sql, ps -> {
+            ps.setString(1, group);
+            ps.setString(2, queueName);
+            ps.setInt(3, max);
+            ps.setString(4, group);
+            ps.setString(5, queueName);
+            ps.setInt(6, max);
+            ps.setInt(7, max);
+            ps.setLong(8, micros(leaseDuration));
+        }, rs -> new Claimed(new Lease(rs.getString(1), rs.getString(2), rs.getLong(3), instant(rs, 4), rs.getInt(5),
+                ""), rs.getInt(6), rs.getObject(7, OffsetDateTime.class), rs.getLong(8)));
+        claimed.sort(Comparator.comparingInt(Claimed::prio).thenComparing(Claimed::k).thenComparingLong(Claimed::seq));
+        List<Lease> leases = new ArrayList<>(claimed.size());
+        claimed.forEach(c -> leases.add(c.lease()));
+        return leases;
+    }
+
+    // ---- leases ----
+
+    @Override
+    public Optional<Lease> renew(Lease lease, Duration leaseDuration) {
+        Objects.requireNonNull(lease, "lease");
+        checkPositive(leaseDuration, "leaseDuration");
+        String sql = "UPDATE " + table + " SET lease_until = now() + ?::bigint * interval '1 microsecond'"
+                + where + " AND id = ? AND token = ?" + LEASED + " RETURNING lease_until";
+        List<Instant> expiry = query("renew", sql, ps -> {
+            ps.setLong(1, micros(leaseDuration));
+            bindLease(ps, 2, lease);
+        }, rs -> instant(rs, 1));
+        return expiry.isEmpty() ? Optional.empty() : Optional.of(lease.withExpiry(expiry.get(0)));
+    }
+
+    @Override
+    public boolean complete(Lease lease) {
+        Objects.requireNonNull(lease, "lease");
+        String sql = "DELETE FROM " + table + where + " AND id = ? AND token = ?" + LEASED;
+        return update("complete", sql, ps -> bindLease(ps, 1, lease)) > 0;
+    }
+
+    @Override
+    public boolean release(Lease lease, String newPayload, Duration delay) {
+        Objects.requireNonNull(lease, "lease");
+        Objects.requireNonNull(newPayload, "newPayload");
+        checkDelay(delay);
+        checkPayload(newPayload);
+        String sql = "UPDATE " + table + " SET state = 'waiting', lease_until = NULL, deliveries = 0, payload = ?,"
+                + " due_at = now() + ?::bigint * interval '1 microsecond'" + where + " AND id = ? AND token = ?"
+                + LEASED;
+        return update("release", sql, ps -> {
+            ps.setString(1, newPayload);
+            ps.setLong(2, micros(delay));
+            bindLease(ps, 3, lease);
+        }) > 0;
+    }
+
+    @Override
+    public boolean deadLetter(Lease lease, String errorPayload) {
+        requireMain("deadLetter");
+        Objects.requireNonNull(lease, "lease");
+        Objects.requireNonNull(errorPayload, "errorPayload");
+        checkPayload(errorPayload);
+        // One statement: the row leaves the main queue and joins the error queue; its id is freed.
+        String sql = "UPDATE " + table + " SET queue = 'error', state = 'waiting', lease_until = NULL,"
+                + " deliveries = 0, unique_id = FALSE, payload = ?, due_at = now()" + where
+                + " AND id = ? AND token = ?" + LEASED;
+        return update("deadLetter", sql, ps -> {
+            ps.setString(1, errorPayload);
+            bindLease(ps, 2, lease);
+        }) > 0;
+    }
+
+    @Override
+    public boolean replayError(String id, String newPayload) {
+        requireMain("replayError");
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(newPayload, "newPayload");
+        checkPayload(newPayload);
+        String sql = "UPDATE " + table + " SET queue = 'main', deliveries = 0, payload = ?, due_at = now()"
+                + " WHERE seq = (SELECT seq FROM " + table + " WHERE grp = ? AND queue = 'error' AND id = ?"
+                + WAITING + " ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)";
+        return update("replayError", sql, ps -> {
+            ps.setString(1, newPayload);
+            ps.setString(2, group);
+            ps.setString(3, id);
+        }) > 0;
+    }
+
+    // ---- inspection ----
+
+    @Override
+    public List<JobRecord> list(int offset, int limit) {
+        if (offset < 0 || limit < 1) {
+            throw new IllegalArgumentException("offset must be >= 0 and limit >= 1, were " + offset + ", " + limit);
+        }
+        String sql = "SELECT id, payload FROM " + table + where + WAITING + " ORDER BY due_at, seq OFFSET ? LIMIT ?";
+        return query("list", sql, ps -> {
+            bindQueue(ps);
+            ps.setInt(3, offset);
+            ps.setInt(4, limit);
+        }, rs -> new JobRecord(rs.getString(1), rs.getString(2)));
+    }
+
+    @Override
+    public Optional<JobRecord> find(String id) {
+        Objects.requireNonNull(id, "id");
+        String sql = "SELECT id, payload FROM " + table + where + " AND id = ?" + WAITING + " ORDER BY seq LIMIT 1";
+        List<JobRecord> found = query("find", sql, ps -> {
+            bindQueue(ps);
+            ps.setString(3, id);
+        }, rs -> new JobRecord(rs.getString(1), rs.getString(2)));
+        return found.stream().findFirst();
+    }
+
+    @Override
+    public boolean remove(String id) {
+        Objects.requireNonNull(id, "id");
+        String sql = "DELETE FROM " + table + where + " AND id = ?" + WAITING;
+        return update("remove", sql, ps -> {
+            bindQueue(ps);
+            ps.setString(3, id);
+        }) > 0;
+    }
+
+    @Override
+    public QueueStats stats() {
+        String sql = "SELECT"
+                + " count(*) FILTER (WHERE state = 'waiting' AND due_at <= now()"
+                + " OR state = 'leased' AND lease_until <= now()),"
+                + " count(*) FILTER (WHERE state = 'leased' AND lease_until > now()),"
+                + " count(*) FILTER (WHERE state = 'waiting' AND due_at > now())"
+                + " FROM " + table + where;
+        return query("stats", sql, this::bindQueue, rs -> new QueueStats(rs.getLong(1), rs.getLong(2), rs.getLong(3)))
+                .get(0);
+    }
+
+    @Override
+    public void flush() {
+        update("flush", "DELETE FROM " + table + where, this::bindQueue);
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcJobQueue[table=" + table + ", group=" + group + ", queue=" + queueName + "]";
+    }
+
+    // ---- helpers ----
+
+    private void requireMain(String verb) {
+        if (!main) {
+            throw new UnsupportedOperationException(verb + " is not supported on an error queue");
+        }
+    }
+
+    private void bindQueue(PreparedStatement ps) throws SQLException {
+        ps.setString(1, group);
+        ps.setString(2, queueName);
+    }
+
+    private void bindLease(PreparedStatement ps, int index, Lease lease) throws SQLException {
+        ps.setString(index, group);
+        ps.setString(index + 1, queueName);
+        ps.setString(index + 2, lease.jobId());
+        ps.setLong(index + 3, lease.fencingToken());
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
+
+    private static long micros(Duration d) {
+        return d.getSeconds() * 1_000_000L + d.getNano() / 1_000;
+    }
+
+    private static void check(NewJob job) {
+        Objects.requireNonNull(job, "job");
+        checkDelay(job.delay());
+        checkPayload(job.payload());
+    }
+
+    private static void checkBatch(int size) {
+        if (size > MAX_BATCH) {
+            throw new IllegalArgumentException("batch size must be between 0 and " + MAX_BATCH + ", was " + size);
+        }
+    }
+
+    private static void checkDelay(Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        if (delay.isNegative() || delay.compareTo(MAX_DELAY) > 0) {
+            throw new IllegalArgumentException("delay must be between 0 and " + MAX_DELAY + ", was " + delay);
+        }
+    }
+
+    private static void checkPositive(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + d);
+        }
+    }
+
+    private static void checkPayload(String payload) {
+        if ((long) payload.length() * 3 > MAX_PAYLOAD_BYTES
+                && payload.getBytes(StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
+            throw new IllegalArgumentException("payload exceeds " + MAX_PAYLOAD_BYTES + " bytes");
+        }
+        if (payload.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("PostgreSQL text cannot hold the NUL character (U+0000)");
+        }
+    }
+
+    /** Describes a failure for a message: SQL state and the driver's text (which holds no password). */
+    static String describe(SQLException e) {
+        return "SQL state " + e.getSQLState() + ": " + e.getMessage();
+    }
+
+    @FunctionalInterface
+    interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    @FunctionalInterface
+    interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private int update(String verb, String sql, Binder binder) {
+        try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            int count = ps.executeUpdate();
+            commitIfNeeded(c);
+            return count;
+        } catch (SQLException e) {
+            throw failure(verb, e);
+        }
+    }
+
+    private <T> List<T> query(String verb, String sql, Binder binder, RowMapper<T> mapper) {
+        try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            List<T> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(mapper.map(rs));
+                }
+            }
+            commitIfNeeded(c);
+            return rows;
+        } catch (SQLException e) {
+            throw failure(verb, e);
+        }
+    }
+
+    private Connection connection() throws SQLException {
+        return dataSource.getConnection();
+    }
+
+    /** A data source that hands out connections outside auto-commit still gets one short transaction. */
+    private static void commitIfNeeded(Connection c) throws SQLException {
+        if (!c.getAutoCommit()) {
+            c.commit();
+        }
+    }
+
+    private BackendException failure(String verb, SQLException e) {
+        return new BackendException("PostgreSQL backend: " + verb + " on table " + table + ", group '" + group
+                + "', queue '" + queueName + "' failed: " + describe(e), e);
+    }
+}
