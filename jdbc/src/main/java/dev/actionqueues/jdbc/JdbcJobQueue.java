@@ -206,6 +206,37 @@ final class JdbcJobQueue implements JobQueue {
         return update("complete", sql, ps -> bindLease(ps, 1, lease)) > 0;
     }
 
+    /** One statement for the whole batch: deletes the rows whose (id, token) still hold their lease. */
+    @Override
+    public List<Boolean> completeBatch(List<Lease> leases) {
+        checkBatch(leases.size());
+        if (leases.isEmpty()) {
+            return List.of();
+        }
+        String[] ids = new String[leases.size()];
+        Long[] tokens = new Long[leases.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = leases.get(i).jobId();
+            tokens[i] = leases.get(i).fencingToken();
+        }
+        String sql = "DELETE FROM " + table + " t USING unnest(?::text[], ?::bigint[]) AS d(id, token)"
+                + " WHERE t.grp = ? AND t.queue = ? AND t.id = d.id AND t.token = d.token AND t.state = 'leased'"
+                + " RETURNING t.id, t.token";
+        record Done(String id, long token) {
+        }
+        List<Done> done = query("completeBatch", sql, ps -> {
+            ps.setArray(1, ps.getConnection().createArrayOf("text", ids));
+            ps.setArray(2, ps.getConnection().createArrayOf("bigint", tokens));
+            ps.setString(3, group);
+            ps.setString(4, queueName);
+        }, rs -> new Done(rs.getString(1), rs.getLong(2)));
+        List<Boolean> result = new ArrayList<>(leases.size());
+        for (Lease lease : leases) {
+            result.add(done.remove(new Done(lease.jobId(), lease.fencingToken())));
+        }
+        return result;
+    }
+
     @Override
     public boolean release(Lease lease, String newPayload, Duration delay) {
         Objects.requireNonNull(lease, "lease");
