@@ -2,6 +2,7 @@ package dev.actionqueues.jdbc;
 
 import dev.actionqueues.deferred.BackendException;
 import dev.actionqueues.deferred.spi.Debounce;
+import dev.actionqueues.deferred.spi.DebounceDecision;
 import dev.actionqueues.deferred.spi.DebounceResult;
 import dev.actionqueues.deferred.spi.JobQueue;
 import dev.actionqueues.deferred.spi.JobRecord;
@@ -17,6 +18,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -27,9 +29,9 @@ import javax.sql.DataSource;
 
 /**
  * One queue (a group's main or error queue) as rows of the shared jobs table. Every verb is one SQL
- * statement in auto-commit mode, on a connection taken from the data source for that call only, so
- * no transaction stays open while a job runs. Times come from the database ({@code now()}).
- * Thread-safe: it holds no mutable state.
+ * statement in auto-commit mode (a debounced push: one short transaction), on a connection taken
+ * from the data source for that call only, so no transaction stays open while a job runs. Times come
+ * from the database ({@code now()}). Thread-safe: it holds no mutable state.
  */
 final class JdbcJobQueue implements JobQueue {
 
@@ -40,13 +42,14 @@ final class JdbcJobQueue implements JobQueue {
     static final Duration POLL_INTERVAL = Duration.ofMillis(50);
 
     private static final QueueCapabilities CAPABILITIES =
-            new QueueCapabilities(MAX_DELAY, MAX_BATCH, MAX_PAYLOAD_BYTES, true, false, false, true);
+            new QueueCapabilities(MAX_DELAY, MAX_BATCH, MAX_PAYLOAD_BYTES, true, false, true, true);
     private static final String LEASED = " AND state = 'leased'";
     private static final String WAITING = " AND state = 'waiting'";
 
     private final DataSource dataSource;
     private final String table;
     private final String tokens;
+    private final String debounceTable;
     private final String group;
     private final String queueName;
     private final boolean main;
@@ -56,6 +59,7 @@ final class JdbcJobQueue implements JobQueue {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.table = tablePrefix + "jobs";
         this.tokens = tablePrefix + "job_tokens";
+        this.debounceTable = tablePrefix + "debounce";
         this.group = Objects.requireNonNull(group, "group");
         this.main = main;
         this.queueName = main ? "main" : "error";
@@ -106,9 +110,100 @@ final class JdbcJobQueue implements JobQueue {
         return update("pushIfAbsent", sql, ps -> bindRow(ps, 1, job)) == 1;
     }
 
+    /**
+     * A key whose job still waits is skipped with one read (the skip is true at that read). Otherwise
+     * one short transaction: lock the key's row (created if missing), decide on the database clock,
+     * then push and record the pending job.
+     */
     @Override
     public DebounceResult pushDebounced(NewJob job, Debounce debounce) {
-        throw new UnsupportedOperationException("the PostgreSQL backend does not debounce yet");
+        check(job);
+        Objects.requireNonNull(debounce, "debounce");
+        if (debounce.window().compareTo(MAX_DELAY) > 0) {
+            throw new IllegalArgumentException("the window must be at most " + MAX_DELAY + ", was "
+                    + debounce.window());
+        }
+        List<String> pending = query("pushDebounced", "SELECT pending_id FROM " + debounceTable
+                + " WHERE grp = ? AND queue = ? AND key = ? AND pending_id IS NOT NULL", ps -> bindKey(ps, debounce),
+                rs -> rs.getString(1));
+        if (!pending.isEmpty()) {
+            return new DebounceResult(DebounceDecision.SKIP, pending.get(0), Duration.ZERO);
+        }
+        try (Connection c = connection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                DebounceResult result = pushDebounced(c, job, debounce);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw failure("pushDebounced", e);
+        }
+    }
+
+    private DebounceResult pushDebounced(Connection c, NewJob job, Debounce debounce) throws SQLException {
+        // Creates the key's row or locks it; RETURNING runs after the lock, so the time is the decision's.
+        String pendingId = null;
+        Instant lastStart = null;
+        Instant now;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + debounceTable
+                + " AS d (grp, queue, key) VALUES (?, ?, ?) ON CONFLICT (grp, queue, key)"
+                + " DO UPDATE SET key = EXCLUDED.key RETURNING d.pending_id, d.last_start, clock_timestamp()")) {
+            bindKey(ps, debounce);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                pendingId = rs.getString(1);
+                OffsetDateTime t = rs.getObject(2, OffsetDateTime.class);
+                lastStart = t == null ? null : t.toInstant();
+                now = instant(rs, 3);
+            }
+        }
+        // pending_id is cleared by the claim that starts the job, by remove and by flush.
+        if (pendingId != null) {
+            return new DebounceResult(DebounceDecision.SKIP, pendingId, Duration.ZERO);
+        }
+        Duration delay;
+        DebounceDecision decision;
+        if (debounce.alwaysDelay()) {
+            delay = debounce.window();
+            decision = DebounceDecision.PUSH_DELAYED;
+        } else if (lastStart == null || !now.isBefore(lastStart.plus(debounce.window()))) {
+            delay = Duration.ZERO;
+            decision = DebounceDecision.PUSH_NOW;
+        } else {
+            delay = Duration.between(now, lastStart.plus(debounce.window()));
+            decision = DebounceDecision.PUSH_DELAYED;
+        }
+        OffsetDateTime due = OffsetDateTime.ofInstant(now.plus(delay), ZoneOffset.UTC);
+        try (PreparedStatement ps = c.prepareStatement("WITH pushed AS (INSERT INTO " + table
+                + " (grp, queue, id, payload, state, due_at, debounce_key) VALUES (?, ?, ?, ?, 'waiting', ?, ?))"
+                + " UPDATE " + debounceTable + " SET pending_id = ?, last_start = ?"
+                + " WHERE grp = ? AND queue = ? AND key = ?")) {
+            bindQueue(ps);
+            ps.setString(3, job.id());
+            ps.setString(4, job.payload());
+            ps.setObject(5, due);
+            ps.setString(6, debounce.key());
+            ps.setString(7, job.id());
+            ps.setObject(8, due);
+            ps.setString(9, group);
+            ps.setString(10, queueName);
+            ps.setString(11, debounce.key());
+            ps.executeUpdate();
+        }
+        return new DebounceResult(decision, job.id(), delay);
+    }
+
+    private void bindKey(PreparedStatement ps, Debounce debounce) throws SQLException {
+        ps.setString(1, group);
+        ps.setString(2, queueName);
+        ps.setString(3, debounce.key());
     }
 
     private static String row() {
@@ -155,16 +250,22 @@ final class JdbcJobQueue implements JobQueue {
      * (due order, then push order), locked with SKIP LOCKED and leased with a new token.
      */
     private List<Lease> claimNow(int max, Duration leaseDuration) {
-        String sql = "WITH expired AS (SELECT seq, 0 AS prio, lease_until AS k FROM " + table + where + LEASED
-                + " AND lease_until <= now() ORDER BY lease_until, seq LIMIT ? FOR UPDATE SKIP LOCKED),"
-                + " ready AS (SELECT seq, 1 AS prio, due_at AS k FROM " + table + where + WAITING
+        String sql = "WITH expired AS (SELECT seq, 0 AS prio, lease_until AS k, debounce_key AS dkey FROM " + table
+                + where + LEASED + " AND lease_until <= now() ORDER BY lease_until, seq LIMIT ?"
+                + " FOR UPDATE SKIP LOCKED),"
+                + " ready AS (SELECT seq, 1 AS prio, due_at AS k, debounce_key AS dkey FROM " + table + where + WAITING
                 + " AND due_at <= now() ORDER BY due_at, seq LIMIT ? FOR UPDATE SKIP LOCKED),"
-                + " picked AS (SELECT * FROM expired UNION ALL SELECT * FROM ready LIMIT ?)"
-                + " UPDATE " + table + " j SET state = 'leased',"
+                + " picked AS (SELECT * FROM expired UNION ALL SELECT * FROM ready LIMIT ?),"
+                + " claimed AS (UPDATE " + table + " j SET state = 'leased',"
                 + " lease_until = now() + ?::bigint * interval '1 microsecond',"
-                + " token = nextval('" + tokens + "'), deliveries = j.deliveries + 1"
+                + " token = nextval('" + tokens + "'), deliveries = j.deliveries + 1, debounce_key = NULL"
                 + " FROM picked p WHERE j.seq = p.seq"
-                + " RETURNING j.id, j.payload, j.token, j.lease_until, j.deliveries, p.prio, p.k, j.seq";
+                + " RETURNING j.id, j.payload, j.token, j.lease_until, j.deliveries, p.prio, p.k, j.seq, p.dkey),"
+                // A debounced job that starts stops being its key's pending job; the key's last start moves.
+                + " started AS (UPDATE " + debounceTable + " d SET pending_id = NULL,"
+                + " last_start = greatest(d.last_start, now()) FROM claimed c WHERE c.dkey IS NOT NULL"
+                + " AND d.grp = ? AND d.queue = ? AND d.key = c.dkey AND d.pending_id = c.id)"
+                + " SELECT id, payload, token, lease_until, deliveries, prio, k, seq FROM claimed";
         record Claimed(Lease lease, int prio, OffsetDateTime k, long seq) {
         }
         List<Claimed> claimed = query("claim", sql, ps -> {
@@ -176,6 +277,8 @@ final class JdbcJobQueue implements JobQueue {
             ps.setInt(6, max);
             ps.setInt(7, max);
             ps.setLong(8, micros(leaseDuration));
+            ps.setString(9, group);
+            ps.setString(10, queueName);
         }, rs -> new Claimed(new Lease(rs.getString(1), rs.getString(2), rs.getLong(3), instant(rs, 4), rs.getInt(5),
                 ""), rs.getInt(6), rs.getObject(7, OffsetDateTime.class), rs.getLong(8)));
         claimed.sort(Comparator.comparingInt(Claimed::prio).thenComparing(Claimed::k).thenComparingLong(Claimed::seq));
@@ -314,11 +417,17 @@ final class JdbcJobQueue implements JobQueue {
     @Override
     public boolean remove(String id) {
         Objects.requireNonNull(id, "id");
-        String sql = "DELETE FROM " + table + where + " AND id = ?" + WAITING;
-        return update("remove", sql, ps -> {
+        // A removed debounced job stops being its key's pending job, in the same statement.
+        String sql = "WITH removed AS (DELETE FROM " + table + where + " AND id = ?" + WAITING
+                + " RETURNING id, debounce_key), freed AS (UPDATE " + debounceTable + " d SET pending_id = NULL"
+                + " FROM removed r WHERE r.debounce_key IS NOT NULL AND d.grp = ? AND d.queue = ?"
+                + " AND d.key = r.debounce_key AND d.pending_id = r.id) SELECT count(*) FROM removed";
+        return query("remove", sql, ps -> {
             bindQueue(ps);
             ps.setString(3, id);
-        }) > 0;
+            ps.setString(4, group);
+            ps.setString(5, queueName);
+        }, rs -> rs.getLong(1)).get(0) > 0;
     }
 
     @Override
@@ -335,7 +444,11 @@ final class JdbcJobQueue implements JobQueue {
 
     @Override
     public void flush() {
-        update("flush", "DELETE FROM " + table + where, this::bindQueue);
+        update("flush", "WITH d AS (DELETE FROM " + debounceTable + where + ") DELETE FROM " + table + where, ps -> {
+            bindQueue(ps);
+            ps.setString(3, group);
+            ps.setString(4, queueName);
+        });
     }
 
     @Override

@@ -18,6 +18,7 @@ CREATE TABLE IF NOT EXISTS aq_jobs (
     token       BIGINT      NOT NULL DEFAULT 0,
     deliveries  INTEGER     NOT NULL DEFAULT 0,
     unique_id   BOOLEAN     NOT NULL DEFAULT FALSE,
+    debounce_key TEXT,
     CHECK ((state = 'leased') = (lease_until IS NOT NULL))
 );
 
@@ -27,3 +28,14 @@ CREATE INDEX IF NOT EXISTS aq_jobs_leased ON aq_jobs (grp, queue, lease_until) W
 CREATE INDEX IF NOT EXISTS aq_jobs_by_id ON aq_jobs (grp, queue, id);
 -- pushIfAbsent: one live job per id among those pushed that way.
 CREATE UNIQUE INDEX IF NOT EXISTS aq_jobs_unique_live ON aq_jobs (grp, queue, id) WHERE unique_id;
+
+-- Debouncing: per key, the job pushed under it and not claimed yet (pending_id), and when the
+-- key's last job started (its claim time, or its due time until it is claimed).
+CREATE TABLE IF NOT EXISTS aq_debounce (
+    grp        TEXT NOT NULL,
+    queue      TEXT NOT NULL,
+    key        TEXT NOT NULL,
+    pending_id TEXT,
+    last_start TIMESTAMPTZ,
+    PRIMARY KEY (grp, queue, key)
+);
