@@ -1,6 +1,7 @@
 package dev.actionqueues.jdbc;
 
 import dev.actionqueues.deferred.BackendException;
+import dev.actionqueues.deferred.spi.CompleteAndNext;
 import dev.actionqueues.deferred.spi.Debounce;
 import dev.actionqueues.deferred.spi.DebounceDecision;
 import dev.actionqueues.deferred.spi.DebounceResult;
@@ -250,9 +251,20 @@ final class JdbcJobQueue implements JobQueue {
      * (due order, then push order), locked with SKIP LOCKED and leased with a new token.
      */
     private List<Lease> claimNow(int max, Duration leaseDuration) {
-        String sql = "WITH expired AS (SELECT seq, 0 AS prio, lease_until AS k, debounce_key AS dkey FROM " + table
-                + where + LEASED + " AND lease_until <= now() ORDER BY lease_until, seq LIMIT ?"
-                + " FOR UPDATE SKIP LOCKED),"
+        return claimNow(max, leaseDuration, null).next();
+    }
+
+    /**
+     * Completes {@code done} (if not null) and claims, in one statement: the claim never picks the
+     * row being deleted. Without {@code done}, {@code completed} is false.
+     */
+    private CompleteAndNext claimNow(int max, Duration leaseDuration, Lease done) {
+        String sql = (done == null ? "WITH" : "WITH done AS (DELETE FROM " + table + where + " AND id = ? AND token = ?"
+                + LEASED + " RETURNING seq),")
+                + " expired AS (SELECT seq, 0 AS prio, lease_until AS k, debounce_key AS dkey FROM " + table
+                + where + LEASED + " AND lease_until <= now()"
+                + (done == null ? "" : " AND seq NOT IN (SELECT seq FROM done)")
+                + " ORDER BY lease_until, seq LIMIT ? FOR UPDATE SKIP LOCKED),"
                 + " ready AS (SELECT seq, 1 AS prio, due_at AS k, debounce_key AS dkey FROM " + table + where + WAITING
                 + " AND due_at <= now() ORDER BY due_at, seq LIMIT ? FOR UPDATE SKIP LOCKED),"
                 + " picked AS (SELECT * FROM expired UNION ALL SELECT * FROM ready LIMIT ?),"
@@ -265,26 +277,52 @@ final class JdbcJobQueue implements JobQueue {
                 + " started AS (UPDATE " + debounceTable + " d SET pending_id = NULL,"
                 + " last_start = greatest(d.last_start, now()) FROM claimed c WHERE c.dkey IS NOT NULL"
                 + " AND d.grp = ? AND d.queue = ? AND d.key = c.dkey AND d.pending_id = c.id)"
-                + " SELECT id, payload, token, lease_until, deliveries, prio, k, seq FROM claimed";
-        record Claimed(Lease lease, int prio, OffsetDateTime k, long seq) {
+                + (done == null ? " SELECT id, payload, token, lease_until, deliveries, prio, k, seq, 0 FROM claimed"
+                        : " SELECT c.id, c.payload, c.token, c.lease_until, c.deliveries, c.prio, c.k, c.seq,"
+                        + " (SELECT count(*) FROM done) FROM (SELECT 1) one LEFT JOIN claimed c ON TRUE");
+        record Claimed(Lease lease, int prio, OffsetDateTime k, long seq, boolean completed) {
         }
-        List<Claimed> claimed = query("claim", sql, ps -> {
-            ps.setString(1, group);
-            ps.setString(2, queueName);
-            ps.setInt(3, max);
-            ps.setString(4, group);
-            ps.setString(5, queueName);
-            ps.setInt(6, max);
-            ps.setInt(7, max);
-            ps.setLong(8, micros(leaseDuration));
-            ps.setString(9, group);
-            ps.setString(10, queueName);
-        }, rs -> new Claimed(new Lease(rs.getString(1), rs.getString(2), rs.getLong(3), instant(rs, 4), rs.getInt(5),
-                ""), rs.getInt(6), rs.getObject(7, OffsetDateTime.class), rs.getLong(8)));
+        List<Claimed> rows = query(done == null ? "claim" : "completeAndClaim", sql, ps -> {
+            int i = 1;
+            if (done != null) {
+                i = bindLease(ps, i, done);
+            }
+            ps.setString(i++, group);
+            ps.setString(i++, queueName);
+            ps.setInt(i++, max);
+            ps.setString(i++, group);
+            ps.setString(i++, queueName);
+            ps.setInt(i++, max);
+            ps.setInt(i++, max);
+            ps.setLong(i++, micros(leaseDuration));
+            ps.setString(i++, group);
+            ps.setString(i, queueName);
+        }, rs -> new Claimed(rs.getString(1) == null ? null : new Lease(rs.getString(1), rs.getString(2),
+                rs.getLong(3), instant(rs, 4), rs.getInt(5), ""), rs.getInt(6), rs.getObject(7, OffsetDateTime.class),
+                rs.getLong(8), rs.getLong(9) > 0));
+        boolean completed = rows.stream().anyMatch(Claimed::completed);
+        List<Claimed> claimed = new ArrayList<>(rows.stream().filter(c -> c.lease() != null).toList());
         claimed.sort(Comparator.comparingInt(Claimed::prio).thenComparing(Claimed::k).thenComparingLong(Claimed::seq));
         List<Lease> leases = new ArrayList<>(claimed.size());
         claimed.forEach(c -> leases.add(c.lease()));
-        return leases;
+        return new CompleteAndNext(completed, leases);
+    }
+
+    /**
+     * One statement that deletes the finished job (checking its token) and claims the next ones; if
+     * the thread is interrupted, it only completes.
+     */
+    @Override
+    public CompleteAndNext completeAndClaim(Lease done, int max, Duration leaseDuration) {
+        Objects.requireNonNull(done, "done");
+        if (max < 1 || max > MAX_BATCH) {
+            throw new IllegalArgumentException("max must be between 1 and " + MAX_BATCH + ", was " + max);
+        }
+        checkPositive(leaseDuration, "leaseDuration");
+        if (Thread.currentThread().isInterrupted()) {
+            return new CompleteAndNext(complete(done), List.of());
+        }
+        return claimNow(max, leaseDuration, done);
     }
 
     // ---- leases ----
@@ -469,11 +507,12 @@ final class JdbcJobQueue implements JobQueue {
         ps.setString(2, queueName);
     }
 
-    private void bindLease(PreparedStatement ps, int index, Lease lease) throws SQLException {
+    private int bindLease(PreparedStatement ps, int index, Lease lease) throws SQLException {
         ps.setString(index, group);
         ps.setString(index + 1, queueName);
         ps.setString(index + 2, lease.jobId());
         ps.setLong(index + 3, lease.fencingToken());
+        return index + 4;
     }
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {

@@ -2,11 +2,14 @@ package dev.actionqueues.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.actionqueues.deferred.spi.CompleteAndNext;
 import dev.actionqueues.deferred.spi.Debounce;
 import dev.actionqueues.deferred.spi.DebounceDecision;
 import dev.actionqueues.deferred.spi.DebounceResult;
 import dev.actionqueues.deferred.spi.JobQueue;
+import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.deferred.spi.NewJob;
+import dev.actionqueues.deferred.spi.QueueStats;
 import dev.actionqueues.jdbc.testing.SharedPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -17,7 +20,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** PostgreSQL specifics the contract does not see: a custom prefix, and debounce state on remove. */
+/**
+ * PostgreSQL specifics the contract does not see: a custom prefix, complete-and-claim of an expired
+ * lease, and debounce state on remove.
+ */
 class JdbcJobQueueTest {
 
     private static SharedPostgres postgres;
@@ -45,6 +51,22 @@ class JdbcJobQueueTest {
             rs.next();
             assertThat(rs.getString(1)).isEqualTo("shop_q_debounce,shop_q_job_tokens,shop_q_jobs,shop_q_jobs_seq_seq");
         }
+    }
+
+    @Test
+    void completeAndClaimWithALeaseThatRanOutButWasNotReclaimedCompletesItAndDoesNotClaimIt() throws Exception {
+        JobQueue queue = factory.createBackendForGroup("expired-done").queue();
+        queue.push(NewJob.of("a", "1"));
+        Lease lease = queue.claim(Duration.ofMillis(100), Duration.ZERO).orElseThrow();
+        queue.push(NewJob.of("b", "2"));
+        Thread.sleep(250);
+
+        CompleteAndNext r = queue.completeAndClaim(lease, 5, Duration.ofMinutes(1));
+
+        assertThat(r.completed()).isTrue();
+        assertThat(r.next()).extracting(Lease::jobId).containsExactly("b");
+        assertThat(queue.stats()).isEqualTo(new QueueStats(0, 1, 0));
+        queue.flush();
     }
 
     @Test
