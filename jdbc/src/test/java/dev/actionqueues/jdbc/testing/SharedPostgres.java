@@ -94,6 +94,8 @@ public final class SharedPostgres implements AutoCloseable {
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                 Assertions.fail(reason + "; CI=true, so this is a failure, not a skip");
             }
+            // Surefire reports a class aborted in @BeforeAll as 0 tests, without the reason: record it in its output.
+            System.err.println("[SharedPostgres] skipped: " + reason);
             Assumptions.abort("skipped: " + reason);
         }
         HikariConfig config = new HikariConfig();
