@@ -1,0 +1,41 @@
+-- The actionqueues PostgreSQL schema, with the default table prefix. Idempotent: safe to run again.
+-- To use another prefix, replace every identifier prefix below (JdbcBackendFactory does this itself
+-- when it creates the schema on demand). Tables are created in the connection's current schema.
+--
+-- One row per job. A row is waiting (available when due_at has passed, delayed before) or leased
+-- until lease_until. Rows of queue 'error' are the error queue's entries.
+CREATE SEQUENCE IF NOT EXISTS aq_job_tokens;
+
+CREATE TABLE IF NOT EXISTS aq_jobs (
+    seq         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    grp         TEXT        NOT NULL,
+    queue       TEXT        NOT NULL CHECK (queue IN ('main', 'error')),
+    id          TEXT        NOT NULL,
+    payload     TEXT        NOT NULL,
+    state       TEXT        NOT NULL CHECK (state IN ('waiting', 'leased')),
+    due_at      TIMESTAMPTZ NOT NULL,
+    lease_until TIMESTAMPTZ,
+    token       BIGINT      NOT NULL DEFAULT 0,
+    deliveries  INTEGER     NOT NULL DEFAULT 0,
+    unique_id   BOOLEAN     NOT NULL DEFAULT FALSE,
+    debounce_key TEXT,
+    CHECK ((state = 'leased') = (lease_until IS NOT NULL))
+);
+
+-- The claim reads waiting rows in due order and expired leases in expiry order.
+CREATE INDEX IF NOT EXISTS aq_jobs_ready ON aq_jobs (grp, queue, due_at, seq) WHERE state = 'waiting';
+CREATE INDEX IF NOT EXISTS aq_jobs_leased ON aq_jobs (grp, queue, lease_until) WHERE state = 'leased';
+CREATE INDEX IF NOT EXISTS aq_jobs_by_id ON aq_jobs (grp, queue, id);
+-- pushIfAbsent: one live job per id among those pushed that way.
+CREATE UNIQUE INDEX IF NOT EXISTS aq_jobs_unique_live ON aq_jobs (grp, queue, id) WHERE unique_id;
+
+-- Debouncing: per key, the job pushed under it and not claimed yet (pending_id), and when the
+-- key's last job started (its claim time, or its due time until it is claimed).
+CREATE TABLE IF NOT EXISTS aq_debounce (
+    grp        TEXT NOT NULL,
+    queue      TEXT NOT NULL,
+    key        TEXT NOT NULL,
+    pending_id TEXT,
+    last_start TIMESTAMPTZ,
+    PRIMARY KEY (grp, queue, key)
+);
