@@ -103,7 +103,10 @@ public final class TaskHandle<A> {
     /**
      * Defers a call without waiting for the backend: the call is checked and encoded now (errors are
      * thrown here), then pushed in the background together with other asynchronous calls, in
-     * batches; no thread or connection is held per call.
+     * batches; no thread or connection is held per call. The background pushes run on virtual
+     * threads, which do not keep the JVM alive: wait for the futures (e.g.
+     * {@code CompletableFuture.allOf(...).join()}) before the JVM exits, or a call not yet pushed
+     * is lost.
      *
      * @param arguments the arguments; may be null
      * @param options as for {@link #later(Object, LaterOptions...)}
