@@ -1,6 +1,7 @@
 package dev.actionqueues.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.actionqueues.deferred.spi.CompleteAndNext;
 import dev.actionqueues.deferred.spi.Debounce;
@@ -59,7 +60,8 @@ class JdbcJobQueueTest {
         queue.push(NewJob.of("a", "1"));
         Lease lease = queue.claim(Duration.ofMillis(100), Duration.ZERO).orElseThrow();
         queue.push(NewJob.of("b", "2"));
-        Thread.sleep(250);
+        // The lease runs out on the database's clock: wait until that clock has passed it.
+        await().atMost(Duration.ofSeconds(5)).until(() -> databaseNow().isAfter(lease.expiresAt()));
 
         CompleteAndNext r = queue.completeAndClaim(lease, 5, Duration.ofMinutes(1));
 
@@ -82,5 +84,14 @@ class JdbcJobQueueTest {
         assertThat(again.decision()).isEqualTo(DebounceDecision.PUSH_DELAYED);
         assertThat(again.jobId()).isEqualTo("c");
         queue.flush();
+    }
+
+    /** The database's clock, which leases run on. */
+    private static java.time.Instant databaseNow() throws SQLException {
+        try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT clock_timestamp()")) {
+            rs.next();
+            return rs.getTimestamp(1).toInstant();
+        }
     }
 }

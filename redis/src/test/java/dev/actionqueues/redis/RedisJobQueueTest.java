@@ -80,6 +80,12 @@ class RedisJobQueueTest {
         raw.sync().set(key, value);
     }
 
+    /** The Redis server's clock, which the scripts use for due times and windows. */
+    static long serverMillis() {
+        List<String> t = raw.sync().time();
+        return Long.parseLong(t.get(0)) * 1000 + Long.parseLong(t.get(1)) / 1000;
+    }
+
     List<String> rawHashFields(String key) {
         return raw.sync().hkeys(key);
     }
@@ -264,7 +270,9 @@ class RedisJobQueueTest {
         queue.pushDebounced(NewJob.of("w1", "p"), waiting);
         assertThat(queue.claimBatch(1, LEASE, Duration.ZERO)).extracting(Lease::jobId).containsExactly("u1");
         assertThat(rawHashFields(keys[7])).containsExactlyInAnyOrder("r2", "w1");
-        Thread.sleep(200);
+        // The windows run on the server's clock: wait until it has passed them.
+        long claimedAt = serverMillis();
+        await().atMost(Duration.ofSeconds(5)).until(() -> serverMillis() > claimedAt + 150);
         // A debounced push forgets some keys that have no pending job and whose window has passed: it
         // samples three keys, here all there are.
         queue.pushDebounced(NewJob.of("o1", "p"), new Debounce("other", Duration.ofMillis(100), false));
@@ -416,8 +424,12 @@ class RedisJobQueueTest {
             queue.pushDebounced(NewJob.of("debounced", p), new Debounce(p, Duration.ofMillis(1), false));
             assertThat(queue.find("now")).hasValueSatisfying(r -> assertThat(r.payload()).isEqualTo(p));
             assertThat(queue.list(0, 10)).extracting(r -> r.payload()).containsOnly(p);
-            Thread.sleep(5);
-            List<Lease> leases = queue.claimBatch(10, LEASE, Duration.ZERO);
+            // The delayed and debounced jobs fall due 1 ms later on the server's clock.
+            List<Lease> leases = new java.util.ArrayList<>();
+            await().atMost(Duration.ofSeconds(5)).until(() -> {
+                leases.addAll(queue.claimBatch(10, LEASE, Duration.ZERO));
+                return leases.size() >= 4;
+            });
             assertThat(leases).extracting(Lease::jobId).containsExactlyInAnyOrder("now", "later", "batch", "debounced");
             assertThat(leases).extracting(Lease::payload).containsOnly(p);
 

@@ -10,6 +10,7 @@ import dev.actionqueues.deferred.Worker;
 import dev.actionqueues.deferred.spi.Backend;
 import dev.actionqueues.deferred.spi.JobQueue;
 import dev.actionqueues.deferred.spi.NewJob;
+import dev.actionqueues.retry.Sleeper;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
@@ -34,6 +35,9 @@ import org.junit.jupiter.api.Test;
  * <p>Not thread-safe (one instance per test, as JUnit makes them).
  */
 public abstract class DeferrableOverBackendContract extends JobQueueContract {
+
+    /** The longest wait of the renewer in the shutdown test, in real time. */
+    private static final Duration RENEWER_STEP = Duration.ofMillis(50);
 
     /**
      * The clock the engine should use in these tests: the backend's clock.
@@ -63,7 +67,8 @@ public abstract class DeferrableOverBackendContract extends JobQueueContract {
 
         queue.push(NewJob.of(id(), "this is not json"));
         queue.push(NewJob.of(id(), "{\"v\":1,\"task\":\"contract.nobody\",\"args\":1,\"attempts\":0}"));
-        queue.push(NewJob.of(id(), "{\"v\":1,\"task\":\"contract.count\",\"args\":{\"not\":\"an int\"},\"attempts\":0}"));
+        queue.push(NewJob.of(id(),
+                "{\"v\":1,\"task\":\"contract.count\",\"args\":{\"not\":\"an int\"},\"attempts\":0}"));
         queue.push(NewJob.of(id(), "[1,2,3]"));
         good.later(1);
 
@@ -142,7 +147,8 @@ public abstract class DeferrableOverBackendContract extends JobQueueContract {
         // The renewer's waits are short in real time whatever the lease, so that a backend on fake time
         // sees renewals between the test's steps.
         Worker worker = Worker.builder(deferrable).leaseDuration(lease).shutdownTimeout(Duration.ofMinutes(1))
-                .sleeper(d -> Thread.sleep(Math.max(1, Math.min(d.toMillis(), 50)))).build().start();
+                .sleeper(d -> Sleeper.system().sleep(d.compareTo(RENEWER_STEP) < 0 ? d : RENEWER_STEP)).build()
+                .start();
         try {
             assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
             Thread stopper = Thread.ofVirtual().start(worker::close);
