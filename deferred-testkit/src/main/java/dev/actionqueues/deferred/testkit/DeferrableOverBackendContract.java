@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,14 +45,6 @@ public abstract class DeferrableOverBackendContract extends JobQueueContract {
      */
     protected InstantSource clock() {
         return InstantSource.system();
-    }
-
-    private Duration ticks(double n) {
-        return Duration.ofNanos((long) (tick().toNanos() * n));
-    }
-
-    private static String id() {
-        return UUID.randomUUID().toString();
     }
 
     // ---- malformed payloads ----

@@ -5,12 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.actionqueues.deferred.spi.Backend;
 import dev.actionqueues.deferred.spi.CompleteAndNext;
-import dev.actionqueues.deferred.spi.Debounce;
-import dev.actionqueues.deferred.spi.DebounceDecision;
-import dev.actionqueues.deferred.spi.DebounceResult;
-import dev.actionqueues.deferred.spi.JobQueue;
 import dev.actionqueues.deferred.spi.JobRecord;
 import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.deferred.spi.NewJob;
@@ -22,27 +17,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The contract every deferred-jobs backend must pass, as a JUnit 5 suite of the SPI: extend it,
  * implement {@link #createBackend(String)} and {@link #advance(Duration)}, and run it against the
  * real broker. It covers order, delays, leases and redelivery, exact complete, stale-lease
- * rejection, pushes once per id ({@code pushIfAbsent}), the error queue, stats, flush, payloads
- * stored byte for byte, debouncing, blocking
- * claims and concurrent consumers (8 threads, 10,000 jobs: none lost, none run twice while its
- * lease holds). {@link DeferrableOverBackendContract} extends this suite with the engine's own
+ * rejection, the error queue, stats, flush, payloads stored byte for byte, blocking claims and
+ * concurrent consumers (8 threads, 10,000 jobs: none lost, none run twice while its lease holds);
+ * through the classes it extends, one push per id ({@link UniqueIdContract}) and debouncing
+ * ({@link DebounceContract}). {@link DeferrableOverBackendContract} extends this suite with the engine's own
  * tests over the backend (malformed payloads, TTL); a backend's run extends that class to pass both.
  *
  * <p>Time: backends on an injected clock pass a {@link FakeTime} to their factory and advance it
@@ -52,68 +42,7 @@ import org.junit.jupiter.api.Test;
  * <p>Each test gets a backend for a fresh group and flushes it afterwards. Not thread-safe (one
  * instance per test, as JUnit makes them).
  */
-public abstract class JobQueueContract {
-
-    /** The lease used where a test does not want it to run out: far longer than any test. */
-    protected static final Duration LONG_LEASE = Duration.ofMinutes(10);
-
-    /** The backend under test; set before each test. */
-    protected Backend backend;
-    /** Its main queue. */
-    protected JobQueue queue;
-    /** Its error queue. */
-    protected JobQueue errors;
-
-    /**
-     * A backend for {@code group}, whose queues are empty.
-     *
-     * @param group a fresh group name of letters, digits and {@code _}
-     * @return the backend
-     */
-    protected abstract Backend createBackend(String group);
-
-    /**
-     * Lets {@code duration} pass on the backend's clock: advance a {@link FakeTime}, or wait for real.
-     *
-     * @param duration how long
-     * @throws InterruptedException if interrupted while waiting
-     */
-    protected abstract void advance(Duration duration) throws InterruptedException;
-
-    /**
-     * The unit of time of the suite's delays and leases.
-     *
-     * @return one second unless overridden
-     */
-    protected Duration tick() {
-        return Duration.ofSeconds(1);
-    }
-
-    private Duration ticks(double n) {
-        return Duration.ofNanos((long) (tick().toNanos() * n));
-    }
-
-    @BeforeEach
-    void createQueues() {
-        backend = createBackend("contract_" + UUID.randomUUID().toString().replace("-", ""));
-        queue = backend.queue();
-        errors = backend.errorQueue();
-    }
-
-    @AfterEach
-    void flushQueues() {
-        queue.flush();
-        errors.flush();
-    }
-
-    private static String id() {
-        return UUID.randomUUID().toString();
-    }
-
-    private Optional<Lease> claimNow(Duration lease) throws InterruptedException {
-        return queue.claim(lease, Duration.ZERO);
-    }
-
+public abstract class JobQueueContract extends UniqueIdContract {
     // ---- push, claim, order ----
 
     @Test
@@ -452,74 +381,6 @@ public abstract class JobQueueContract {
         assertThat(queue.complete(leased)).isTrue();
     }
 
-    // ---- unique ids (pushIfAbsent) ----
-
-    @Test
-    void pushIfAbsentStoresAJobOnceWhileItIsWaitingRunningOrWaitingForARetry() throws InterruptedException {
-        assumeTrue(queue.capabilities().uniqueIds(), "the queue has no pushIfAbsent");
-        String id = "order-" + id();
-
-        assertThat(queue.pushIfAbsent(NewJob.of(id, "first"))).isTrue();
-        assertThat(queue.pushIfAbsent(NewJob.of(id, "waiting"))).isFalse();
-        Lease lease = claimNow(LONG_LEASE).orElseThrow();
-        assertThat(lease.payload()).isEqualTo("first");
-        assertThat(queue.pushIfAbsent(NewJob.of(id, "running"))).isFalse();
-        assertThat(queue.release(lease, "retry", ticks(2))).isTrue();
-        assertThat(queue.pushIfAbsent(NewJob.of(id, "delayed"))).isFalse();
-        assertThat(queue.stats()).isEqualTo(new QueueStats(0, 0, 1));
-
-        advance(ticks(2.5));
-        Lease again = claimNow(LONG_LEASE).orElseThrow();
-        assertThat(again.payload()).isEqualTo("retry");
-        assertThat(queue.complete(again)).isTrue();
-        assertThat(queue.pushIfAbsent(NewJob.of(id, "after"))).as("the job finished: the id is free").isTrue();
-        assertThat(claimNow(LONG_LEASE).orElseThrow().payload()).isEqualTo("after");
-    }
-
-    @Test
-    void anIdIsFreedWhenItsJobIsDeadLetteredRemovedOrFlushed() throws InterruptedException {
-        assumeTrue(queue.capabilities().uniqueIds(), "the queue has no pushIfAbsent");
-        String dead = "dead-" + id();
-        String removed = "removed-" + id();
-        queue.pushIfAbsent(NewJob.of(dead, "p"));
-        assertThat(queue.deadLetter(claimNow(LONG_LEASE).orElseThrow(), "error entry")).isTrue();
-        queue.pushIfAbsent(new NewJob(removed, "p", ticks(5)));
-        assertThat(queue.remove(removed)).isTrue();
-
-        assertThat(queue.pushIfAbsent(NewJob.of(dead, "p"))).isTrue();
-        assertThat(queue.pushIfAbsent(NewJob.of(removed, "p"))).isTrue();
-        queue.flush();
-        assertThat(queue.pushIfAbsent(NewJob.of(dead, "p"))).isTrue();
-        assertThat(queue.stats()).isEqualTo(new QueueStats(1, 0, 0));
-    }
-
-    @Test
-    void concurrentPushesOfOneIdStoreExactlyOneJob() throws Exception {
-        assumeTrue(queue.capabilities().uniqueIds(), "the queue has no pushIfAbsent");
-        String id = "once-" + id();
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<Boolean>> results = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                String payload = "p" + i;
-                results.add(pool.submit(() -> {
-                    start.await();
-                    return queue.pushIfAbsent(NewJob.of(id, payload));
-                }));
-            }
-            start.countDown();
-            int stored = 0;
-            for (Future<Boolean> r : results) {
-                stored += r.get(30, TimeUnit.SECONDS) ? 1 : 0;
-            }
-            assertThat(stored).isEqualTo(1);
-            assertThat(queue.stats()).isEqualTo(new QueueStats(1, 0, 0));
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
     // ---- error queue ----
 
     @Test
@@ -626,165 +487,6 @@ public abstract class JobQueueContract {
             popped.add(claimNow(LONG_LEASE).orElseThrow().payload());
         }
         assertThat(popped).containsExactlyInAnyOrderElementsOf(payloads);
-    }
-
-    // ---- debounce ----
-
-    @Test
-    void debounceLeadingModeRunsAtOnceThenCollapsesIntoOneTrailingRun() throws InterruptedException {
-        assumeTrue(queue.capabilities().debounce(), "the queue does not debounce");
-        Debounce d = new Debounce("k", ticks(4), false);
-        DebounceResult first = queue.pushDebounced(NewJob.of(id(), "1"), d);
-        assertThat(first.decision()).isEqualTo(DebounceDecision.PUSH_NOW);
-        assertThat(queue.pushDebounced(NewJob.of(id(), "1b"), d).decision()).isEqualTo(DebounceDecision.SKIP);
-        Lease run1 = claimNow(LONG_LEASE).orElseThrow();
-        queue.complete(run1);
-
-        advance(ticks(1));
-        DebounceResult second = queue.pushDebounced(NewJob.of(id(), "2"), d);
-        assertThat(second.decision()).isEqualTo(DebounceDecision.PUSH_DELAYED);
-        // lastStart is the claim time of the first job (t0 here, a little later on a real clock).
-        assertThat(second.delay()).isLessThanOrEqualTo(ticks(3.2)).isGreaterThan(ticks(2.5));
-        DebounceResult third = queue.pushDebounced(NewJob.of(id(), "3"), d);
-        assertThat(third.decision()).isEqualTo(DebounceDecision.SKIP);
-        assertThat(third.jobId()).isEqualTo(second.jobId());
-        assertThat(claimNow(LONG_LEASE)).isEmpty();
-
-        advance(ticks(3.2));
-        assertThat(claimNow(LONG_LEASE).orElseThrow().jobId()).isEqualTo(second.jobId());
-        assertThat(claimNow(LONG_LEASE)).isEmpty();
-    }
-
-    @Test
-    void debounceNeverLosesACallMadeAfterTheTrailingRunStarted() throws InterruptedException {
-        assumeTrue(queue.capabilities().debounce(), "the queue does not debounce");
-        Debounce d = new Debounce("lost-trigger", ticks(4), false);
-        queue.pushDebounced(NewJob.of(id(), "lead"), d);
-        queue.complete(claimNow(LONG_LEASE).orElseThrow());
-        advance(ticks(1));
-        DebounceResult trailing = queue.pushDebounced(NewJob.of(id(), "trail"), d);
-        advance(ticks(3.2));
-        Lease started = claimNow(LONG_LEASE).orElseThrow();
-        assertThat(started.jobId()).isEqualTo(trailing.jobId());
-
-        // The seed skipped this call (its debounce key outlived the trailing run): lost trigger.
-        DebounceResult after = queue.pushDebounced(NewJob.of(id(), "after"), d);
-
-        assertThat(after.decision()).isNotEqualTo(DebounceDecision.SKIP);
-        assertThat(after.delay()).isGreaterThan(ticks(3));
-    }
-
-    @Test
-    void debounceAlwaysDelayModeDelaysByTheWindowAndCollapsesUntilTheRunStarts() throws InterruptedException {
-        assumeTrue(queue.capabilities().debounce(), "the queue does not debounce");
-        Debounce d = new Debounce("always", ticks(2), true);
-        DebounceResult first = queue.pushDebounced(NewJob.of(id(), "1"), d);
-        assertThat(first.decision()).isEqualTo(DebounceDecision.PUSH_DELAYED);
-        assertThat(first.delay()).isEqualTo(ticks(2));
-        assertThat(queue.pushDebounced(NewJob.of(id(), "2"), d).decision()).isEqualTo(DebounceDecision.SKIP);
-        assertThat(claimNow(LONG_LEASE)).isEmpty();
-
-        advance(ticks(2.2));
-        assertThat(queue.pushDebounced(NewJob.of(id(), "3"), d).decision()).isEqualTo(DebounceDecision.SKIP);
-        assertThat(claimNow(LONG_LEASE).orElseThrow().jobId()).isEqualTo(first.jobId());
-        DebounceResult fourth = queue.pushDebounced(NewJob.of(id(), "4"), d);
-        assertThat(fourth.decision()).isEqualTo(DebounceDecision.PUSH_DELAYED);
-        assertThat(fourth.delay()).isEqualTo(ticks(2));
-    }
-
-    @Test
-    void debounceKeysAreIndependent() {
-        assumeTrue(queue.capabilities().debounce(), "the queue does not debounce");
-        assertThat(queue.pushDebounced(NewJob.of(id(), "a"), new Debounce("a", ticks(4), false)).decision())
-                .isEqualTo(DebounceDecision.PUSH_NOW);
-        assertThat(queue.pushDebounced(NewJob.of(id(), "b"), new Debounce("b", ticks(4), false)).decision())
-                .isEqualTo(DebounceDecision.PUSH_NOW);
-        assertThat(queue.stats().available()).isEqualTo(2);
-    }
-
-    @Test
-    void debounceIsAtomicAcrossThreads() throws Exception {
-        assumeTrue(queue.capabilities().debounce(), "the queue does not debounce");
-        Debounce d = new Debounce("race", ticks(4), true);
-        int threads = 8;
-        CountDownLatch start = new CountDownLatch(1);
-        Set<String> pushed = ConcurrentHashMap.newKeySet();
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < 50; i++) {
-                        DebounceResult r = queue.pushDebounced(NewJob.of(id(), "x"), d);
-                        if (r.decision() != DebounceDecision.SKIP) {
-                            pushed.add(r.jobId());
-                        }
-                    }
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> f : futures) {
-                f.get(30, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        assertThat(pushed).hasSize(1);
-        assertThat(queue.stats().delayed()).isEqualTo(1);
-    }
-
-    // ---- debounce: backlog ----
-
-    @Test
-    void debounceSkipsWhileTheKeysJobIsUnclaimedHoweverLongAfterItsDueTime() throws InterruptedException {
-        assumeTrue(queue.capabilities().debounce(), "the queue does not debounce");
-        Debounce leading = new Debounce("backlog-leading", ticks(1), false);
-        Debounce always = new Debounce("backlog-always", ticks(1), true);
-        DebounceResult now = queue.pushDebounced(NewJob.of(id(), "leading"), leading);
-        DebounceResult delayed = queue.pushDebounced(NewJob.of(id(), "always"), always);
-        assertThat(now.decision()).isEqualTo(DebounceDecision.PUSH_NOW);
-        assertThat(delayed.decision()).isEqualTo(DebounceDecision.PUSH_DELAYED);
-
-        // A backlog: nobody claims, and both jobs wait for several windows after they fell due.
-        advance(ticks(4));
-
-        DebounceResult again = queue.pushDebounced(NewJob.of(id(), "leading again"), leading);
-        assertThat(again.decision()).isEqualTo(DebounceDecision.SKIP);
-        assertThat(again.jobId()).isEqualTo(now.jobId());
-        DebounceResult alwaysAgain = queue.pushDebounced(NewJob.of(id(), "always again"), always);
-        assertThat(alwaysAgain.decision()).isEqualTo(DebounceDecision.SKIP);
-        assertThat(alwaysAgain.jobId()).isEqualTo(delayed.jobId());
-        assertThat(queue.stats()).isEqualTo(new QueueStats(2, 0, 0));
-        List<Lease> claimed = queue.claimBatch(10, LONG_LEASE, Duration.ZERO);
-        assertThat(claimed).extracting(Lease::jobId).containsExactlyInAnyOrder(now.jobId(), delayed.jobId());
-    }
-
-    // ---- debounce: late claims ----
-
-    @Test
-    void debounceLeadingRunsOfAKeyStartAWindowApartCountedFromTheClaim() throws InterruptedException {
-        assumeTrue(queue.capabilities().debounce(), "the queue does not debounce");
-        Debounce d = new Debounce("late-claims", ticks(4), false);
-        DebounceResult first = queue.pushDebounced(NewJob.of(id(), "1"), d);
-        assertThat(first.decision()).isEqualTo(DebounceDecision.PUSH_NOW);
-
-        // Consumers are late: the first run starts 3 ticks after the push.
-        advance(ticks(3));
-        Lease run1 = claimNow(LONG_LEASE).orElseThrow();
-        assertThat(run1.jobId()).isEqualTo(first.jobId());
-        queue.complete(run1);
-
-        // A window after the push, but only 1.5 ticks after the run started: the next run waits for the rest.
-        advance(ticks(1.5));
-        DebounceResult second = queue.pushDebounced(NewJob.of(id(), "2"), d);
-        assertThat(second.decision()).isEqualTo(DebounceDecision.PUSH_DELAYED);
-        assertThat(second.delay()).isGreaterThan(ticks(1.5)).isLessThanOrEqualTo(ticks(2.5));
-        assertThat(claimNow(LONG_LEASE)).isEmpty();
-
-        advance(second.delay().plus(ticks(0.2)));
-        assertThat(claimNow(LONG_LEASE).orElseThrow().jobId()).isEqualTo(second.jobId());
     }
 
     // ---- blocking claim ----
