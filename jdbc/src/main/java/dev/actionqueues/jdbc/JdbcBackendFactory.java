@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -27,9 +28,18 @@ import javax.sql.DataSource;
  * JVM's. Group names travel only as bind parameters, so any non-blank name is accepted; table names
  * come only from the validated prefix.
  *
+ * <p>Idle workers wait on {@code LISTEN/NOTIFY}: statements that make a job available send one
+ * {@code NOTIFY} on the channel {@code <prefix>jobs} (coalesced: at most one per statement, folded
+ * by PostgreSQL into one per transaction), and one connection of the data source listens while
+ * workers wait (it is returned after a minute without waiting claims, or by {@link #close()}). A
+ * claim that listens also wakes when a delayed job falls due or a lease runs out, and looks again at
+ * least every {@link Builder#safetyPoll(Duration) safety poll}. Behind a pooler in transaction mode
+ * (PgBouncer), where {@code LISTEN} does not work, turn notifications off: claims then poll every
+ * {@link Builder#pollInterval(Duration) poll interval}.
+ *
  * <p>Thread-safe: one factory and its backends may be shared by every thread.
  */
-public final class JdbcBackendFactory implements BackendFactory {
+public final class JdbcBackendFactory implements BackendFactory, AutoCloseable {
 
     /** The prefix of the shipped script and the builder's default. */
     public static final String DEFAULT_TABLE_PREFIX = "aq_";
@@ -44,10 +54,15 @@ public final class JdbcBackendFactory implements BackendFactory {
 
     private final DataSource dataSource;
     private final String tablePrefix;
+    private final JdbcQueueConfig config;
 
     private JdbcBackendFactory(Builder builder) {
         this.dataSource = builder.dataSource;
         this.tablePrefix = builder.tablePrefix;
+        String channel = tablePrefix + "jobs";
+        JdbcListener listener = builder.notifications ? new JdbcListener(dataSource, channel) : null;
+        this.config = new JdbcQueueConfig(dataSource, tablePrefix, listener, channel, builder.pollInterval,
+                builder.safetyPoll);
     }
 
     /**
@@ -73,8 +88,8 @@ public final class JdbcBackendFactory implements BackendFactory {
         if (group.isBlank() || group.length() > 200) {
             throw new IllegalArgumentException("group must be non-blank and at most 200 characters");
         }
-        JdbcJobQueue main = new JdbcJobQueue(dataSource, tablePrefix, group, true);
-        JdbcJobQueue errors = new JdbcJobQueue(dataSource, tablePrefix, group, false);
+        JdbcJobQueue main = new JdbcJobQueue(config, group, true);
+        JdbcJobQueue errors = new JdbcJobQueue(config, group, false);
         return new Backend(group, main, errors);
     }
 
@@ -85,6 +100,17 @@ public final class JdbcBackendFactory implements BackendFactory {
      */
     public String tablePrefix() {
         return tablePrefix;
+    }
+
+    /**
+     * Stops listening for notifications and returns the listening connection to the data source;
+     * claims made afterwards poll. Close it after the workers stopped and before the data source.
+     */
+    @Override
+    public void close() {
+        if (config.listener() != null) {
+            config.listener().close();
+        }
     }
 
     /** The schema script with {@code prefix} in place of the default one. */
@@ -129,8 +155,61 @@ public final class JdbcBackendFactory implements BackendFactory {
         private DataSource dataSource;
         private String tablePrefix = DEFAULT_TABLE_PREFIX;
         private boolean createSchema = true;
+        private boolean notifications = true;
+        private Duration pollInterval = Duration.ofMillis(50);
+        private Duration safetyPoll = Duration.ofSeconds(1);
 
         private Builder() {
+        }
+
+        /**
+         * Whether producers send {@code NOTIFY} and idle claims wait on {@code LISTEN} (true unless
+         * set). Turn it off behind a connection pooler in transaction mode (PgBouncer), which does not
+         * carry {@code LISTEN}; idle claims then poll every {@link #pollInterval(Duration)}.
+         *
+         * @param notifications whether to use {@code LISTEN/NOTIFY}
+         * @return this builder
+         */
+        public Builder notifications(boolean notifications) {
+            this.notifications = notifications;
+            return this;
+        }
+
+        /**
+         * How often an idle claim polls when it does not listen (notifications off, or the listening
+         * connection down); 50 ms unless set. Each poll is one query per waiting consumer thread.
+         *
+         * @param pollInterval between 1 ms and 1 minute
+         * @return this builder
+         * @throws NullPointerException if {@code pollInterval} is null
+         * @throws IllegalArgumentException if it is out of range
+         */
+        public Builder pollInterval(Duration pollInterval) {
+            this.pollInterval = range(pollInterval, "pollInterval");
+            return this;
+        }
+
+        /**
+         * How long an idle claim that listens waits at most before it looks again even without a
+         * notification (a notification sent while the listening connection reconnected is lost);
+         * 1 s unless set.
+         *
+         * @param safetyPoll between 1 ms and 1 minute
+         * @return this builder
+         * @throws NullPointerException if {@code safetyPoll} is null
+         * @throws IllegalArgumentException if it is out of range
+         */
+        public Builder safetyPoll(Duration safetyPoll) {
+            this.safetyPoll = range(safetyPoll, "safetyPoll");
+            return this;
+        }
+
+        private static Duration range(Duration d, String name) {
+            Objects.requireNonNull(d, name);
+            if (d.compareTo(Duration.ofMillis(1)) < 0 || d.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException(name + " must be between 1 ms and 1 minute, was " + d);
+            }
+            return d;
         }
 
         /**

@@ -1,7 +1,7 @@
 package dev.actionqueues.deferred.spi;
 
 import dev.actionqueues.deferred.BackendException;
-
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -270,6 +270,23 @@ public interface JobQueue {
      * @throws BackendException if the broker failed
      */
     void flush();
+
+    /**
+     * A view of this queue whose calls run on the caller's JDBC connection, inside the transaction
+     * open on it (if any): a push is stored if and only if that transaction commits, and a
+     * {@link #complete} takes effect together with the caller's own writes. The view never commits,
+     * rolls back or closes the connection; the caller does. Only backends that keep their jobs in
+     * the same database can do this; the default throws.
+     *
+     * @param connection the caller's open connection to the backend's database
+     * @return the view, valid while the connection is open
+     * @throws UnsupportedOperationException if this backend cannot join a caller's transaction
+     * @throws NullPointerException if {@code connection} is null
+     */
+    default JobQueue joining(Connection connection) {
+        throw new UnsupportedOperationException(
+                "this backend cannot join a caller's transaction (" + getClass().getSimpleName() + ")");
+    }
 
     /** Checks a batch size against {@link QueueCapabilities#maxBatchSize()}. */
     private static void checkBatch(int size, QueueCapabilities capabilities) {
