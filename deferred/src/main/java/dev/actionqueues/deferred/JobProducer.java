@@ -7,6 +7,7 @@ import dev.actionqueues.deferred.spi.DebounceResult;
 import dev.actionqueues.deferred.spi.JobQueue;
 import dev.actionqueues.deferred.spi.NewJob;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -52,7 +53,25 @@ final class JobProducer {
 
     /** Defers one call of {@code task}; see {@link TaskHandle#later(Object, LaterOptions...)}. */
     <A> LaterResult later(RegisteredTask<A> task, A arguments, LaterOptions options) {
-        return push(prepare(task, arguments, options));
+        return push(prepare(task, arguments, options), queue);
+    }
+
+    /**
+     * Defers one call through {@code target}, a view of the queue bound to the caller's transaction;
+     * see {@link TransactionalTaskHandle}.
+     */
+    <A> LaterResult later(RegisteredTask<A> task, A arguments, LaterOptions options, JobQueue target) {
+        return push(prepare(task, arguments, options), target);
+    }
+
+    /** The queue as a view bound to the caller's connection. */
+    JobQueue joining(Connection connection) {
+        try {
+            return queue.joining(connection);
+        } catch (UnsupportedOperationException e) {
+            throw new IllegalStateException("the backend of group '" + group + "' cannot join a caller's"
+                    + " transaction (the PostgreSQL backend can): " + e.getMessage(), e);
+        }
     }
 
     /** Defers one call without waiting for the backend; see {@link TaskHandle#laterAsync}. */
@@ -65,6 +84,12 @@ final class JobProducer {
      * {@link TaskHandle#laterAll}.
      */
     <A> List<LaterResult> laterAll(RegisteredTask<A> task, Collection<? extends A> arguments, LaterOptions options) {
+        return laterAll(task, arguments, options, queue);
+    }
+
+    /** As {@link #laterAll(RegisteredTask, Collection, LaterOptions)}, through {@code target}. */
+    <A> List<LaterResult> laterAll(RegisteredTask<A> task, Collection<? extends A> arguments, LaterOptions options,
+            JobQueue target) {
         Objects.requireNonNull(arguments, "arguments");
         if (options.jobIdOrNull() != null || options.debounceKeyOrNull() != null) {
             throw new IllegalArgumentException("laterAll takes no job id or debounce key: they belong to one call");
@@ -76,13 +101,13 @@ final class JobProducer {
         List<LaterResult> results = new ArrayList<>(prepared.size());
         if (task.options().debounceSupplier() != null) {
             for (Prepared p : prepared) {
-                results.add(push(p));
+                results.add(push(p, target));
             }
             return results;
         }
         int max = queue.capabilities().maxBatchSize();
         for (int from = 0; from < prepared.size(); from += max) {
-            results.addAll(pushBatch(prepared.subList(from, Math.min(prepared.size(), from + max))));
+            results.addAll(pushBatch(prepared.subList(from, Math.min(prepared.size(), from + max)), target));
         }
         return results;
     }
@@ -148,15 +173,19 @@ final class JobProducer {
 
     /** Pushes one prepared call. */
     LaterResult push(Prepared p) {
+        return push(p, queue);
+    }
+
+    private LaterResult push(Prepared p, JobQueue target) {
         NewJob job = p.job();
         if (p.debounce() != null) {
-            return pushDebounced(p);
+            return pushDebounced(p, target);
         }
-        if (p.unique() && !queue.pushIfAbsent(job)) {
+        if (p.unique() && !target.pushIfAbsent(job)) {
             return new LaterResult(job.id(), false, Duration.ZERO, true);
         }
         if (!p.unique()) {
-            queue.push(job);
+            target.push(job);
         }
         events.emit(EventType.PUSH, job.id(), p.task(), 0, job.delay(), p.metadata(), null);
         return new LaterResult(job.id(), false, job.delay());
@@ -164,11 +193,15 @@ final class JobProducer {
 
     /** Pushes plain calls (neither debounced nor with an id) in one batch call. */
     List<LaterResult> pushBatch(List<Prepared> batch) {
+        return pushBatch(batch, queue);
+    }
+
+    private List<LaterResult> pushBatch(List<Prepared> batch, JobQueue target) {
         List<NewJob> jobs = new ArrayList<>(batch.size());
         for (Prepared p : batch) {
             jobs.add(p.job());
         }
-        List<Boolean> stored = queue.pushBatch(jobs);
+        List<Boolean> stored = target.pushBatch(jobs);
         List<LaterResult> results = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             NewJob job = jobs.get(i);
@@ -183,16 +216,20 @@ final class JobProducer {
 
     /**
      * Pushes under debouncing; if the backend fails to debounce, pushes at once without it (a run
-     * too many is better than a lost one).
+     * too many is better than a lost one), except in a caller's transaction, which the failure
+     * has aborted: there it is thrown.
      */
-    private LaterResult pushDebounced(Prepared p) {
+    private LaterResult pushDebounced(Prepared p, JobQueue target) {
         String taskName = p.task();
         String id = p.job().id();
         Map<String, Object> md = p.metadata();
         DebounceResult r;
         try {
-            r = queue.pushDebounced(p.job(), p.debounce());
+            r = target.pushDebounced(p.job(), p.debounce());
         } catch (BackendException e) {
+            if (target != queue) {
+                throw e;
+            }
             LOG.warn("Debouncing a job of task '{}' failed; pushing it at once without debouncing", taskName, e);
             events.emit(EventType.DEBOUNCE_ERROR, id, taskName, 0, Duration.ZERO, md, e);
             queue.push(NewJob.of(id, p.job().payload()));

@@ -136,7 +136,19 @@ final class JobRunner {
                     return rejectMalformed(lease, p, task, reason, e, p.attempts(), md);
                 }
             }
-            task.handler().run(args);
+            JobContext context = new JobContext(lease, task.name(), group, execution, queue);
+            JobContext previous = JobContext.enter(context);
+            try {
+                task.handler().run(args);
+            } finally {
+                JobContext.restore(previous);
+            }
+            if (context.completedInTransaction()) {
+                // The handler's transaction completed the job; nothing is left to complete here.
+                events.emit(EventType.COMPLETE, lease.jobId(), task.name(), execution, Duration.ZERO, md, null);
+                return new Result(new RunOutcome(RunOutcome.Status.RAN, lease.jobId(), task.name(), execution, null),
+                        false);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             queue.release(lease, lease.payload(), Duration.ZERO);

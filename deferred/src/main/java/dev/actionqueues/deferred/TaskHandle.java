@@ -1,5 +1,6 @@
 package dev.actionqueues.deferred;
 
+import java.sql.Connection;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -116,6 +117,23 @@ public final class TaskHandle<A> {
      */
     public CompletableFuture<LaterResult> laterAsync(A arguments, LaterOptions... options) {
         return producer.laterAsync(task, arguments, LaterOptions.merge(options));
+    }
+
+    /**
+     * This task's producer inside the caller's JDBC transaction: its jobs are stored by
+     * {@code connection}, so they exist if and only if the caller's transaction commits (the
+     * transactional outbox, without the outbox). Under Spring, pass the connection of the current
+     * transaction, e.g. {@code DataSourceUtils.getConnection(dataSource)}.
+     *
+     * @param connection the caller's open connection to the backend's database
+     * @return a producer bound to that connection
+     * @throws NullPointerException if {@code connection} is null
+     * @throws IllegalStateException if this Deferrable's backend cannot join a caller's transaction
+     *     (only the PostgreSQL backend can)
+     */
+    public TransactionalTaskHandle<A> inTransaction(Connection connection) {
+        Objects.requireNonNull(connection, "connection");
+        return new TransactionalTaskHandle<>(producer, task, producer.joining(connection));
     }
 
     @Override

@@ -295,11 +295,15 @@ final class JdbcJobQueue implements JobQueue {
     public Optional<Lease> renew(Lease lease, Duration leaseDuration) {
         Objects.requireNonNull(lease, "lease");
         JdbcChecks.positive(leaseDuration, "leaseDuration");
-        List<Instant> expiry = query("renew", sql.renew, ps -> {
-            ps.setLong(1, JdbcChecks.micros(leaseDuration));
-            bindLease(ps, 2, lease);
-        }, rs -> instant(rs, 1));
-        return expiry.isEmpty() ? Optional.empty() : Optional.of(lease.withExpiry(expiry.get(0)));
+        record Renewed(OffsetDateTime expiry, boolean held) {
+        }
+        Renewed r = query("renew", sql.renew, ps -> ps.setLong(bindLease(ps, 1, lease), JdbcChecks.micros(leaseDuration)),
+                rs -> new Renewed(rs.getObject(1, OffsetDateTime.class), rs.getBoolean(2))).get(0);
+        if (r.expiry() != null) {
+            return Optional.of(lease.withExpiry(r.expiry().toInstant()));
+        }
+        // Held but locked by another transaction (the job's own, completing it): not renewed this time.
+        return r.held() ? Optional.of(lease) : Optional.empty();
     }
 
     @Override

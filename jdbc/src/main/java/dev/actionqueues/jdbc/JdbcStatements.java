@@ -79,9 +79,16 @@ final class JdbcStatements {
                 + "(SELECT min(due_at) FROM " + table + WHERE + WAITING + "),"
                 + " (SELECT min(lease_until) FROM " + table + WHERE + LEASED + ")) - now())";
 
-        String byLease = WHERE + " AND id = ? AND token = ?" + LEASED;
-        // Parameters: lease duration, then grp, queue, id, token.
-        renew = "UPDATE " + table + " SET lease_until = now() +" + AFTER + byLease + " RETURNING lease_until";
+        // The row of a lease still held, unless another transaction has it locked (a claim taking over
+        // a lease that ran out, or the job's own transaction completing it): then it is left alone.
+        String mine = "SELECT seq FROM " + table + WHERE + " AND id = ? AND token = ?" + LEASED;
+        String byLease = " WHERE seq = (" + mine + " FOR UPDATE SKIP LOCKED)";
+        // Parameters: grp, queue, id, token, lease duration. Columns: the new expiry (null if not
+        // renewed), whether the lease is still held (renewed, or its row locked by another transaction).
+        renew = "WITH mine AS (" + mine + "), renewed AS (UPDATE " + table + " SET lease_until = now() +" + AFTER
+                + " WHERE seq = (SELECT seq FROM " + table + " WHERE seq IN (SELECT seq FROM mine)"
+                + " FOR UPDATE SKIP LOCKED) RETURNING lease_until)"
+                + " SELECT (SELECT lease_until FROM renewed), EXISTS (SELECT 1 FROM mine)";
         // Parameters: grp, queue, id, token.
         complete = "DELETE FROM " + table + byLease;
         // Parameters: ids[], tokens[], grp, queue.
