@@ -79,10 +79,11 @@ final class JdbcStatements {
                 + "(SELECT min(due_at) FROM " + table + WHERE + WAITING + "),"
                 + " (SELECT min(lease_until) FROM " + table + WHERE + LEASED + ")) - now())";
 
-        // The row of a lease still held, unless another transaction has it locked (a claim taking over
-        // a lease that ran out, or the job's own transaction completing it): then it is left alone.
         String mine = "SELECT seq FROM " + table + WHERE + " AND id = ? AND token = ?" + LEASED;
-        String byLease = " WHERE seq = (" + mine + " FOR UPDATE SKIP LOCKED)";
+        String byLease = WHERE + " AND id = ? AND token = ?" + LEASED;
+        // The renewer serves every job of a worker, so it never waits for a row lock: a row locked by
+        // another transaction (briefly by a concurrent claim, which locks rows it then finds leased;
+        // or by the job's own transaction completing it) is left alone and reported as still held.
         // Parameters: grp, queue, id, token, lease duration. Columns: the new expiry (null if not
         // renewed), whether the lease is still held (renewed, or its row locked by another transaction).
         renew = "WITH mine AS (" + mine + "), renewed AS (UPDATE " + table + " SET lease_until = now() +" + AFTER
@@ -95,6 +96,8 @@ final class JdbcStatements {
         completeBatch = "DELETE FROM " + table + " t USING unnest(?::text[], ?::bigint[]) AS d(id, token)"
                 + " WHERE t.grp = ? AND t.queue = ? AND t.id = d.id AND t.token = d.token AND t.state = 'leased'"
                 + " RETURNING t.id, t.token";
+        // The verbs below wait for a row lock (a claim's is short; the job's own completing transaction
+        // ends when its handler commits or closes its connection).
         // Parameters: payload, delay, grp, queue, id, token [, channel, group].
         release = notifying("UPDATE " + table + " SET state = 'waiting', lease_until = NULL, deliveries = 0,"
                 + " payload = ?, due_at = now() +" + AFTER + byLease, notify);
