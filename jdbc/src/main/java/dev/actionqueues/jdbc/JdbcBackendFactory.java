@@ -102,6 +102,11 @@ public final class JdbcBackendFactory implements BackendFactory, AutoCloseable {
         return tablePrefix;
     }
 
+    /** The listener, or null when notifications are off; for tests. */
+    JdbcListener listener() {
+        return config.listener();
+    }
+
     /**
      * Stops listening for notifications and returns the listening connection to the data source;
      * claims made afterwards poll. Close it after the workers stopped and before the data source.

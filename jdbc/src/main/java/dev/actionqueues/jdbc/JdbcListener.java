@@ -45,8 +45,12 @@ final class JdbcListener implements AutoCloseable {
         this.channel = channel;
     }
 
-    /** A value that changes whenever {@code group} is signalled; read it before looking for jobs. */
+    /**
+     * A value that changes whenever {@code group} is signalled; read it before looking for jobs.
+     * Starts the listening thread if it is not running.
+     */
     long generation(String group) {
+        ensureRunning();
         return signal(group).generation();
     }
 
@@ -55,7 +59,6 @@ final class JdbcListener implements AutoCloseable {
      * at once, without waiting, if no connection listens now (the caller polls instead).
      */
     boolean await(String group, long seen, long nanos) throws InterruptedException {
-        ensureRunning();
         if (!listening) {
             return false;
         }
@@ -137,6 +140,10 @@ final class JdbcListener implements AutoCloseable {
                     }
                 }
                 listening = false;
+                // The connection goes back to the pool: it must not go on collecting notifications.
+                try (Statement s = c.createStatement()) {
+                    s.execute("UNLISTEN *");
+                }
                 return;
             } catch (SQLException e) {
                 listening = false;
