@@ -24,6 +24,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One queue (a group's main or error queue) as rows of the shared jobs table. Every verb is one SQL
@@ -31,14 +34,18 @@ import java.util.Optional;
  * for that call only and committed at once, so no transaction stays open while a job runs. A
  * {@linkplain #joining(Connection) joined} view runs the same statements on the caller's connection
  * instead and leaves commit and close to the caller. Times come from the database ({@code now()}).
- * Idle claims wait on the {@link JdbcListener} when there is one, else poll. Thread-safe: it holds
- * no mutable state.
+ * Idle claims wait on the {@link JdbcListener} when there is one, else poll. Thread-safe: its only
+ * mutable state is when it next prunes old debounce keys.
  */
 final class JdbcJobQueue implements JobQueue {
 
     static final int MAX_BATCH = 1000;
     static final int MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
     static final Duration MAX_DELAY = Duration.ofDays(3650);
+    static final int PRUNE_BATCH = 1000;
+    private static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
+    private static final Duration PRUNE_BACKLOG = Duration.ofSeconds(1);
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcBackendFactory.class);
 
     private final JdbcQueueConfig config;
     private final JdbcStatements sql;
@@ -48,12 +55,17 @@ final class JdbcJobQueue implements JobQueue {
     private final QueueCapabilities capabilities;
     /** The caller's connection of a joined view; null for the pooled queue. */
     private final Connection joined;
+    /** When ({@link System#nanoTime()}) old debounce keys are pruned next. */
+    private final AtomicLong nextPrune;
 
     JdbcJobQueue(JdbcQueueConfig config, String group, boolean main) {
-        this(config, new JdbcStatements(config.tablePrefix(), main && config.listener() != null), group, main, null);
+        this(config, new JdbcStatements(config.tablePrefix(), main && config.listener() != null), group, main, null,
+                new AtomicLong(System.nanoTime()));
     }
 
-    private JdbcJobQueue(JdbcQueueConfig config, JdbcStatements sql, String group, boolean main, Connection joined) {
+    private JdbcJobQueue(JdbcQueueConfig config, JdbcStatements sql, String group, boolean main, Connection joined,
+            AtomicLong nextPrune) {
+        this.nextPrune = nextPrune;
         this.config = config;
         this.sql = sql;
         this.group = Objects.requireNonNull(group, "group");
@@ -72,7 +84,7 @@ final class JdbcJobQueue implements JobQueue {
     @Override
     public JobQueue joining(Connection connection) {
         Objects.requireNonNull(connection, "connection");
-        return new JdbcJobQueue(config, sql, group, main, connection);
+        return new JdbcJobQueue(config, sql, group, main, connection, nextPrune);
     }
 
     // ---- push ----
@@ -138,7 +150,34 @@ final class JdbcJobQueue implements JobQueue {
         if (!pending.isEmpty()) {
             return new DebounceResult(DebounceDecision.SKIP, pending.get(0), Duration.ZERO);
         }
-        return call("pushDebounced", c -> JdbcChecks.inTransaction(c, () -> pushDebounced(c, job, debounce)));
+        DebounceResult result = call("pushDebounced",
+                c -> JdbcChecks.inTransaction(c, () -> pushDebounced(c, job, debounce)));
+        pruneDebounceKeys();
+        return result;
+    }
+
+    /**
+     * At most once a minute per queue (sooner while there is a backlog), on the pooled queue only:
+     * deletes up to {@value #PRUNE_BATCH} debounce keys that decide nothing any more. A failure is
+     * left to the next time; the push it follows has succeeded.
+     */
+    private void pruneDebounceKeys() {
+        long now = System.nanoTime();
+        long due = nextPrune.get();
+        if (joined != null || now - due < 0 || !nextPrune.compareAndSet(due, now + PRUNE_EVERY.toNanos())) {
+            return;
+        }
+        try {
+            int pruned = update("pushDebounced", sql.debouncePrune, ps -> {
+                bindQueue(ps);
+                ps.setInt(3, PRUNE_BATCH);
+            });
+            if (pruned == PRUNE_BATCH) {
+                nextPrune.set(now + PRUNE_BACKLOG.toNanos());
+            }
+        } catch (BackendException e) {
+            LOG.debug("Pruning debounce keys of {} failed; trying again later", this, e);
+        }
     }
 
     private DebounceResult pushDebounced(Connection c, NewJob job, Debounce debounce) throws SQLException {
@@ -180,10 +219,11 @@ final class JdbcJobQueue implements JobQueue {
             ps.setString(6, debounce.key());
             ps.setString(7, job.id());
             ps.setObject(8, due);
-            ps.setString(9, group);
-            ps.setString(10, queueName);
-            ps.setString(11, debounce.key());
-            notifying(ps, 12);
+            ps.setLong(9, JdbcChecks.micros(debounce.window()));
+            ps.setString(10, group);
+            ps.setString(11, queueName);
+            ps.setString(12, debounce.key());
+            notifying(ps, 13);
             ps.executeQuery().close();
         }
         return new DebounceResult(decision, job.id(), delay);

@@ -23,6 +23,7 @@ final class JdbcStatements {
     final String debouncePending;
     final String debounceLock;
     final String debouncePush;
+    final String debouncePrune;
     final String claim;
     final String completeAndClaim;
     final String nextWake;
@@ -68,9 +69,14 @@ final class JdbcStatements {
         debounceLock = "INSERT INTO " + debounce + " AS d (grp, queue, key) VALUES (?, ?, ?)"
                 + " ON CONFLICT (grp, queue, key) DO UPDATE SET key = EXCLUDED.key"
                 + " RETURNING d.pending_id, d.last_start, clock_timestamp()";
-        // Parameters: grp, queue, id, payload, due, key, then pending id, last start, grp, queue, key [, channel, group].
+        // Parameters: grp, queue, id, payload, due, key, then pending id, last start, window, grp, queue, key
+        // [, channel, group].
         debouncePush = notifying("INSERT INTO " + table + columns + ", debounce_key) VALUES (?, ?, ?, ?, 'waiting', ?, ?)",
-                notify, "UPDATE " + debounce + " SET pending_id = ?, last_start = ?" + WHERE + " AND key = ?");
+                notify, "UPDATE " + debounce + " SET pending_id = ?, last_start = ?, window_us = greatest(window_us, ?),"
+                        + " keep_until = NULL" + WHERE + " AND key = ?");
+        // Parameters: grp, queue, limit. Keys that decide nothing any more: no waiting job, window over.
+        debouncePrune = "DELETE FROM " + debounce + " WHERE ctid IN (SELECT ctid FROM " + debounce + WHERE
+                + " AND pending_id IS NULL AND keep_until < now() LIMIT ?)";
 
         claim = claim(table, debounce, tokens, false);
         completeAndClaim = claim(table, debounce, tokens, true);
@@ -115,7 +121,8 @@ final class JdbcStatements {
         find = "SELECT id, payload FROM " + table + WHERE + " AND id = ?" + WAITING + " ORDER BY seq LIMIT 1";
         // Parameters: grp, queue, id, grp, queue. A removed debounced job stops being its key's pending job.
         remove = "WITH removed AS (DELETE FROM " + table + WHERE + " AND id = ?" + WAITING
-                + " RETURNING id, debounce_key), freed AS (UPDATE " + debounce + " d SET pending_id = NULL"
+                + " RETURNING id, debounce_key), freed AS (UPDATE " + debounce + " d SET pending_id = NULL,"
+                + " keep_until = d.last_start + d.window_us * interval '1 microsecond'"
                 + " FROM removed r WHERE r.debounce_key IS NOT NULL AND d.grp = ? AND d.queue = ?"
                 + " AND d.key = r.debounce_key AND d.pending_id = r.id) SELECT count(*) FROM removed";
         // Parameters: grp, queue.
@@ -155,7 +162,9 @@ final class JdbcStatements {
                 + " RETURNING j.id, j.payload, j.token, j.lease_until, j.deliveries, p.prio, p.k, j.seq, p.dkey),"
                 // A debounced job that starts stops being its key's pending job; the key's last start moves.
                 + " started AS (UPDATE " + debounce + " d SET pending_id = NULL,"
-                + " last_start = greatest(d.last_start, now()) FROM claimed c WHERE c.dkey IS NOT NULL"
+                + " last_start = greatest(d.last_start, now()),"
+                + " keep_until = greatest(d.last_start, now()) + d.window_us * interval '1 microsecond'"
+                + " FROM claimed c WHERE c.dkey IS NOT NULL"
                 + " AND d.grp = ? AND d.queue = ? AND d.key = c.dkey AND d.pending_id = c.id)"
                 + (done ? " SELECT c.id, c.payload, c.token, c.lease_until, c.deliveries, c.prio, c.k, c.seq,"
                         + " (SELECT count(*) FROM done) FROM (SELECT 1) one LEFT JOIN claimed c ON TRUE"

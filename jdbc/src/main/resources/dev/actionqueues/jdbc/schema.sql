@@ -29,8 +29,10 @@ CREATE INDEX IF NOT EXISTS aq_jobs_by_id ON aq_jobs (grp, queue, id);
 -- pushIfAbsent: one live job per id among those pushed that way.
 CREATE UNIQUE INDEX IF NOT EXISTS aq_jobs_unique_live ON aq_jobs (grp, queue, id) WHERE unique_id;
 
--- Debouncing: per key, the job pushed under it and not claimed yet (pending_id), and when the
--- key's last job started (its claim time, or its due time until it is claimed).
+-- Debouncing: per key, the job pushed under it and not claimed yet (pending_id), when the key's
+-- last job started (its claim time, or its due time until it is claimed), the longest window it
+-- was pushed with, and until when the row matters (last start + window). Rows without a pending
+-- job past keep_until decide nothing any more and are pruned.
 CREATE TABLE IF NOT EXISTS aq_debounce (
     grp        TEXT NOT NULL,
     queue      TEXT NOT NULL,
@@ -39,3 +41,6 @@ CREATE TABLE IF NOT EXISTS aq_debounce (
     last_start TIMESTAMPTZ,
     PRIMARY KEY (grp, queue, key)
 );
+ALTER TABLE aq_debounce ADD COLUMN IF NOT EXISTS window_us BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE aq_debounce ADD COLUMN IF NOT EXISTS keep_until TIMESTAMPTZ;
+CREATE INDEX IF NOT EXISTS aq_debounce_prune ON aq_debounce (grp, queue, keep_until) WHERE pending_id IS NULL;

@@ -86,6 +86,40 @@ class JdbcJobQueueTest {
         queue.flush();
     }
 
+    @Test
+    void debounceKeysWhoseWindowIsOverAreDeletedByALaterDebouncedPush() throws Exception {
+        JobQueue queue = factory.createBackendForGroup("pruned").queue();
+        queue.pushDebounced(NewJob.of("a", "1"), new Debounce("old", Duration.ofMillis(100), false));
+        queue.pushDebounced(NewJob.of("b", "2"), new Debounce("waiting", Duration.ofMillis(100), true));
+        Lease started = queue.claim(Duration.ofMinutes(1), Duration.ZERO).orElseThrow();
+        assertThat(started.jobId()).isEqualTo("a");
+        assertThat(queue.complete(started)).isTrue();
+        assertThat(debounceKeys("pruned")).isEqualTo(2);
+        java.time.Instant over = databaseNow().plusMillis(150);
+        await().atMost(Duration.ofSeconds(5)).until(() -> databaseNow().isAfter(over));
+
+        // A new queue object prunes on its first debounced push (then at most once a minute).
+        JobQueue later = factory.createBackendForGroup("pruned").queue();
+        later.pushDebounced(NewJob.of("c", "3"), new Debounce("new", Duration.ofMinutes(1), false));
+
+        // "old" is gone; "waiting" still has a waiting job, "new" was just pushed.
+        assertThat(debounceKeys("pruned")).isEqualTo(2);
+        assertThat(later.pushDebounced(NewJob.of("d", "4"), new Debounce("old", Duration.ofMillis(100), false))
+                .decision()).isEqualTo(DebounceDecision.PUSH_NOW);
+        queue.flush();
+    }
+
+    private static int debounceKeys(String group) throws SQLException {
+        try (Connection c = postgres.dataSource().getConnection(); java.sql.PreparedStatement ps =
+                c.prepareStatement("SELECT count(*) FROM shop_q_debounce WHERE grp = ?")) {
+            ps.setString(1, group);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     /** The database's clock, which leases run on. */
     private static java.time.Instant databaseNow() throws SQLException {
         try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement();
