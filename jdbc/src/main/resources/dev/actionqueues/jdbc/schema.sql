@@ -22,6 +22,14 @@ CREATE TABLE IF NOT EXISTS aq_jobs (
     CHECK ((state = 'leased') = (lease_until IS NOT NULL))
 );
 
+-- A queue table churns: every job is an insert, an update or two and a delete. Vacuum it after a
+-- fixed number of dead rows rather than a fraction of the table, without cost-based pauses, so the
+-- claim's index scans do not wade through dead entries. (Vacuum can only remove rows that no open
+-- transaction may still see: keep transactions elsewhere in the database short.)
+ALTER TABLE aq_jobs SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 2000,
+    autovacuum_vacuum_insert_scale_factor = 0, autovacuum_vacuum_insert_threshold = 10000,
+    autovacuum_vacuum_cost_delay = 0, autovacuum_analyze_scale_factor = 0, autovacuum_analyze_threshold = 10000);
+
 -- The claim reads waiting rows in due order and expired leases in expiry order.
 CREATE INDEX IF NOT EXISTS aq_jobs_ready ON aq_jobs (grp, queue, due_at, seq) WHERE state = 'waiting';
 CREATE INDEX IF NOT EXISTS aq_jobs_leased ON aq_jobs (grp, queue, lease_until) WHERE state = 'leased';
