@@ -148,7 +148,7 @@ public final class JdbcBackendFactory implements BackendFactory, AutoCloseable {
             }
         } catch (SQLException e) {
             throw new BackendException("PostgreSQL backend: creating the schema (tables " + tablePrefix
-                    + "jobs, sequence " + tablePrefix + "job_tokens) failed: " + JdbcJobQueue.describe(e), e);
+                    + "jobs, sequence " + tablePrefix + "job_tokens) failed: " + JdbcSession.describe(e), e);
         }
     }
 

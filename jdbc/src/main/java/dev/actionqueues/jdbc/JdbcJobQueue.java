@@ -57,6 +57,7 @@ final class JdbcJobQueue implements JobQueue {
     private final Connection joined;
     /** When ({@link System#nanoTime()}) old debounce keys are pruned next. */
     private final AtomicLong nextPrune;
+    private final JdbcSession session;
 
     JdbcJobQueue(JdbcQueueConfig config, String group, boolean main) {
         this(config, new JdbcStatements(config.tablePrefix(), main && config.listener() != null), group, main, null,
@@ -66,6 +67,8 @@ final class JdbcJobQueue implements JobQueue {
     private JdbcJobQueue(JdbcQueueConfig config, JdbcStatements sql, String group, boolean main, Connection joined,
             AtomicLong nextPrune) {
         this.nextPrune = nextPrune;
+        this.session = new JdbcSession(config.dataSource(), joined, "on table " + config.tablePrefix() + "jobs, group '"
+                + group + "', queue '" + (main ? "main" : "error") + "'");
         this.config = config;
         this.sql = sql;
         this.group = Objects.requireNonNull(group, "group");
@@ -92,7 +95,7 @@ final class JdbcJobQueue implements JobQueue {
     @Override
     public void push(NewJob job) {
         check(job);
-        query("push", sql.push, ps -> notifying(ps, bindRow(ps, 1, job)), rs -> null);
+        session.query("push", sql.push, ps -> notifying(ps, bindRow(ps, 1, job)), rs -> null);
     }
 
     /** One statement for the whole batch: the rows arrive as arrays, in the list's order. */
@@ -111,7 +114,7 @@ final class JdbcJobQueue implements JobQueue {
             payloads[i] = jobs.get(i).payload();
             delays[i] = JdbcChecks.micros(jobs.get(i).delay());
         }
-        long stored = query("pushBatch", sql.pushBatch, ps -> {
+        long stored = session.query("pushBatch", sql.pushBatch, ps -> {
             bindQueue(ps);
             ps.setArray(3, ps.getConnection().createArrayOf("text", ids));
             ps.setArray(4, ps.getConnection().createArrayOf("text", payloads));
@@ -128,7 +131,7 @@ final class JdbcJobQueue implements JobQueue {
     @Override
     public boolean pushIfAbsent(NewJob job) {
         check(job);
-        return query("pushIfAbsent", sql.pushIfAbsent, ps -> notifying(ps, bindRow(ps, 1, job)),
+        return session.query("pushIfAbsent", sql.pushIfAbsent, ps -> notifying(ps, bindRow(ps, 1, job)),
                 rs -> rs.getLong(1)).get(0) == 1;
     }
 
@@ -145,12 +148,12 @@ final class JdbcJobQueue implements JobQueue {
             throw new IllegalArgumentException("the window must be at most " + MAX_DELAY + ", was "
                     + debounce.window());
         }
-        List<String> pending = query("pushDebounced", sql.debouncePending, ps -> bindKey(ps, debounce),
+        List<String> pending = session.query("pushDebounced", sql.debouncePending, ps -> bindKey(ps, debounce),
                 rs -> rs.getString(1));
         if (!pending.isEmpty()) {
             return new DebounceResult(DebounceDecision.SKIP, pending.get(0), Duration.ZERO);
         }
-        DebounceResult result = call("pushDebounced",
+        DebounceResult result = session.call("pushDebounced",
                 c -> JdbcChecks.inTransaction(c, () -> pushDebounced(c, job, debounce)));
         pruneDebounceKeys();
         return result;
@@ -168,7 +171,7 @@ final class JdbcJobQueue implements JobQueue {
             return;
         }
         try {
-            int pruned = update("pushDebounced", sql.debouncePrune, ps -> {
+            int pruned = session.update("pushDebounced", sql.debouncePrune, ps -> {
                 bindQueue(ps);
                 ps.setInt(3, PRUNE_BATCH);
             });
@@ -270,7 +273,7 @@ final class JdbcJobQueue implements JobQueue {
      */
     private long nextWake(long poll) {
         long cap = config.safetyPoll().toNanos();
-        List<Double> seconds = query("claim", sql.nextWake, ps -> {
+        List<Double> seconds = session.query("claim", sql.nextWake, ps -> {
             bindQueue(ps);
             ps.setString(3, group);
             ps.setString(4, queueName);
@@ -287,7 +290,7 @@ final class JdbcJobQueue implements JobQueue {
     private CompleteAndNext claim(int max, Duration leaseDuration, Lease done) {
         record Claimed(Lease lease, int prio, OffsetDateTime k, long seq, boolean completed) {
         }
-        List<Claimed> rows = query(done == null ? "claim" : "completeAndClaim",
+        List<Claimed> rows = session.query(done == null ? "claim" : "completeAndClaim",
                 done == null ? sql.claim : sql.completeAndClaim, ps -> {
                     int i = 1;
                     if (done != null) {
@@ -337,7 +340,7 @@ final class JdbcJobQueue implements JobQueue {
         JdbcChecks.positive(leaseDuration, "leaseDuration");
         record Renewed(OffsetDateTime expiry, boolean held) {
         }
-        Renewed r = query("renew", sql.renew, ps -> ps.setLong(bindLease(ps, 1, lease), JdbcChecks.micros(leaseDuration)),
+        Renewed r = session.query("renew", sql.renew, ps -> ps.setLong(bindLease(ps, 1, lease), JdbcChecks.micros(leaseDuration)),
                 rs -> new Renewed(rs.getObject(1, OffsetDateTime.class), rs.getBoolean(2))).get(0);
         if (r.expiry() != null) {
             return Optional.of(lease.withExpiry(r.expiry().toInstant()));
@@ -349,7 +352,7 @@ final class JdbcJobQueue implements JobQueue {
     @Override
     public boolean complete(Lease lease) {
         Objects.requireNonNull(lease, "lease");
-        return update("complete", sql.complete, ps -> bindLease(ps, 1, lease)) > 0;
+        return session.update("complete", sql.complete, ps -> bindLease(ps, 1, lease)) > 0;
     }
 
     /** One statement for the whole batch: deletes the rows whose (id, token) still hold their lease. */
@@ -367,7 +370,7 @@ final class JdbcJobQueue implements JobQueue {
         }
         record Done(String id, long token) {
         }
-        List<Done> done = query("completeBatch", sql.completeBatch, ps -> {
+        List<Done> done = session.query("completeBatch", sql.completeBatch, ps -> {
             ps.setArray(1, ps.getConnection().createArrayOf("text", ids));
             ps.setArray(2, ps.getConnection().createArrayOf("bigint", tokens));
             ps.setString(3, group);
@@ -386,7 +389,7 @@ final class JdbcJobQueue implements JobQueue {
         Objects.requireNonNull(newPayload, "newPayload");
         JdbcChecks.delay(delay);
         JdbcChecks.payload(newPayload);
-        return query("release", sql.release, ps -> {
+        return session.query("release", sql.release, ps -> {
             ps.setString(1, newPayload);
             ps.setLong(2, JdbcChecks.micros(delay));
             notifying(ps, bindLease(ps, 3, lease));
@@ -399,7 +402,7 @@ final class JdbcJobQueue implements JobQueue {
         Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(errorPayload, "errorPayload");
         JdbcChecks.payload(errorPayload);
-        return update("deadLetter", sql.deadLetter, ps -> {
+        return session.update("deadLetter", sql.deadLetter, ps -> {
             ps.setString(1, errorPayload);
             bindLease(ps, 2, lease);
         }) > 0;
@@ -411,7 +414,7 @@ final class JdbcJobQueue implements JobQueue {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(newPayload, "newPayload");
         JdbcChecks.payload(newPayload);
-        return query("replayError", sql.replayError, ps -> {
+        return session.query("replayError", sql.replayError, ps -> {
             ps.setString(1, newPayload);
             ps.setString(2, group);
             ps.setString(3, id);
@@ -426,7 +429,7 @@ final class JdbcJobQueue implements JobQueue {
         if (offset < 0 || limit < 1) {
             throw new IllegalArgumentException("offset must be >= 0 and limit >= 1, were " + offset + ", " + limit);
         }
-        return query("list", sql.list, ps -> {
+        return session.query("list", sql.list, ps -> {
             bindQueue(ps);
             ps.setInt(3, offset);
             ps.setInt(4, limit);
@@ -436,7 +439,7 @@ final class JdbcJobQueue implements JobQueue {
     @Override
     public Optional<JobRecord> find(String id) {
         Objects.requireNonNull(id, "id");
-        return query("find", sql.find, ps -> {
+        return session.query("find", sql.find, ps -> {
             bindQueue(ps);
             ps.setString(3, id);
         }, rs -> new JobRecord(rs.getString(1), rs.getString(2))).stream().findFirst();
@@ -445,7 +448,7 @@ final class JdbcJobQueue implements JobQueue {
     @Override
     public boolean remove(String id) {
         Objects.requireNonNull(id, "id");
-        return query("remove", sql.remove, ps -> {
+        return session.query("remove", sql.remove, ps -> {
             bindQueue(ps);
             ps.setString(3, id);
             ps.setString(4, group);
@@ -455,13 +458,13 @@ final class JdbcJobQueue implements JobQueue {
 
     @Override
     public QueueStats stats() {
-        return query("stats", sql.stats, this::bindQueue,
+        return session.query("stats", sql.stats, this::bindQueue,
                 rs -> new QueueStats(rs.getLong(1), rs.getLong(2), rs.getLong(3))).get(0);
     }
 
     @Override
     public void flush() {
-        update("flush", sql.flush, ps -> {
+        session.update("flush", sql.flush, ps -> {
             bindQueue(ps);
             ps.setString(3, group);
             ps.setString(4, queueName);
@@ -527,78 +530,4 @@ final class JdbcJobQueue implements JobQueue {
         JdbcChecks.payload(job.payload());
     }
 
-    /** Describes a failure for a message: SQL state and the driver's text (which holds no password). */
-    static String describe(SQLException e) {
-        return "SQL state " + e.getSQLState() + ": " + e.getMessage();
-    }
-
-    // ---- running statements ----
-
-    @FunctionalInterface
-    interface Binder {
-        void bind(PreparedStatement ps) throws SQLException;
-    }
-
-    @FunctionalInterface
-    interface RowMapper<T> {
-        T map(ResultSet rs) throws SQLException;
-    }
-
-    @FunctionalInterface
-    interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private int update(String verb, String statement, Binder binder) {
-        return call(verb, c -> {
-            try (PreparedStatement ps = c.prepareStatement(statement)) {
-                binder.bind(ps);
-                return ps.executeUpdate();
-            }
-        });
-    }
-
-    private <T> List<T> query(String verb, String statement, Binder binder, RowMapper<T> mapper) {
-        return call(verb, c -> {
-            try (PreparedStatement ps = c.prepareStatement(statement)) {
-                binder.bind(ps);
-                List<T> rows = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(mapper.map(rs));
-                    }
-                }
-                return rows;
-            }
-        });
-    }
-
-    /**
-     * Runs {@code work} on the joined connection, or on a pooled one that is committed (if the data
-     * source hands out connections outside auto-commit) and returned at once.
-     */
-    private <T> T call(String verb, Work<T> work) {
-        try {
-            if (joined != null) {
-                return work.run(joined);
-            }
-            try (Connection c = config.dataSource().getConnection()) {
-                try {
-                    T result = work.run(c);
-                    if (!c.getAutoCommit()) {
-                        c.commit();
-                    }
-                    return result;
-                } catch (SQLException | RuntimeException e) {
-                    if (!c.getAutoCommit()) {
-                        c.rollback();
-                    }
-                    throw e;
-                }
-            }
-        } catch (SQLException e) {
-            throw new BackendException("PostgreSQL backend: " + verb + " on table " + config.tablePrefix()
-                    + "jobs, group '" + group + "', queue '" + queueName + "' failed: " + describe(e), e);
-        }
-    }
 }

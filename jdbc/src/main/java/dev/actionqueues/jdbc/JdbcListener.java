@@ -152,7 +152,7 @@ final class JdbcListener implements AutoCloseable {
                 }
                 if (!down) {
                     LOG.warn("PostgreSQL backend: listening on channel {} failed ({}); idle claims poll until it"
-                            + " reconnects", channel, JdbcJobQueue.describe(e));
+                            + " reconnects", channel, JdbcSession.describe(e));
                     down = true;
                 }
                 try {
