@@ -6,6 +6,7 @@ import dev.actionqueues.deferred.spi.JobQueue;
 import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.deferred.spi.QueueStats;
 import dev.actionqueues.retry.Backoff;
+import dev.actionqueues.retry.Sleeper;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -61,12 +62,19 @@ public final class Deferrable {
     private final JobProducer producer;
     private final JobRunner runner;
     private final ErrorQueue errors;
+    private final Codec codec;
+    private final InstantSource clock;
+    private final Sleeper sleeper;
+    private volatile Sagas sagas;
 
     private Deferrable(Builder b) {
         this.backend = b.backend;
         this.queue = b.backend.queue();
         this.leaseDuration = b.leaseDuration;
         Codec codec = new Codec(Codec.argumentsMapper(b.mapper));
+        this.codec = codec;
+        this.clock = b.clock;
+        this.sleeper = b.sleeper;
         String group = backend.group();
         this.tasks = new TaskRegistry(group, queue.capabilities(), codec, b.retryOn, b.maxAttempts, b.backoff);
         this.events = new JobEvents(b.listeners, List.copyOf(b.metadata.values()), codec);
@@ -173,6 +181,53 @@ public final class Deferrable {
     }
 
     /**
+     * Defines a durable saga: a named sequence of steps, each with an execute and a compensate,
+     * whose progress is journaled on the backend, so that any worker of this group runs it and a
+     * crashed worker's saga is resumed by another one, forwards or backwards. Add the steps, then
+     * {@link SagaBuilder#register()}; every process that runs the saga registers it the same way.
+     *
+     * @param name the saga's stable name: 1 to 100 of {@code A-Z a-z 0-9 _ . : -}
+     * @param argsType the type of its arguments (JSON, through this Deferrable's mapper)
+     * @param <A> the type of its arguments
+     * @return the builder
+     * @throws IllegalStateException if the backend keeps no saga journals
+     * @throws IllegalArgumentException if the name is malformed, or {@code argsType} cannot be read
+     *     from JSON
+     */
+    public <A> SagaBuilder<A> saga(String name, Class<A> argsType) {
+        Objects.requireNonNull(argsType, "argsType");
+        Sagas s = sagas();
+        com.fasterxml.jackson.databind.JavaType type = s.type(argsType);
+        ArgumentTypes.checkDeserializable(codec.mapper(), type, name);
+        return new SagaBuilder<>(s, name, type);
+    }
+
+    /**
+     * Returns the durable sagas of this Deferrable's group: to find, list, cancel, or retry the
+     * compensation of one.
+     *
+     * @return the sagas
+     * @throws IllegalStateException if the backend keeps no saga journals
+     */
+    public Sagas sagas() {
+        Sagas s = sagas;
+        if (s == null) {
+            synchronized (this) {
+                s = sagas;
+                if (s == null) {
+                    if (backend.sagaStore() == null) {
+                        throw new IllegalStateException("the backend of group '" + backend.group()
+                                + "' keeps no saga journals (the in-memory backend does)");
+                    }
+                    s = new Sagas(this, backend.sagaStore(), codec, events, clock, sleeper);
+                    sagas = s;
+                }
+            }
+        }
+        return s;
+    }
+
+    /**
      * Returns the error queue of this Deferrable's group: failed jobs with their errors, to list,
      * replay, delete or purge.
      *
@@ -234,9 +289,23 @@ public final class Deferrable {
         private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
         private Duration leaseDuration = DEFAULT_RUN_ONCE_LEASE_DURATION;
         private String hostName;
+        private Sleeper sleeper = Sleeper.system();
 
         private Builder(Backend backend) {
             this.backend = Objects.requireNonNull(backend, "backend");
+        }
+
+        /**
+         * Sets how {@link SagaHandle#run(Object)} waits out a step's retry backoff on the calling
+         * thread ({@link Sleeper#system()} unless set; a fake one in tests).
+         *
+         * @param sleeper the sleeper
+         * @return this builder
+         * @throws NullPointerException if {@code sleeper} is null
+         */
+        public Builder sleeper(Sleeper sleeper) {
+            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+            return this;
         }
 
         /**

@@ -5,7 +5,11 @@ package dev.actionqueues.deferred;
  * per outcome: a run is {@code POP} then one of nothing, {@code EXPIRE}, {@code RETRY} or
  * {@code ERROR}, then {@code COMPLETE}; an empty queue is {@code EMPTY}; {@code later} is
  * {@code PUSH}, or {@code DEBOUNCE_MISS, PUSH}, or {@code DEBOUNCE_HIT}, or
- * {@code DEBOUNCE_ERROR, PUSH}.
+ * {@code DEBOUNCE_ERROR, PUSH}. Durable sagas report their own events, with the saga id as the job
+ * id, the saga's name as the task and details ({@code step}, {@code direction}, {@code status}) in
+ * the metadata: {@code SAGA_STATUS} for every status a saga takes (starting with {@code RUNNING}),
+ * and {@code SAGA_STEP_STARTED}, then {@code SAGA_STEP_SUCCEEDED} or {@code SAGA_STEP_FAILED} (with
+ * the retry delay, zero when it failed for good) for every attempt of a step's execute or compensate.
  */
 public enum EventType {
     /** A job was pushed by {@code later} (retries do not emit it). */
@@ -27,5 +31,13 @@ public enum EventType {
     /** A debounced call was pushed. */
     DEBOUNCE_MISS,
     /** The debounce decision failed; the job is pushed at once without debouncing. */
-    DEBOUNCE_ERROR
+    DEBOUNCE_ERROR,
+    /** A durable saga took a status (metadata {@code status}). */
+    SAGA_STATUS,
+    /** An attempt of a saga step's execute or compensate started. */
+    SAGA_STEP_STARTED,
+    /** An attempt of a saga step's execute or compensate succeeded. */
+    SAGA_STEP_SUCCEEDED,
+    /** An attempt of a saga step's execute or compensate failed. */
+    SAGA_STEP_FAILED
 }

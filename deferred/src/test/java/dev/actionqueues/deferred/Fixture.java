@@ -12,11 +12,11 @@ final class Fixture {
     final FakeTime time = new FakeTime();
     final Backend memory = InMemoryBackendFactory.create(time).createBackendForGroup("test");
     final RecordingQueue queue = new RecordingQueue(memory.queue());
-    final Backend backend = new Backend("test", queue, memory.errorQueue());
+    final Backend backend = new Backend("test", queue, memory.errorQueue(), memory.sagaStore());
     final List<JobEvent> events = new CopyOnWriteArrayList<>();
 
     Deferrable.Builder builder() {
-        return Deferrable.builder(backend).clock(time).hostName("test-host").listener(events::add);
+        return Deferrable.builder(backend).clock(time).sleeper(time).hostName("test-host").listener(events::add);
     }
 
     Deferrable deferrable() {

@@ -71,7 +71,7 @@ public final class InMemoryBackendFactory implements BackendFactory {
         }
         return backends.computeIfAbsent(group, g -> {
             MemoryStore store = new MemoryStore(clock);
-            return new Backend(g, store.main(), store.errors());
+            return new Backend(g, store.main(), store.errors(), new MemorySagaStore(clock));
         });
     }
 
