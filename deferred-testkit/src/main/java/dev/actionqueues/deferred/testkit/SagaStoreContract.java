@@ -1,0 +1,204 @@
+package dev.actionqueues.deferred.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.actionqueues.deferred.spi.SagaRecord;
+import dev.actionqueues.deferred.spi.SagaStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract of {@link SagaStore}, which every backend that keeps durable sagas passes: create
+ * once, one lease holder at a time with growing tokens, stale writes rejected, leases that run out,
+ * the cancel flag, listing and retention. A backend's test extends it and supplies the store and
+ * the passing of time.
+ *
+ * <p>Not thread-safe (one instance per test, as JUnit makes them).
+ */
+public abstract class SagaStoreContract {
+
+    /** The store under test, for a fresh group; set before each test. */
+    protected SagaStore store;
+
+    /**
+     * A store for {@code group}, empty.
+     *
+     * @param group a fresh group name of letters, digits and {@code _}
+     * @return the store
+     */
+    protected abstract SagaStore createStore(String group);
+
+    /**
+     * Lets {@code duration} pass on the store's clock.
+     *
+     * @param duration how long
+     * @throws InterruptedException if interrupted while waiting
+     */
+    protected abstract void advance(Duration duration) throws InterruptedException;
+
+    /**
+     * The unit of the suite's leases.
+     *
+     * @return one second unless overridden
+     */
+    protected Duration tick() {
+        return Duration.ofSeconds(1);
+    }
+
+    @BeforeEach
+    void createStore() {
+        store = createStore("sagas_" + UUID.randomUUID().toString().replace("-", ""));
+    }
+
+    private static String id() {
+        return UUID.randomUUID().toString();
+    }
+
+    @Test
+    void aSagaIsCreatedOnceAndReadBackExactly() {
+        String id = id();
+        assertThat(store.create(id, "sign-up", "RUNNING", "{\"a\":\"\u00e9 \ud83d\ude00\"}")).isTrue();
+        assertThat(store.create(id, "other", "SUCCEEDED", "{}")).isFalse();
+
+        SagaRecord r = store.find(id).orElseThrow();
+        assertThat(r.name()).isEqualTo("sign-up");
+        assertThat(r.status()).isEqualTo("RUNNING");
+        assertThat(r.journal()).isEqualTo("{\"a\":\"\u00e9 \ud83d\ude00\"}");
+        assertThat(r.cancelRequested()).isFalse();
+        assertThat(store.find(id())).isEmpty();
+    }
+
+    @Test
+    void oneHolderAtATimeAndEachLeaseHasAGreaterToken() throws InterruptedException {
+        String id = id();
+        store.create(id, "s", "RUNNING", "{}");
+
+        SagaRecord first = store.acquire(id, tick().multipliedBy(100)).orElseThrow();
+        assertThat(store.acquire(id, tick().multipliedBy(100))).isEmpty();
+        store.release(id, first.token());
+        SagaRecord second = store.acquire(id, tick().multipliedBy(100)).orElseThrow();
+
+        assertThat(second.token()).isGreaterThan(first.token());
+        assertThat(store.acquire(id(), tick())).isEmpty();
+    }
+
+    @Test
+    void theHolderWritesAndExtendsItsLeaseAndAStaleHolderIsRejected() throws InterruptedException {
+        String id = id();
+        store.create(id, "s", "RUNNING", "{\"v\":0}");
+        SagaRecord stale = store.acquire(id, tick()).orElseThrow();
+        advance(tick().multipliedBy(2));
+        SagaRecord current = store.acquire(id, tick().multipliedBy(100)).orElseThrow();
+
+        assertThat(store.update(id, stale.token(), "SUCCEEDED", "{\"v\":1}", tick())).isFalse();
+        assertThat(store.update(id, current.token(), "COMPENSATING", "{\"v\":2}", tick().multipliedBy(100))).isTrue();
+        store.release(id, stale.token());
+
+        SagaRecord now = store.find(id).orElseThrow();
+        assertThat(now.status()).isEqualTo("COMPENSATING");
+        assertThat(now.journal()).isEqualTo("{\"v\":2}");
+        // The stale release changed nothing: the current holder still holds it.
+        assertThat(store.acquire(id, tick())).isEmpty();
+    }
+
+    @Test
+    void aLeaseThatRanOutCanBeTakenAndAReleasedOneAtOnce() throws InterruptedException {
+        String id = id();
+        store.create(id, "s", "RUNNING", "{}");
+        store.acquire(id, tick()).orElseThrow();
+        advance(tick().multipliedBy(2));
+
+        SagaRecord taken = store.acquire(id, tick().multipliedBy(100)).orElseThrow();
+        store.release(id, taken.token());
+
+        assertThat(store.acquire(id, tick())).isPresent();
+    }
+
+    @Test
+    void concurrentAcquiresGrantOneLease() throws InterruptedException {
+        String id = id();
+        store.create(id, "s", "RUNNING", "{}");
+        AtomicInteger granted = new AtomicInteger();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (store.acquire(id, tick().multipliedBy(100)).isPresent()) {
+                    granted.incrementAndGet();
+                }
+            }));
+        }
+        start.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(granted).hasValue(1);
+    }
+
+    @Test
+    void theCancelFlagIsSeenByFindAcquireAndTheCheapRead() {
+        String id = id();
+        store.create(id, "s", "RUNNING", "{}");
+        assertThat(store.cancelRequested(id)).isFalse();
+
+        assertThat(store.requestCancel(id)).isTrue();
+
+        assertThat(store.cancelRequested(id)).isTrue();
+        assertThat(store.find(id).orElseThrow().cancelRequested()).isTrue();
+        assertThat(store.acquire(id, tick()).orElseThrow().cancelRequested()).isTrue();
+        assertThat(store.requestCancel(id())).isFalse();
+        assertThat(store.cancelRequested(id())).isFalse();
+    }
+
+    @Test
+    void listFiltersByStatusAndPagesMostRecentFirst() throws InterruptedException {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String id = "saga-" + i;
+            ids.add(id);
+            store.create(id, "s", i % 2 == 0 ? "RUNNING" : "SUCCEEDED", "{}");
+            advance(tick().dividedBy(10));
+        }
+
+        assertThat(store.list(null, 0, 10)).extracting(SagaRecord::id)
+                .containsExactly("saga-4", "saga-3", "saga-2", "saga-1", "saga-0");
+        assertThat(store.list("RUNNING", 0, 10)).extracting(SagaRecord::id)
+                .containsExactly("saga-4", "saga-2", "saga-0");
+        assertThat(store.list(null, 1, 2)).extracting(SagaRecord::id).containsExactly("saga-3", "saga-2");
+        assertThat(store.list("CANCELLED", 0, 10)).isEmpty();
+    }
+
+    @Test
+    void endedSagasUpdatedBeforeTheCutoffAreRemovedByNameAndStatus() throws InterruptedException {
+        store.create("old-done", "s", "SUCCEEDED", "{}");
+        store.create("old-running", "s", "RUNNING", "{}");
+        store.create("old-other", "t", "SUCCEEDED", "{}");
+        advance(tick().multipliedBy(3));
+        Instant cutoff = store.find("old-done").orElseThrow().updatedAt().plus(tick());
+        store.create("new-done", "s", "SUCCEEDED", "{}");
+
+        int removed = store.removeUpdatedBefore("s", List.of("SUCCEEDED", "CANCELLED"), cutoff, 100);
+
+        assertThat(removed).isEqualTo(1);
+        Set<String> left = ConcurrentHashMap.newKeySet();
+        store.list(null, 0, 10).forEach(r -> left.add(r.id()));
+        assertThat(left).containsExactlyInAnyOrder("old-running", "old-other", "new-done");
+        Optional<SagaRecord> gone = store.find("old-done");
+        assertThat(gone).isEmpty();
+    }
+}
