@@ -52,3 +52,20 @@ CREATE TABLE IF NOT EXISTS aq_debounce (
 ALTER TABLE aq_debounce ADD COLUMN IF NOT EXISTS window_us BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE aq_debounce ADD COLUMN IF NOT EXISTS keep_until TIMESTAMPTZ;
 CREATE INDEX IF NOT EXISTS aq_debounce_prune ON aq_debounce (grp, queue, keep_until) WHERE pending_id IS NULL;
+
+-- Durable sagas: one row per saga, its journal (JSON, the engine's), and its lease: a token that
+-- grows with every acquisition and the time the lease runs out (NULL: free).
+CREATE TABLE IF NOT EXISTS aq_sagas (
+    grp              TEXT        NOT NULL,
+    id               TEXT        NOT NULL,
+    name             TEXT        NOT NULL,
+    status           TEXT        NOT NULL,
+    journal          TEXT        NOT NULL,
+    token            BIGINT      NOT NULL DEFAULT 0,
+    lease_until      TIMESTAMPTZ,
+    cancel_requested BOOLEAN     NOT NULL DEFAULT FALSE,
+    updated_at       TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
+    PRIMARY KEY (grp, id)
+);
+CREATE INDEX IF NOT EXISTS aq_sagas_by_update ON aq_sagas (grp, updated_at DESC, id);
+CREATE INDEX IF NOT EXISTS aq_sagas_by_status ON aq_sagas (grp, status, updated_at DESC, id);
