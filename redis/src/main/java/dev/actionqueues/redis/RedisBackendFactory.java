@@ -150,7 +150,16 @@ public final class RedisBackendFactory implements BackendFactory, AutoCloseable 
         } finally {
             lock.unlock();
         }
-        return new Backend(group, main, errors);
+        return new Backend(group, main, errors, new RedisSagaStore(keys, ops, this::isClosed));
+    }
+
+    private boolean isClosed() {
+        lock.lock();
+        try {
+            return closed;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private RedisOps sharedOps() {

@@ -26,6 +26,14 @@ record Script(String name, String source, String sha) {
     static final Script LIST = load("list");
     static final Script STATS = load("stats");
     static final Script FLUSH = load("flush");
+    static final Script SAGA_CREATE = load("saga_create");
+    static final Script SAGA_ACQUIRE = load("saga_acquire");
+    static final Script SAGA_UPDATE = load("saga_update");
+    static final Script SAGA_RELEASE = load("saga_release");
+    static final Script SAGA_CANCEL = load("saga_cancel");
+    static final Script SAGA_GET = load("saga_get");
+    static final Script SAGA_LIST = load("saga_list");
+    static final Script SAGA_REMOVE = load("saga_remove");
 
     /**
      * The script's body preceded by the helper functions of {@code common.lua} that its first line
