@@ -27,6 +27,7 @@ public final class SagaBuilder<A> {
     private Duration deadline;
     private boolean stopCompensatingOnFailure;
     private Duration retention = Duration.ofDays(7);
+    private Duration lease = Duration.ofSeconds(30);
 
     SagaBuilder(Sagas sagas, String name, JavaType argsType) {
         this.sagas = sagas;
@@ -112,6 +113,23 @@ public final class SagaBuilder<A> {
     }
 
     /**
+     * How long a runner holds a saga without renewing it (30 s unless set). While a step runs, the
+     * runner renews the lease every third of it; if the runner dies, another one resumes the saga
+     * once the lease ran out.
+     *
+     * @param lease between 1 s and 1 hour
+     * @return this builder
+     */
+    public SagaBuilder<A> lease(Duration lease) {
+        Objects.requireNonNull(lease, "lease");
+        if (lease.compareTo(Duration.ofSeconds(1)) < 0 || lease.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("lease must be between 1 s and 1 hour, was " + lease);
+        }
+        this.lease = lease;
+        return this;
+    }
+
+    /**
      * Registers the saga with the Deferrable, so that its workers run it.
      *
      * @return the handle to start it with
@@ -122,7 +140,7 @@ public final class SagaBuilder<A> {
             throw new IllegalStateException("saga '" + name + "' has no step");
         }
         return sagas.register(new SagaDefinition<>(name, argsType, List.copyOf(steps), deadline,
-                stopCompensatingOnFailure, retention));
+                stopCompensatingOnFailure, retention, lease));
     }
 
     private static String checkName(String value, String what) {

@@ -13,9 +13,11 @@ import java.util.List;
  * @param deadline how long it may run before it is compensated, or null for no deadline
  * @param stopCompensatingOnFailure whether a compensation that fails for good stops the others
  * @param retention how long its journal is kept once it ended
+ * @param lease how long a runner holds the saga without renewing it (it renews every third of it
+ *     while a step runs), so how soon another runner resumes a saga whose runner died
  */
 record SagaDefinition<A>(String name, JavaType argsType, List<Step<A>> steps, Duration deadline,
-        boolean stopCompensatingOnFailure, Duration retention) {
+        boolean stopCompensatingOnFailure, Duration retention, Duration lease) {
 
     /** One step: its name, both directions and its options. */
     record Step<A>(String name, SagaStep<A> execute, SagaStep<A> compensate, SagaStepOptions options) {
@@ -25,10 +27,4 @@ record SagaDefinition<A>(String name, JavaType argsType, List<Step<A>> steps, Du
         return steps.stream().map(Step::name).toList();
     }
 
-    /** The saga's lease: outlasts the longest step attempt, so no other runner takes it meanwhile. */
-    Duration lease() {
-        Duration longest = steps.stream().map(s -> s.options().timeout()).max(Duration::compareTo)
-                .orElse(Duration.ZERO);
-        return longest.plus(Duration.ofMinutes(1));
-    }
 }

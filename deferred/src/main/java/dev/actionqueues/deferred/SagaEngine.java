@@ -1,6 +1,7 @@
 package dev.actionqueues.deferred;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.actionqueues.ActionRetryException;
 import dev.actionqueues.deferred.SagaContext.Direction;
@@ -13,6 +14,7 @@ import dev.actionqueues.retry.RetryDecision;
 import dev.actionqueues.retry.RetryPolicy;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -33,8 +35,8 @@ import org.slf4j.LoggerFactory;
 final class SagaEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger(Sagas.class);
-    /** How long a runner holds a saga while it reads it, before the first write sets the real lease. */
-    private static final Duration FIRST_LEASE = Duration.ofMinutes(1);
+    /** The lease of a saga of no registered definition, while this runner reads it. */
+    private static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
     /** How soon a saga whose definition is missing or differs is looked at again. */
     static final Duration REFUSED_RETRY = Duration.ofMinutes(1);
 
@@ -75,12 +77,13 @@ final class SagaEngine {
         final String id;
         final long token;
         final SagaJournal journal;
-        Duration lease = FIRST_LEASE;
+        Duration lease;
 
-        Holder(String id, long token, SagaJournal journal) {
+        Holder(String id, long token, SagaJournal journal, Duration lease) {
             this.id = id;
             this.token = token;
             this.journal = journal;
+            this.lease = lease;
         }
     }
 
@@ -104,12 +107,15 @@ final class SagaEngine {
 
     /** Advances saga {@code id} as far as it goes now. */
     Result advance(String id) throws InterruptedException {
-        Optional<SagaRecord> acquired = store.acquire(id, FIRST_LEASE);
+        // The definition is known only once the saga is read: take the longest lease of any.
+        Duration first = definitions.values().stream().map(SagaDefinition::lease).max(Duration::compareTo)
+                .orElse(DEFAULT_LEASE);
+        Optional<SagaRecord> acquired = store.acquire(id, first);
         if (acquired.isEmpty()) {
             return store.find(id).isPresent() ? new Held() : new Missing();
         }
         SagaRecord record = acquired.get();
-        Holder h = new Holder(id, record.token(), read(record.journal()));
+        Holder h = new Holder(id, record.token(), read(record.journal()), first);
         boolean lost = false;
         try {
             return drive(h, record);
@@ -234,10 +240,12 @@ final class SagaEngine {
         run.nextAt = null;
         write(h);
         emit(EventType.SAGA_STEP_STARTED, h, step.name(), direction, run.attempts, Duration.ZERO, null);
-        SagaContext ctx = new SagaContext(h.id, step.name(), direction, run.attempts, h.journal.outputs,
-                codec.mapper());
-        Throwable failure = runStep(direction == Direction.EXECUTE ? step.execute() : step.compensate(), ctx, args,
-                step.options().timeout(), step.name());
+        // The step writes to a copy of the outputs: a lease renewal may write the journal meanwhile.
+        Map<String, JsonNode> outputs = new LinkedHashMap<>(h.journal.outputs);
+        SagaContext ctx = new SagaContext(h.id, step.name(), direction, run.attempts, outputs, codec.mapper());
+        Throwable failure = runStep(h, direction == Direction.EXECUTE ? step.execute() : step.compensate(), ctx,
+                args, step.options().timeout(), step.name());
+        h.journal.outputs = outputs;
         long end = clock.millis();
         if (failure == null) {
             run.status = RunStatus.SUCCEEDED;
@@ -270,22 +278,38 @@ final class SagaEngine {
         return null;
     }
 
-    /** Runs a step on a virtual thread, waiting up to its timeout; returns its failure or null. */
-    private <A> Throwable runStep(SagaStep<A> code, SagaContext ctx, A args, Duration timeout, String name)
-            throws InterruptedException {
+    /**
+     * Runs a step on a virtual thread, waiting up to its timeout and renewing the saga's lease every
+     * third of it meanwhile; returns its failure or null. If a renewal finds the lease lost, the
+     * step is interrupted and {@link LostLease} thrown.
+     */
+    private <A> Throwable runStep(Holder h, SagaStep<A> code, SagaContext ctx, A args, Duration timeout,
+            String name) throws InterruptedException {
         Future<Void> f = stepThreads.submit(() -> {
             code.run(ctx, args);
             return null;
         });
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long beat = Math.max(1_000_000L, h.lease.toNanos() / 3);
         try {
-            f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            return null;
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    f.cancel(true);
+                    return new TimeoutException("step '" + name + "' took longer than its timeout of " + timeout);
+                }
+                try {
+                    f.get(Math.min(left, beat), TimeUnit.NANOSECONDS);
+                    return null;
+                } catch (TimeoutException e) {
+                    if (System.nanoTime() - deadline < 0) {
+                        write(h);
+                    }
+                }
+            }
         } catch (ExecutionException e) {
             return e.getCause();
-        } catch (TimeoutException e) {
-            f.cancel(true);
-            return new TimeoutException("step '" + name + "' took longer than its timeout of " + timeout);
-        } catch (InterruptedException e) {
+        } catch (InterruptedException | LostLease e) {
             f.cancel(true);
             throw e;
         }

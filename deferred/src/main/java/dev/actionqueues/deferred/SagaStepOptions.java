@@ -99,7 +99,7 @@ public final class SagaStepOptions {
 
         /**
          * How long one attempt may take (5 minutes unless set); a longer one is interrupted and
-         * fails. The saga's lease outlasts it, so no other worker takes the saga meanwhile.
+         * fails. The runner renews the saga's lease meanwhile, so no other runner takes the saga.
          *
          * @param timeout between 1 ms and 1 day
          * @return this builder

@@ -37,7 +37,6 @@ public final class Sagas {
     private static final Pattern SAGA_ID = Pattern.compile("[A-Za-z0-9_.:@/+=-]{1,200}");
     private static final List<String> TERMINAL = List.of(SagaStatus.SUCCEEDED.name(),
             SagaStatus.COMPENSATED.name(), SagaStatus.COMPENSATION_FAILED.name(), SagaStatus.CANCELLED.name());
-    private static final Duration HELD_RETRY = Duration.ofMinutes(1);
     private static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
 
     /** The argument of a wake job: which saga to advance. */
@@ -245,10 +244,16 @@ public final class Sagas {
         switch (r) {
             case SagaEngine.Ended ended -> prune();
             case SagaEngine.Wait wait -> wake.later(w, LaterOptions.delay(wait.delay()));
-            case SagaEngine.Held held -> wake.later(w, LaterOptions.delay(HELD_RETRY));
+            case SagaEngine.Held held -> wake.later(w, LaterOptions.delay(longestLease()));
             case SagaEngine.Stale stale -> LOG.debug("Saga {}: taken over by another runner", w.id());
             case SagaEngine.Missing missing -> LOG.debug("Saga {}: gone (its retention passed?)", w.id());
         }
+    }
+
+    /** When a saga held by another runner is looked at again: once its lease could have run out. */
+    private Duration longestLease() {
+        return definitions.values().stream().map(SagaDefinition::lease).max(Duration::compareTo)
+                .orElse(Duration.ofSeconds(30)).plusSeconds(1);
     }
 
     /** At most once a minute: deletes ended sagas whose retention passed. */
