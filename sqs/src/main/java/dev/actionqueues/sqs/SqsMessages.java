@@ -1,6 +1,5 @@
 package dev.actionqueues.sqs;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
@@ -64,7 +63,7 @@ final class SqsMessages {
                 .build());
         String body = payload;
         if (needsEncoding(payload)) {
-            body = Base64.getEncoder().encodeToString(payload.getBytes(StandardCharsets.UTF_16BE));
+            body = Base64.getEncoder().encodeToString(codeUnits(payload));
             attributes.put(ENC, string(ENC_UTF16_BASE64));
             if (body.isEmpty()) {
                 body = "-";
@@ -94,7 +93,7 @@ final class SqsMessages {
         String payload = m.body();
         if (ENC_UTF16_BASE64.equals(value(a, ENC))) {
             String body = "-".equals(payload) ? "" : payload;
-            payload = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_16BE);
+            payload = fromCodeUnits(Base64.getDecoder().decode(body));
         }
         long gen = parseLong(value(a, GEN), 0);
         long due = parseLong(value(a, DUE), 0);
@@ -149,6 +148,25 @@ final class SqsMessages {
             }
         }
         return (int) Math.min(n, Integer.MAX_VALUE);
+    }
+
+    /** The UTF-16 code units, big-endian, unpaired surrogates included (a charset would replace them). */
+    private static byte[] codeUnits(String s) {
+        byte[] b = new byte[s.length() * 2];
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            b[2 * i] = (byte) (c >>> 8);
+            b[2 * i + 1] = (byte) c;
+        }
+        return b;
+    }
+
+    private static String fromCodeUnits(byte[] b) {
+        char[] c = new char[b.length / 2];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = (char) (((b[2 * i] & 0xFF) << 8) | (b[2 * i + 1] & 0xFF));
+        }
+        return new String(c);
     }
 
     private static MessageAttributeValue string(String v) {

@@ -5,6 +5,7 @@ import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -37,9 +38,18 @@ public final class ElasticMq {
     }
 
     /** A new synchronous client for the server; the caller closes it. */
-    public static SqsClient client() {
-        return SqsClient.builder().endpointOverride(endpoint()).region(Region.EU_WEST_1)
+    public static SqsClient client(ExecutionInterceptor... interceptors) {
+        return clientFor(endpoint(), interceptors);
+    }
+
+    /** A new synchronous client for {@code uri} with the dummy credentials; the caller closes it. */
+    public static SqsClient clientFor(URI uri, ExecutionInterceptor... interceptors) {
+        return SqsClient.builder().endpointOverride(uri).region(Region.EU_WEST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-                .build();
+                .overrideConfiguration(o -> {
+                    for (ExecutionInterceptor i : interceptors) {
+                        o.addExecutionInterceptor(i);
+                    }
+                }).build();
     }
 }
