@@ -45,7 +45,7 @@ final class SqsFailures {
      * @param e the SDK's exception
      */
     static BackendException wrap(String what, SdkException e) {
-        String text = what + " failed: " + describe(e);
+        String text = what + " failed: " + e.getClass().getSimpleName() + ": " + describe(e);
         Sanitized cause = new Sanitized(e.getClass().getName() + ": " + describe(e));
         cause.setStackTrace(e.getStackTrace());
         return new BackendException(text, cause);
@@ -56,7 +56,7 @@ final class SqsFailures {
             return s.awsErrorDetails().errorCode() + " (HTTP " + s.statusCode() + ", request id " + s.requestId()
                     + "): " + mask(s.awsErrorDetails().errorMessage());
         }
-        return e.getClass().getSimpleName() + ": " + mask(e.getMessage());
+        return mask(e.getMessage());
     }
 
     /** {@code text} with access-key ids, credentials scopes, signatures and session tokens masked. */
