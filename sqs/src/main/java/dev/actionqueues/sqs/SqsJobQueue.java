@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  * {@code false} and never counted as completed. A release sends the job again with its new payload
  * and delay, then deletes the old message. A delay over 15 minutes is sent as 15 minutes with the due
  * time attached, and sent again on receipt until due.
+ * SQS counts delays, visibility timeouts and long-poll waits in whole seconds: each is rounded up,
+ * so a claim asked to wait 100 ms may wait up to a second.
  *
  * <p>Not available: debouncing, unique ids, and inspection of the main queue's waiting jobs. The
  * error queue reads all its entries to list, find or remove one ({@link ErrorScan}). Thread-safe.

@@ -155,6 +155,30 @@ class SqsJobQueueTest {
         assertThat(queue.renew(renewed, Duration.ofMinutes(1))).isEmpty();
     }
 
+    @Test
+    void aLeaseNotSurelyHeldIsCheckedWithAVisibilityChangeBeforeTheDeleteSqsMightAcceptWhenStale()
+            throws InterruptedException {
+        queue.pushBatch(List.of(NewJob.of("short", "p"), NewJob.of("long", "p")));
+        // Real time here: SQS's clock decides, and a one-second lease is never surely held.
+        JobQueue real = SqsBackendFactory.builder().client(client).build().createBackendForGroup(groupOf(url)).queue();
+        Lease shortLease = real.claimBatch(1, Duration.ofSeconds(1), Duration.ZERO).get(0);
+        Lease longLease = real.claimBatch(1, LEASE, Duration.ZERO).get(0);
+        calls.clear();
+
+        assertThat(real.complete(longLease)).isTrue();
+        assertThat(calls.count(ChangeMessageVisibilityRequest.class)).as("a lease held with time to spare").isZero();
+        assertThat(real.complete(shortLease)).isTrue();
+        assertThat(calls.count(ChangeMessageVisibilityRequest.class)).isEqualTo(1);
+        assertThat(calls.of(ChangeMessageVisibilityRequest.class).get(0).receiptHandle())
+                .isEqualTo(shortLease.receipt());
+        assertThat(real.complete(shortLease)).as("checked again, and refused: not counted as completed").isFalse();
+        assertThat(calls.count(software.amazon.awssdk.services.sqs.model.DeleteMessageRequest.class)).isEqualTo(2);
+    }
+
+    private static String groupOf(String queueUrl) {
+        return queueUrl.substring(queueUrl.lastIndexOf("/deferrable_") + "/deferrable_".length());
+    }
+
     private void send(String id, long dueMillis) {
         client.sendMessage(b -> b.queueUrl(url).messageBody("p").messageAttributes(Map.of(
                 SqsMessages.ID, MessageAttributeValue.builder().dataType("String").stringValue(id).build(),
