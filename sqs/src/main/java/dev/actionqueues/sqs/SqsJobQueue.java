@@ -213,7 +213,16 @@ final class SqsJobQueue implements JobQueue {
             throw new UnsupportedOperationException("the error queue " + calls.name() + " does not dead-letter");
         }
         Objects.requireNonNull(errorPayload, "errorPayload");
-        Outgoing entry = encode(lease.jobId(), errorPayload, generation(lease) + 1, Duration.ZERO, true);
+        Outgoing entry;
+        try {
+            entry = encode(lease.jobId(), errorPayload, generation(lease) + 1, Duration.ZERO, true);
+        } catch (IllegalArgumentException tooLarge) {
+            // The job plus its error (a long stack trace) can exceed what SQS stores; the job alone fits.
+            LOG.warn("Queue {}: the error entry of job {} is over the message size limit; the job is kept in the "
+                    + "error queue without its error ({})", calls.name(), lease.jobId(), tooLarge.getMessage());
+            entry = SqsMessages.outgoing(lease.jobId(), lease.payload(), generation(lease) + 1, Duration.ZERO,
+                    clock.millis(), true, Integer.MAX_VALUE);
+        }
         return moveTo(errorQueue.calls, lease, entry);
     }
 

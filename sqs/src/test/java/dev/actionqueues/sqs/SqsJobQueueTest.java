@@ -175,6 +175,19 @@ class SqsJobQueueTest {
         assertThat(calls.count(software.amazon.awssdk.services.sqs.model.DeleteMessageRequest.class)).isEqualTo(2);
     }
 
+    @Test
+    void anErrorEntryOverTheSizeLimitKeepsTheJobWithoutItsError() throws InterruptedException {
+        Backend small = factory(2048).createBackendForGroup(group());
+        String payload = "j".repeat(900);
+        small.queue().push(NewJob.of("big-error", payload));
+        Lease lease = small.queue().claimBatch(1, LEASE, Duration.ZERO).get(0);
+
+        assertThat(small.queue().deadLetter(lease, payload + "e".repeat(1500))).isTrue();
+
+        assertThat(small.errorQueue().find("big-error").orElseThrow().payload()).isEqualTo(payload);
+        assertThat(small.queue().stats().total()).isZero();
+    }
+
     private static String groupOf(String queueUrl) {
         return queueUrl.substring(queueUrl.lastIndexOf("/deferrable_") + "/deferrable_".length());
     }
