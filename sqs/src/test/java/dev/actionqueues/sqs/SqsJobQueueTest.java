@@ -188,6 +188,27 @@ class SqsJobQueueTest {
         assertThat(small.queue().stats().total()).isZero();
     }
 
+    @Test
+    void anEntryThatSqsRedroveWithoutAnErrorIsReportedWhenTheErrorQueueIsRead() {
+        Backend backend = factory(SqsBackendFactory.DEFAULT_MAX_MESSAGE_BYTES).createBackendForGroup(group());
+        String errorUrl = client.getQueueUrl(b -> b.queueName("deferrable_" + backend.group() + "_error")).queueUrl();
+        client.sendMessage(b -> b.queueUrl(errorUrl).messageBody("{}").messageAttributes(Map.of(SqsMessages.ID,
+                MessageAttributeValue.builder().dataType("String").stringValue("redriven").build())));
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(ErrorScan.class);
+        var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        appender.start();
+        log.addAppender(appender);
+        try {
+            assertThat(backend.errorQueue().list(0, 10)).extracting(r -> r.id()).containsExactly("redriven");
+            backend.errorQueue().list(0, 10);
+        } finally {
+            log.detachAppender(appender);
+        }
+        assertThat(appender.list).singleElement().satisfies(e -> assertThat(e.getFormattedMessage())
+                .contains("redriven").contains("redrive policy, without an error"));
+    }
+
     private static String groupOf(String queueUrl) {
         return queueUrl.substring(queueUrl.lastIndexOf("/deferrable_") + "/deferrable_".length());
     }
