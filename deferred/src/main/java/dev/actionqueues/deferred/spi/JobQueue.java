@@ -221,7 +221,8 @@ public interface JobQueue {
      * @param id the error entry's id
      * @param newPayload the payload of the replayed job
      * @return true if replayed; false if the error queue has no waiting entry with that id
-     * @throws UnsupportedOperationException if this is an error queue
+     * @throws UnsupportedOperationException if this is an error queue, or its error queue lacks
+     *     {@link QueueCapabilities#inspection()}
      * @throws BackendException if the broker failed
      */
     boolean replayError(String id, String newPayload);
@@ -232,6 +233,7 @@ public interface JobQueue {
      * @param offset how many to skip, at least 0
      * @param limit how many at most, at least 1
      * @return the jobs
+     * @throws UnsupportedOperationException if {@link QueueCapabilities#inspection()} is false
      * @throws IllegalArgumentException if an argument is out of range
      * @throws BackendException if the broker failed
      */
@@ -242,6 +244,7 @@ public interface JobQueue {
      *
      * @param id the job id
      * @return the job, or empty if no waiting job has that id
+     * @throws UnsupportedOperationException if {@link QueueCapabilities#inspection()} is false
      * @throws BackendException if the broker failed
      */
     Optional<JobRecord> find(String id);
@@ -251,6 +254,7 @@ public interface JobQueue {
      *
      * @param id the job id
      * @return true if removed; false if there is no such waiting job
+     * @throws UnsupportedOperationException if {@link QueueCapabilities#inspection()} is false
      * @throws BackendException if the broker failed
      */
     boolean remove(String id);

@@ -1,0 +1,388 @@
+package dev.actionqueues.sqs;
+
+import dev.actionqueues.deferred.spi.Debounce;
+import dev.actionqueues.deferred.spi.DebounceResult;
+import dev.actionqueues.deferred.spi.JobQueue;
+import dev.actionqueues.deferred.spi.JobRecord;
+import dev.actionqueues.deferred.spi.Lease;
+import dev.actionqueues.deferred.spi.NewJob;
+import dev.actionqueues.deferred.spi.QueueCapabilities;
+import dev.actionqueues.deferred.spi.QueueStats;
+import dev.actionqueues.sqs.SqsMessages.Incoming;
+import dev.actionqueues.sqs.SqsMessages.Outgoing;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One SQS standard queue as a {@link JobQueue}: the main queue of a group, or its error queue.
+ *
+ * <p>A claim is a ReceiveMessage (long polling up to 20 s) whose visibility timeout is the lease;
+ * {@link #renew} is a ChangeMessageVisibility with the receipt handle, {@link #complete} a
+ * DeleteMessage. SQS has no fencing token: the token is the release generation (carried in the
+ * message) in the high half and the receive count in the low half. A lost lease is detected by a
+ * refused visibility change: a lease this process holds with time to spare is used directly, any
+ * other is first checked that way (see {@link LeaseTable}), so a stale lease is answered with
+ * {@code false} and never counted as completed. A release sends the job again with its new payload
+ * and delay, then deletes the old message. A delay over 15 minutes is sent as 15 minutes with the due
+ * time attached, and sent again on receipt until due.
+ * SQS counts delays, visibility timeouts and long-poll waits in whole seconds: each is rounded up,
+ * so a claim asked to wait 100 ms may wait up to a second.
+ *
+ * <p>Not available: debouncing, unique ids, and inspection of the main queue's waiting jobs. The
+ * error queue reads all its entries to list, find or remove one ({@link ErrorScan}). Thread-safe.
+ */
+final class SqsJobQueue implements JobQueue {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SqsJobQueue.class);
+    /** How long, beyond the natively supported 15 minutes, a delay may be: as the other backends. */
+    static final Duration MAX_DELAY = Duration.ofDays(3650);
+    static final int MAX_BATCH = 10;
+    private static final int MAX_WAIT_SECONDS = 20;
+    /** The invisibility set while a checked lease is finished (a send and a delete follow). */
+    private static final int CHECK_SECONDS = 30;
+
+    private final SqsCalls calls;
+    private final SqsJobQueue errorQueue;
+    private final ErrorScan scan;
+    private final InstantSource clock;
+    private final int maxBodyBytes;
+    private final QueueCapabilities capabilities;
+    private final LeaseTable leases = new LeaseTable();
+
+    /** A main queue when {@code errorQueue} is set; an error queue (which can be scanned) otherwise. */
+    SqsJobQueue(SqsCalls calls, SqsJobQueue errorQueue, InstantSource clock, int maxBodyBytes, int scanWaitSeconds) {
+        this.calls = calls;
+        this.errorQueue = errorQueue;
+        this.clock = clock;
+        this.maxBodyBytes = maxBodyBytes;
+        this.scan = errorQueue == null ? new ErrorScan(calls, scanWaitSeconds) : null;
+        this.capabilities = new QueueCapabilities(MAX_DELAY, MAX_BATCH, maxBodyBytes, false, true, false, false,
+                errorQueue == null);
+    }
+
+    @Override
+    public QueueCapabilities capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public void push(NewJob job) {
+        calls.send(encode(job.id(), job.payload(), 0, job.delay(), false));
+    }
+
+    @Override
+    public List<Boolean> pushBatch(List<NewJob> jobs) {
+        checkBatch(jobs.size());
+        List<Outgoing> messages = new ArrayList<>(jobs.size());
+        for (NewJob job : jobs) {
+            messages.add(encode(job.id(), job.payload(), 0, job.delay(), false));
+        }
+        return messages.isEmpty() ? List.of() : calls.sendBatch(messages);
+    }
+
+    @Override
+    public DebounceResult pushDebounced(NewJob job, Debounce debounce) {
+        throw new UnsupportedOperationException("SQS has no store to debounce in: the queue " + calls.name()
+                + " cannot debounce (capabilities().debounce() is false)");
+    }
+
+    @Override
+    public List<Lease> claimBatch(int max, Duration leaseDuration, Duration maxWait) throws InterruptedException {
+        checkBatch(max);
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be at least 1, was " + max);
+        }
+        int visibility = visibilitySeconds(leaseDuration);
+        if (maxWait.isNegative()) {
+            throw new IllegalArgumentException("maxWait must not be negative, was " + maxWait);
+        }
+        long deadline = clock.millis() + maxWait.toMillis();
+        while (true) {
+            long before = clock.millis();
+            int wait = (int) Math.min(MAX_WAIT_SECONDS, SqsMessages.ceilSeconds(Duration.ofMillis(Math.max(0,
+                    deadline - before))));
+            List<Message> received = calls.receive(max, visibility, wait);
+            List<Lease> out = new ArrayList<>(received.size());
+            for (Message m : received) {
+                Incoming in = SqsMessages.incoming(m);
+                if (in.dueMillis() > before) {
+                    delayAgain(in, before);
+                    continue;
+                }
+                long visibleMillis = visibility * 1000L;
+                leases.claimed(in.receipt(), before, visibleMillis);
+                out.add(new Lease(in.jobId(), in.payload(), in.fencingToken(), Instant.ofEpochMilli(before
+                        + visibleMillis), in.receiveCount(), in.receipt()));
+            }
+            if (!out.isEmpty() || wait == 0 || clock.millis() >= deadline) {
+                return out;
+            }
+        }
+    }
+
+    @Override
+    public Optional<Lease> renew(Lease lease, Duration leaseDuration) {
+        long now = clock.millis();
+        long seconds = visibilitySeconds(leaseDuration);
+        long left = leases.invisibleMillisLeft(lease.receipt(), now);
+        if (left >= 0 && seconds * 1000 > left) {
+            seconds = left / 1000;
+            if (seconds < 1) {
+                LOG.warn("Queue {}: job {} has been running for 12 hours, the longest SQS keeps a message hidden; "
+                        + "its lease cannot be extended and SQS will deliver it again", calls.name(), lease.jobId());
+                leases.forget(lease.receipt());
+                return Optional.empty();
+            }
+        }
+        if (!calls.changeVisibility(lease.receipt(), (int) seconds)) {
+            leases.forget(lease.receipt());
+            return Optional.empty();
+        }
+        leases.renewed(lease.receipt(), now, seconds * 1000);
+        return Optional.of(lease.withExpiry(Instant.ofEpochMilli(now + seconds * 1000)));
+    }
+
+    @Override
+    public boolean complete(Lease lease) {
+        if (!confirmHeld(lease)) {
+            return false;
+        }
+        boolean deleted = calls.delete(lease.receipt());
+        leases.forget(lease.receipt());
+        return deleted;
+    }
+
+    @Override
+    public List<Boolean> completeBatch(List<Lease> batch) {
+        checkBatch(batch.size());
+        long now = clock.millis();
+        List<Boolean> result = new ArrayList<>(batch.size());
+        List<String> toCheck = new ArrayList<>();
+        for (Lease lease : batch) {
+            boolean sure = leases.surelyHeld(lease.receipt(), now);
+            result.add(sure);
+            if (!sure) {
+                toCheck.add(lease.receipt());
+            }
+        }
+        if (!toCheck.isEmpty()) {
+            List<Boolean> checked = calls.changeVisibilityBatch(toCheck, CHECK_SECONDS);
+            for (int i = 0, c = 0; i < batch.size(); i++) {
+                if (!result.get(i)) {
+                    result.set(i, checked.get(c++));
+                }
+            }
+        }
+        List<String> toDelete = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            if (result.get(i)) {
+                toDelete.add(batch.get(i).receipt());
+            }
+        }
+        List<Boolean> deleted = toDelete.isEmpty() ? List.of() : calls.deleteBatch(toDelete);
+        for (int i = 0, d = 0; i < batch.size(); i++) {
+            if (result.get(i)) {
+                result.set(i, deleted.get(d++));
+            }
+            leases.forget(batch.get(i).receipt());
+        }
+        return result;
+    }
+
+    @Override
+    public boolean release(Lease lease, String newPayload, Duration delay) {
+        Objects.requireNonNull(newPayload, "newPayload");
+        checkDelay(delay);
+        Outgoing next = encode(lease.jobId(), newPayload, generation(lease) + 1, delay, false);
+        return moveTo(calls, lease, next);
+    }
+
+    @Override
+    public boolean deadLetter(Lease lease, String errorPayload) {
+        if (errorQueue == null) {
+            throw new UnsupportedOperationException("the error queue " + calls.name() + " does not dead-letter");
+        }
+        Objects.requireNonNull(errorPayload, "errorPayload");
+        Outgoing entry;
+        try {
+            entry = encode(lease.jobId(), errorPayload, generation(lease) + 1, Duration.ZERO, true);
+        } catch (IllegalArgumentException tooLarge) {
+            // The job plus its error (a long stack trace) can exceed what SQS stores; the job alone fits.
+            LOG.warn("Queue {}: the error entry of job {} is over the message size limit; the job is kept in the "
+                    + "error queue without its error ({})", calls.name(), lease.jobId(), tooLarge.getMessage());
+            entry = SqsMessages.outgoing(lease.jobId(), lease.payload(), generation(lease) + 1, Duration.ZERO,
+                    clock.millis(), true, Integer.MAX_VALUE);
+        }
+        return moveTo(errorQueue.calls, lease, entry);
+    }
+
+    @Override
+    public boolean replayError(String id, String newPayload) {
+        if (errorQueue == null) {
+            throw new UnsupportedOperationException("the error queue " + calls.name() + " does not replay");
+        }
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(newPayload, "newPayload");
+        List<Incoming> all = errorQueue.scan.readAll();
+        Incoming entry = null;
+        List<Incoming> others = new ArrayList<>();
+        for (Incoming in : all) {
+            if (entry == null && in.jobId().equals(id)) {
+                entry = in;
+            } else {
+                others.add(in);
+            }
+        }
+        errorQueue.scan.show(others);
+        if (entry == null) {
+            return false;
+        }
+        calls.send(encode(id, newPayload, entry.generation() + 1, Duration.ZERO, false));
+        errorQueue.calls.delete(entry.receipt());
+        return true;
+    }
+
+    @Override
+    public List<JobRecord> list(int offset, int limit) {
+        if (offset < 0 || limit < 1) {
+            throw new IllegalArgumentException("offset must be >= 0 and limit >= 1, were " + offset + ", " + limit);
+        }
+        List<Incoming> all = scanner().readAll();
+        scan.show(all);
+        return all.stream().skip(offset).limit(limit).map(in -> new JobRecord(in.jobId(), in.payload())).toList();
+    }
+
+    @Override
+    public Optional<JobRecord> find(String id) {
+        Objects.requireNonNull(id, "id");
+        List<Incoming> all = scanner().readAll();
+        scan.show(all);
+        return all.stream().filter(in -> in.jobId().equals(id)).findFirst()
+                .map(in -> new JobRecord(in.jobId(), in.payload()));
+    }
+
+    @Override
+    public boolean remove(String id) {
+        Objects.requireNonNull(id, "id");
+        List<Incoming> all = scanner().readAll();
+        List<Incoming> matching = all.stream().filter(in -> in.jobId().equals(id)).toList();
+        scan.show(all.stream().filter(in -> !in.jobId().equals(id)).toList());
+        return scan.delete(matching) > 0;
+    }
+
+    @Override
+    public QueueStats stats() {
+        Map<QueueAttributeName, String> a = calls.attributes(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED);
+        return new QueueStats(count(a, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
+                count(a, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE),
+                count(a, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));
+    }
+
+    @Override
+    public void flush() {
+        leases.clear();
+        if (!calls.purge()) {
+            // SQS allows one purge per 60 s; the one under way removes what was sent before it began.
+            LOG.info("Queue {}: a purge is already under way; it removes the messages sent before it began",
+                    calls.name());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SqsJobQueue[" + calls.name() + "]";
+    }
+
+    String name() {
+        return calls.name();
+    }
+
+    /** Sends {@code next} to {@code target} and deletes the leased message, if the lease still holds. */
+    private boolean moveTo(SqsCalls target, Lease lease, Outgoing next) {
+        if (!confirmHeld(lease)) {
+            return false;
+        }
+        target.send(next);
+        if (!calls.delete(lease.receipt())) {
+            LOG.warn("Queue {}: the lease of job {} was lost while it was moved; the job may run once more",
+                    calls.name(), lease.jobId());
+        }
+        leases.forget(lease.receipt());
+        return true;
+    }
+
+    /** Whether the lease is current: known here with time to spare, or accepted by a visibility change. */
+    private boolean confirmHeld(Lease lease) {
+        long now = clock.millis();
+        if (leases.surelyHeld(lease.receipt(), now)) {
+            return true;
+        }
+        if (calls.changeVisibility(lease.receipt(), CHECK_SECONDS)) {
+            leases.renewed(lease.receipt(), now, CHECK_SECONDS * 1000L);
+            return true;
+        }
+        leases.forget(lease.receipt());
+        return false;
+    }
+
+    /** Sends a job that came before its due time again, for the rest of its delay. */
+    private void delayAgain(Incoming in, long now) {
+        Duration rest = Duration.ofMillis(in.dueMillis() - now);
+        calls.send(SqsMessages.outgoing(in.jobId(), in.payload(), in.generation(), rest, now, in.deadLettered(),
+                Integer.MAX_VALUE));
+        calls.delete(in.receipt());
+    }
+
+    private Outgoing encode(String id, String payload, long generation, Duration delay, boolean deadLettered) {
+        checkDelay(delay);
+        return SqsMessages.outgoing(id, payload, generation, delay, clock.millis(), deadLettered, maxBodyBytes);
+    }
+
+    private ErrorScan scanner() {
+        if (scan == null) {
+            throw new UnsupportedOperationException("SQS cannot list, find or remove the waiting jobs of "
+                    + calls.name() + ": it only hands out the next messages (capabilities().inspection() is false)");
+        }
+        return scan;
+    }
+
+    private static long generation(Lease lease) {
+        return lease.fencingToken() >>> 32;
+    }
+
+    private static int visibilitySeconds(Duration lease) {
+        if (lease.isZero() || lease.isNegative()) {
+            throw new IllegalArgumentException("leaseDuration must be positive, was " + lease);
+        }
+        return (int) Math.min(SqsMessages.ceilSeconds(lease), LeaseTable.MAX_INVISIBLE_MILLIS / 1000);
+    }
+
+    private static void checkDelay(Duration delay) {
+        if (delay.isNegative() || delay.compareTo(MAX_DELAY) > 0) {
+            throw new IllegalArgumentException("delay must be between 0 and " + MAX_DELAY + ", was " + delay);
+        }
+    }
+
+    private static void checkBatch(int size) {
+        if (size < 0 || size > MAX_BATCH) {
+            throw new IllegalArgumentException("batch size must be between 0 and " + MAX_BATCH + ", was " + size);
+        }
+    }
+
+    private static long count(Map<QueueAttributeName, String> a, QueueAttributeName name) {
+        String v = a.get(name);
+        return v == null ? 0 : Math.max(0, Long.parseLong(v));
+    }
+}
