@@ -78,6 +78,9 @@ final class SagaEngine {
         final long token;
         final SagaJournal journal;
         Duration lease;
+        boolean cancelRequested;
+        /** Whether the last write ended the lease (a saga that ended or waits). */
+        boolean released;
 
         Holder(String id, long token, SagaJournal journal, Duration lease) {
             this.id = id;
@@ -116,6 +119,7 @@ final class SagaEngine {
         }
         SagaRecord record = acquired.get();
         Holder h = new Holder(id, record.token(), read(record.journal()), first);
+        h.cancelRequested = record.cancelRequested();
         boolean lost = false;
         try {
             return drive(h, record);
@@ -124,7 +128,7 @@ final class SagaEngine {
             LOG.warn("Saga {} {}: its lease was lost (another runner has it); this runner stops", record.name(), id);
             return new Stale();
         } finally {
-            if (!lost) {
+            if (!lost && !h.released) {
                 store.release(id, h.token);
             }
         }
@@ -159,7 +163,7 @@ final class SagaEngine {
             long now = clock.millis();
             switch (j.status()) {
                 case RUNNING -> {
-                    boolean cancel = store.cancelRequested(h.id);
+                    boolean cancel = h.cancelRequested;
                     if (cancel || j.deadlineAt != null && now >= j.deadlineAt) {
                         compensate(h, cancel ? "cancelled" : "its deadline passed", cancel);
                         continue;
@@ -219,7 +223,7 @@ final class SagaEngine {
                     }
                 }
                 default -> {
-                    return new Ended(j.view(h.id, store.cancelRequested(h.id)));
+                    return new Ended(j.view(h.id, h.cancelRequested));
                 }
             }
         }
@@ -248,9 +252,10 @@ final class SagaEngine {
         h.journal.outputs = outputs;
         long end = clock.millis();
         if (failure == null) {
+            // Journaled with the next write, which always comes before the next step starts or the
+            // saga ends: a crash before it finds the step started, as a crash just after its effect.
             run.status = RunStatus.SUCCEEDED;
             run.endedAt = end;
-            write(h);
             emit(EventType.SAGA_STEP_SUCCEEDED, h, step.name(), direction, run.attempts, Duration.ZERO, null);
             return null;
         }
@@ -263,7 +268,8 @@ final class SagaEngine {
         if (decision.retry()) {
             run.status = RunStatus.RETRYING;
             run.nextAt = end + decision.delay().toMillis();
-            write(h);
+            // A wait ends the lease in the same write; a retry at once keeps it.
+            write(h, decision.delay().isZero() ? h.lease : Duration.ZERO);
             emit(EventType.SAGA_STEP_FAILED, h, step.name(), direction, run.attempts, decision.delay(), failure);
             LOG.debug("Saga {} {}: {} of step '{}' failed on attempt {}; again in {}: {}", h.journal.name, h.id,
                     direction, step.name(), run.attempts, decision.delay(), run.lastError);
@@ -323,7 +329,8 @@ final class SagaEngine {
 
     private void status(Holder h, SagaStatus status) {
         h.journal.status = status.name();
-        write(h);
+        // An ended saga is released in the same write.
+        write(h, status.isTerminal() ? Duration.ZERO : h.lease);
         events.emit(EventType.SAGA_STATUS, h.id, h.journal.name, 0, Duration.ZERO, Map.of("status", status.name()),
                 null);
         if (status == SagaStatus.COMPENSATION_FAILED) {
@@ -339,12 +346,20 @@ final class SagaEngine {
                 Map.of("step", step, "direction", direction.name()), failure);
     }
 
-    /** Writes the journal under the lease; throws {@link LostLease} if the lease is gone. */
+    /** Writes the journal under the lease and renews it; throws {@link LostLease} if the lease is gone. */
     private void write(Holder h) {
+        write(h, h.lease);
+    }
+
+    /** Writes the journal; {@code lease} zero releases the saga. */
+    private void write(Holder h, Duration lease) {
         h.journal.updatedAt = clock.millis();
-        if (!store.update(h.id, h.token, h.journal.status, json(h.journal), h.lease)) {
+        SagaStore.Write w = store.update(h.id, h.token, h.journal.status, json(h.journal), lease);
+        if (w == SagaStore.Write.STALE) {
             throw new LostLease();
         }
+        h.cancelRequested |= w == SagaStore.Write.WRITTEN_CANCEL_REQUESTED;
+        h.released = lease.isZero();
     }
 
     private <A> A args(SagaJournal j, SagaDefinition<A> def) {

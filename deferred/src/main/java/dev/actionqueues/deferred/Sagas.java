@@ -145,7 +145,8 @@ public final class Sagas {
             }
             j.status = SagaStatus.COMPENSATING.name();
             j.updatedAt = clock.millis();
-            if (!store.update(id, r.token(), j.status, engine.json(j), Duration.ofMinutes(1))) {
+            if (store.update(id, r.token(), j.status, engine.json(j), Duration.ofMinutes(1))
+                    == SagaStore.Write.STALE) {
                 return false;
             }
             events.emit(EventType.SAGA_STATUS, id, j.name, 0, Duration.ZERO,

@@ -45,8 +45,9 @@ final class JdbcSagaStore implements SagaStore {
                 + " ON CONFLICT (grp, id) DO NOTHING";
         acquire = "UPDATE " + table + " SET token = token + 1, lease_until =" + after + key
                 + " AND (lease_until IS NULL OR lease_until <= clock_timestamp()) RETURNING " + COLUMNS;
-        update = "UPDATE " + table + " SET status = ?, journal = ?, lease_until =" + after
-                + ", updated_at = clock_timestamp()" + key + " AND token = ? AND lease_until IS NOT NULL";
+        update = "UPDATE " + table + " SET status = ?, journal = ?, lease_until = CASE WHEN ?::bigint = 0 THEN NULL"
+                + " ELSE clock_timestamp() + ?::bigint * interval '1 microsecond' END, updated_at = clock_timestamp()"
+                + key + " AND token = ? AND lease_until IS NOT NULL RETURNING cancel_requested";
         release = "UPDATE " + table + " SET lease_until = NULL" + key + " AND token = ?";
         requestCancel = "UPDATE " + table + " SET cancel_requested = TRUE" + key;
         cancelRequested = "SELECT cancel_requested FROM " + table + key;
@@ -82,17 +83,19 @@ final class JdbcSagaStore implements SagaStore {
     }
 
     @Override
-    public boolean update(String id, long token, String status, String journal, Duration lease) {
-        JdbcChecks.positive(lease, "lease");
+    public Write update(String id, long token, String status, String journal, Duration lease) {
+        Objects.requireNonNull(lease, "lease");
         JdbcChecks.payload(journal);
-        return session.update("saga update", update, ps -> {
+        List<Boolean> cancel = session.query("saga update", update, ps -> {
             ps.setString(1, Objects.requireNonNull(status, "status"));
             ps.setString(2, journal);
             ps.setLong(3, JdbcChecks.micros(lease));
-            ps.setString(4, group);
-            ps.setString(5, Objects.requireNonNull(id, "id"));
-            ps.setLong(6, token);
-        }) == 1;
+            ps.setLong(4, JdbcChecks.micros(lease));
+            ps.setString(5, group);
+            ps.setString(6, Objects.requireNonNull(id, "id"));
+            ps.setLong(7, token);
+        }, rs -> rs.getBoolean(1));
+        return cancel.isEmpty() ? Write.STALE : cancel.get(0) ? Write.WRITTEN_CANCEL_REQUESTED : Write.WRITTEN;
     }
 
     @Override

@@ -57,11 +57,11 @@ final class RedisSagaStore implements SagaStore {
     }
 
     @Override
-    public boolean update(String id, long token, String status, String journal, Duration lease) {
+    public Write update(String id, long token, String status, String journal, Duration lease) {
         Objects.requireNonNull(journal, "journal");
         Long r = call(() -> ops.run(Script.SAGA_UPDATE, ScriptOutputType.INTEGER, sagaKeys(id), id,
                 Long.toString(token), status, index(status), journal, Long.toString(lease.toMillis())), "saga update");
-        return r != null && r == 1L;
+        return r == null || r == 0L ? Write.STALE : r == 2L ? Write.WRITTEN_CANCEL_REQUESTED : Write.WRITTEN;
     }
 
     @Override

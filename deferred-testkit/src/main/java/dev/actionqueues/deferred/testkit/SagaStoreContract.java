@@ -100,8 +100,9 @@ public abstract class SagaStoreContract {
         advance(tick().multipliedBy(2));
         SagaRecord current = store.acquire(id, tick().multipliedBy(100)).orElseThrow();
 
-        assertThat(store.update(id, stale.token(), "SUCCEEDED", "{\"v\":1}", tick())).isFalse();
-        assertThat(store.update(id, current.token(), "COMPENSATING", "{\"v\":2}", tick().multipliedBy(100))).isTrue();
+        assertThat(store.update(id, stale.token(), "SUCCEEDED", "{\"v\":1}", tick())).isEqualTo(SagaStore.Write.STALE);
+        assertThat(store.update(id, current.token(), "COMPENSATING", "{\"v\":2}", tick().multipliedBy(100)))
+                .isEqualTo(SagaStore.Write.WRITTEN);
         store.release(id, stale.token());
 
         SagaRecord now = store.find(id).orElseThrow();
@@ -122,6 +123,20 @@ public abstract class SagaStoreContract {
         store.release(id, taken.token());
 
         assertThat(store.acquire(id, tick())).isPresent();
+    }
+
+    @Test
+    void aWriteWithAZeroLeaseReleasesTheSagaInTheSameStep() {
+        String id = id();
+        store.create(id, "s", "RUNNING", "{}");
+        SagaRecord held = store.acquire(id, tick().multipliedBy(100)).orElseThrow();
+
+        assertThat(store.update(id, held.token(), "SUCCEEDED", "{\"done\":true}", Duration.ZERO))
+                .isEqualTo(SagaStore.Write.WRITTEN);
+
+        assertThat(store.find(id).orElseThrow().status()).isEqualTo("SUCCEEDED");
+        assertThat(store.acquire(id, tick())).isPresent();
+        assertThat(store.update(id, held.token(), "RUNNING", "{}", tick())).isEqualTo(SagaStore.Write.STALE);
     }
 
     @Test
@@ -160,7 +175,10 @@ public abstract class SagaStoreContract {
 
         assertThat(store.cancelRequested(id)).isTrue();
         assertThat(store.find(id).orElseThrow().cancelRequested()).isTrue();
-        assertThat(store.acquire(id, tick()).orElseThrow().cancelRequested()).isTrue();
+        SagaRecord held = store.acquire(id, tick().multipliedBy(100)).orElseThrow();
+        assertThat(held.cancelRequested()).isTrue();
+        assertThat(store.update(id, held.token(), "COMPENSATING", "{}", tick().multipliedBy(100)))
+                .isEqualTo(SagaStore.Write.WRITTEN_CANCEL_REQUESTED);
         assertThat(store.requestCancel(id())).isFalse();
         assertThat(store.cancelRequested(id())).isFalse();
     }

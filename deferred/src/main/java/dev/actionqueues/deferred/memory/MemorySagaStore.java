@@ -73,17 +73,17 @@ final class MemorySagaStore implements SagaStore {
     }
 
     @Override
-    public synchronized boolean update(String id, long token, String status, String journal, Duration lease) {
+    public synchronized Write update(String id, long token, String status, String journal, Duration lease) {
         Entry e = sagas.get(Objects.requireNonNull(id, "id"));
         if (e == null || e.token != token || e.leaseUntil == null) {
-            return false;
+            return Write.STALE;
         }
         Instant now = clock.instant();
         e.status = Objects.requireNonNull(status, "status");
         e.journal = Objects.requireNonNull(journal, "journal");
-        e.leaseUntil = now.plus(lease);
+        e.leaseUntil = lease.isZero() ? null : now.plus(lease);
         e.updatedAt = now;
-        return true;
+        return e.cancelRequested ? Write.WRITTEN_CANCEL_REQUESTED : Write.WRITTEN;
     }
 
     @Override

@@ -38,17 +38,28 @@ public interface SagaStore {
      */
     Optional<SagaRecord> acquire(String id, Duration lease);
 
+    /** What {@link #update} did. */
+    enum Write {
+        /** The journal was written. */
+        WRITTEN,
+        /** The journal was written, and cancellation of the saga has been asked for. */
+        WRITTEN_CANCEL_REQUESTED,
+        /** Nothing was written: the token is stale, another runner took the saga. */
+        STALE
+    }
+
     /**
-     * Writes the journal and status of a saga held with {@code token}, and extends the lease.
+     * Writes the journal and status of a saga held with {@code token}, and extends the lease, or
+     * ends it in the same step if {@code lease} is zero.
      *
      * @param id the saga id
      * @param token the token of the caller's lease
      * @param status the new status
      * @param journal the new journal
-     * @param lease the lease from now
-     * @return whether the write happened (false: the token is stale, another runner took the saga)
+     * @param lease the lease from now; zero releases the saga
+     * @return whether it was written, and whether cancellation was asked for
      */
-    boolean update(String id, long token, String status, String journal, Duration lease);
+    Write update(String id, long token, String status, String journal, Duration lease);
 
     /**
      * Ends the lease held with {@code token}, if it is still held; the saga is free at once.
