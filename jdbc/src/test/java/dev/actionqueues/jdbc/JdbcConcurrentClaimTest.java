@@ -6,8 +6,7 @@ import dev.actionqueues.deferred.spi.JobQueue;
 import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.deferred.spi.NewJob;
 import dev.actionqueues.deferred.spi.QueueStats;
-import dev.actionqueues.jdbc.testing.SharedPostgres;
-import java.sql.SQLException;
+import dev.actionqueues.jdbc.testing.PostgresSchema;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +18,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * 8 threads claim from one queue of 10,000 jobs at once, through the SPI as the worker uses it
@@ -33,25 +31,12 @@ class JdbcConcurrentClaimTest {
     private static final int JOBS = 10_000;
     private static final int THREADS = 8;
 
-    private static SharedPostgres postgres;
-    private static JdbcBackendFactory factory;
-
-    @BeforeAll
-    static void connect() {
-        postgres = SharedPostgres.require();
-        factory = JdbcBackendFactory.builder().dataSource(postgres.dataSource()).tablePrefix("claims_").build();
-    }
-
-    @AfterAll
-    static void cleanUp() throws SQLException {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
+    @RegisterExtension
+    static final PostgresSchema DB = new PostgresSchema("claims_");
 
     @Test
     void eightClaimersOverTenThousandJobsClaimEachOnceAndLeaveNoneRunning() throws Exception {
-        JobQueue queue = factory.createBackendForGroup("race").queue();
+        JobQueue queue = DB.factory().createBackendForGroup("race").queue();
         List<NewJob> batch = new ArrayList<>(1000);
         for (int i = 0; i < JOBS; i++) {
             batch.add(NewJob.of("job-" + i, "{\"n\":" + i + "}"));

@@ -9,7 +9,7 @@ import dev.actionqueues.deferred.TaskHandle;
 import dev.actionqueues.deferred.Worker;
 import dev.actionqueues.jdbc.fault.WorkerJvm;
 import dev.actionqueues.jdbc.fault.WorkerJvm.Work;
-import dev.actionqueues.jdbc.testing.SharedPostgres;
+import dev.actionqueues.jdbc.testing.PostgresSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -21,9 +21,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Rows written by hand into the jobs table among good jobs, run by a Worker: every malformed one
@@ -73,25 +72,12 @@ class JdbcMalformedRowsTest {
     private static final int GOOD = 300;
     private static final int EACH = 10;
 
-    private static SharedPostgres postgres;
-    private static JdbcBackendFactory factory;
-
-    @BeforeAll
-    static void connect() {
-        postgres = SharedPostgres.require();
-        factory = JdbcBackendFactory.builder().dataSource(postgres.dataSource()).tablePrefix("bad_").build();
-    }
-
-    @AfterAll
-    static void cleanUp() throws SQLException {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
+    @RegisterExtension
+    static final PostgresSchema DB = new PostgresSchema("bad_");
 
     @Test
     void malformedRowsEndInTheErrorQueueWithAReasonAndGoodJobsAllRun() throws Exception {
-        Deferrable deferrable = Deferrable.builder(factory.createBackendForGroup("g")).build();
+        Deferrable deferrable = Deferrable.builder(DB.factory().createBackendForGroup("g")).build();
         Set<String> ran = ConcurrentHashMap.newKeySet();
         TaskHandle<Work> work = WorkerJvm.register(deferrable, w -> {
             if (!ran.add(w.id())) {
@@ -136,8 +122,8 @@ class JdbcMalformedRowsTest {
     }
 
     /** A row as a hand-written INSERT would leave it: waiting, due now. */
-    static void insert(String table, String group, String id, Bad row) throws SQLException {
-        try (Connection c = postgres.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
+    private static void insert(String table, String group, String id, Bad row) throws SQLException {
+        try (Connection c = DB.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO " + table + " (grp, queue, id, payload, state, due_at, deliveries)"
                 + " VALUES (?, 'main', ?, ?, 'waiting', now(), ?)")) {
             ps.setString(1, group);
