@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Assumptions;
  * {@code jdbc:postgresql:} URL), else the {@code PGHOST}, {@code PGPORT}, {@code PGDATABASE},
  * {@code PGUSER} and {@code PGPASSWORD} variables, else {@code 127.0.0.1:5432}, database
  * {@code test}, user {@code postgres}, trust auth. When it is not reachable, tests fail under
- * {@code CI=true} (CI must never skip silently) and are skipped with a clear reason elsewhere (an
- * embedded PostgreSQL for fresh machines is a later step). Each test class works in its own fresh
- * schema, dropped afterwards.
+ * {@code CI=true} (CI must test the real service, never a stand-in nor a skip); elsewhere (a fresh
+ * machine) they run on a {@link FallbackPostgres} started for the test JVM, and are skipped with
+ * the reasons only when that cannot start either. Each test class works in its own fresh schema,
+ * dropped afterwards.
  */
 public final class SharedPostgres implements AutoCloseable {
 
@@ -35,7 +36,7 @@ public final class SharedPostgres implements AutoCloseable {
         this.dataSource = dataSource;
     }
 
-    /** The JDBC URL, without credentials. */
+    /** The JDBC URL of the machine's server, without credentials. */
     public static String jdbcUrl() {
         String env = System.getenv("DATABASE_URL");
         if (env != null && !env.isBlank()) {
@@ -50,7 +51,7 @@ public final class SharedPostgres implements AutoCloseable {
                 + env("PGDATABASE", "test");
     }
 
-    private static Properties credentials() {
+    private static Properties machineCredentials() {
         Properties p = new Properties();
         String env = System.getenv("DATABASE_URL");
         if (env != null && !env.isBlank() && !env.startsWith("jdbc:")) {
@@ -78,33 +79,65 @@ public final class SharedPostgres implements AutoCloseable {
     }
 
     /**
-     * Connects, creates a fresh schema and a pool whose connections use it; fails (CI) or skips
-     * (developer machine) when PostgreSQL does not answer.
+     * Connects, creates a fresh schema and a pool whose connections use it. When the machine's
+     * PostgreSQL does not answer: fails under {@code CI=true}; elsewhere uses the fallback server,
+     * or skips with the reasons when there is none.
      */
     public static SharedPostgres require() {
         String url = jdbcUrl();
-        Properties credentials = credentials();
+        Properties credentials = machineCredentials();
         credentials.setProperty("connectTimeout", "5");
         String schema = "aq_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = DriverManager.getConnection(url, credentials); Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA " + schema);
+        try {
+            createSchema(url, credentials, schema);
         } catch (SQLException e) {
             String reason = "PostgreSQL is not reachable at " + url + " (" + e.getMessage()
                     + "); set DATABASE_URL or PG* variables, or start PostgreSQL (.ci/run does)";
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                Assertions.fail(reason + "; CI=true, so this is a failure, not a skip");
+                Assertions.fail(reason + "; CI=true, so this is a failure, not a skip nor a stand-in server");
             }
-            // Surefire reports a class aborted in @BeforeAll as 0 tests, without the reason: record it in its output.
-            System.err.println("[SharedPostgres] skipped: " + reason);
-            Assumptions.abort("skipped: " + reason);
+            try {
+                FallbackPostgres.Server fallback = FallbackPostgres.server();
+                url = fallback.url();
+                credentials = fallback.credentials();
+                createSchema(url, credentials, schema);
+                System.err.println("[SharedPostgres] " + reason + ": using the " + fallback.description());
+            } catch (IllegalStateException | SQLException f) {
+                reason += "; " + f.getMessage();
+                // Surefire reports a class aborted in @BeforeAll as 0 tests, without the reason: record it in its output.
+                System.err.println("[SharedPostgres] skipped: " + reason);
+                Assumptions.abort("skipped: " + reason);
+            }
         }
+        return open(url, credentials, schema, 12);
+    }
+
+    private static void createSchema(String url, Properties credentials, String schema) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, credentials); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
+        }
+    }
+
+    private static SharedPostgres open(String url, Properties credentials, String schema, int poolSize) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setDataSourceProperties(credentials);
         config.setSchema(schema);
-        config.setMaximumPoolSize(12);
+        config.setMaximumPoolSize(poolSize);
         config.setPoolName("aq-test-" + schema);
         return new SharedPostgres(url, credentials, schema, new HikariDataSource(config));
+    }
+
+    /** The JDBC URL this instance connects to (the machine's server or the fallback). */
+    public String url() {
+        return url;
+    }
+
+    /** The connection properties (user, password if any). */
+    public Properties credentials() {
+        Properties copy = new Properties();
+        copy.putAll(credentials);
+        return copy;
     }
 
     public HikariDataSource dataSource() {
