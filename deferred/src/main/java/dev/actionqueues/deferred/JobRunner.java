@@ -107,7 +107,7 @@ final class JobRunner {
      */
     private <A> Result run(Lease lease, JobPayload p, RegisteredTask<A> task, Map<String, Object> md,
             boolean streamed, Object decodedArgs, Completion completion) {
-        int execution = p.attempts() + 1;
+        int execution = p.attempts() == Integer.MAX_VALUE ? Integer.MAX_VALUE : p.attempts() + 1;
         try {
             events.consume(md);
             if (p.ttlMillis() != null && p.queuedAt() != null && clock.millis() - p.queuedAt() > p.ttlMillis()) {
@@ -117,11 +117,13 @@ final class JobRunner {
                 return done(lease, completion, md, new RunOutcome(RunOutcome.Status.EXPIRED, lease.jobId(),
                         task.name(), p.attempts(), null));
             }
-            if (p.attempts() + lease.deliveries() > task.maxAttempts()) {
+            // In long: a stored count near Integer.MAX_VALUE must not wrap around and let the job run.
+            long used = (long) p.attempts() + lease.deliveries();
+            if (used > task.maxAttempts()) {
                 String reason = "delivered " + lease.deliveries() + " times without finishing (a worker died or its"
                         + " lease ran out); " + task.maxAttempts() + " attempts allowed";
                 return sendToErrorQueue(lease, whole(lease, p, streamed), task, reason, null,
-                        p.attempts() + lease.deliveries() - 1, md);
+                        (int) Math.min(Integer.MAX_VALUE, used - 1), md);
             }
             A args;
             if (streamed) {

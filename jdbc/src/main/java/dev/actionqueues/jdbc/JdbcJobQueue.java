@@ -290,7 +290,7 @@ final class JdbcJobQueue implements JobQueue {
     private CompleteAndNext claim(int max, Duration leaseDuration, Lease done) {
         record Claimed(Lease lease, int prio, OffsetDateTime k, long seq, boolean completed) {
         }
-        List<Claimed> rows = session.query(done == null ? "claim" : "completeAndClaim",
+        List<Claimed> rows = session.queryToTheEnd(done == null ? "claim" : "completeAndClaim",
                 done == null ? sql.claim : sql.completeAndClaim, ps -> {
                     int i = 1;
                     if (done != null) {

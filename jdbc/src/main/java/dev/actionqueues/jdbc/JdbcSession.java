@@ -7,6 +7,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 /**
@@ -17,6 +23,10 @@ import javax.sql.DataSource;
  * pooled; a joined session is used on its connection's thread.
  */
 final class JdbcSession {
+
+    /** Platform threads for statements that an interrupt must not cut short; idle ones end after a minute. */
+    private static final ExecutorService IO = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), Thread.ofPlatform().daemon().name("actionqueues-pg-io-", 0).factory());
 
     private final DataSource dataSource;
     private final Connection joined;
@@ -59,7 +69,45 @@ final class JdbcSession {
 
     /** Runs a query (or a statement with {@code RETURNING}); returns its rows, mapped. */
     <T> List<T> query(String verb, String statement, Binder binder, RowMapper<T> mapper) {
-        return call(verb, c -> {
+        return call(verb, rows(statement, binder, mapper));
+    }
+
+    /**
+     * As {@link #query}, but an interrupt of the calling thread cannot cut the statement short: on a
+     * virtual thread, an interrupt closes the socket it reads from, while the server goes on and
+     * commits — a claim would then lease jobs to nobody until the leases ran out. So a virtual
+     * thread hands the statement to a platform thread and waits for its result whatever happens;
+     * a pending interrupt is set again afterwards, for the caller to act on (a worker that stops
+     * gives back what it claimed).
+     */
+    <T> List<T> queryToTheEnd(String verb, String statement, Binder binder, RowMapper<T> mapper) {
+        if (joined != null || !Thread.currentThread().isVirtual()) {
+            return query(verb, statement, binder, mapper);
+        }
+        Future<List<T>> result = IO.submit(() -> query(verb, statement, binder, mapper));
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return result.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static <T> Work<List<T>> rows(String statement, Binder binder, RowMapper<T> mapper) {
+        return c -> {
             try (PreparedStatement ps = c.prepareStatement(statement)) {
                 binder.bind(ps);
                 List<T> rows = new ArrayList<>();
@@ -70,7 +118,7 @@ final class JdbcSession {
                 }
                 return rows;
             }
-        });
+        };
     }
 
     /** Runs {@code work} on the joined connection, or on a borrowed one, committed and returned. */

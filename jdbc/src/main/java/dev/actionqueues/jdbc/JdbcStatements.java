@@ -157,7 +157,7 @@ final class JdbcStatements {
                 + " picked AS (SELECT * FROM expired UNION ALL SELECT * FROM ready LIMIT ?),"
                 + " claimed AS (UPDATE " + table + " j SET state = 'leased',"
                 + " lease_until = now() +" + AFTER + ","
-                + " token = nextval('" + tokens + "'), deliveries = j.deliveries + 1, debounce_key = NULL"
+                + " token = nextval('" + tokens + "'), deliveries = least(j.deliveries, 2147483646) + 1, debounce_key = NULL"
                 + " FROM picked p WHERE j.seq = p.seq"
                 + " RETURNING j.id, j.payload, j.token, j.lease_until, j.deliveries, p.prio, p.k, j.seq, p.dkey),"
                 // A debounced job that starts stops being its key's pending job; the key's last start moves.
