@@ -1,6 +1,7 @@
 package dev.actionqueues.jdbc;
 
 import dev.actionqueues.deferred.BackendException;
+import dev.actionqueues.deferred.spi.CallCombiner;
 import dev.actionqueues.deferred.spi.CompleteAndNext;
 import dev.actionqueues.deferred.spi.Debounce;
 import dev.actionqueues.deferred.spi.DebounceDecision;
@@ -21,9 +22,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +62,8 @@ final class JdbcJobQueue implements JobQueue {
     private final Connection joined;
     /** When ({@link System#nanoTime()}) old debounce keys are pruned next. */
     private final AtomicLong nextPrune;
+    /** Combines the complete-and-claim calls of a worker's threads (the pooled queue only). */
+    private final CallCombiner<Step, CompleteAndNext> steps = new CallCombiner<>(64, this::steps);
     private final JdbcSession session;
 
     JdbcJobQueue(JdbcQueueConfig config, String group, boolean main) {
@@ -253,7 +260,7 @@ final class JdbcJobQueue implements JobQueue {
                 throw new InterruptedException("interrupted before claiming");
             }
             long seen = listener == null ? 0 : listener.generation(group);
-            List<Lease> leases = claim(max, leaseDuration, null).next();
+            List<Lease> leases = claimed(claim(max, leaseDuration, List.of()));
             long left = deadline - System.nanoTime();
             if (!leases.isEmpty() || left <= 0) {
                 return leases;
@@ -286,15 +293,31 @@ final class JdbcJobQueue implements JobQueue {
         return nanos <= 0 ? poll : Math.min(cap, nanos);
     }
 
-    /** Claims, first completing {@code done} in the same statement when it is not null. */
-    private CompleteAndNext claim(int max, Duration leaseDuration, Lease done) {
-        record Claimed(Lease lease, int prio, OffsetDateTime k, long seq, boolean completed) {
-        }
-        List<Claimed> rows = session.queryToTheEnd(done == null ? "claim" : "completeAndClaim",
-                done == null ? sql.claim : sql.completeAndClaim, ps -> {
+    /** A claim's or a finished job's row of the claim statement. */
+    private record Row(boolean done, Lease lease, String id, long token, int prio, OffsetDateTime k, long seq) {
+    }
+
+    /** One call of complete-and-claim, for the combiner. */
+    private record Step(Lease done, int max, Duration leaseDuration) {
+    }
+
+    /** Claims {@code max} jobs, completing the {@code done} leases (possibly none) in the same statement. */
+    private List<Row> claim(int max, Duration leaseDuration, List<Lease> done) {
+        boolean completing = !done.isEmpty();
+        return session.queryToTheEnd(completing ? "completeAndClaim" : "claim",
+                completing ? sql.completeAndClaim : sql.claim, ps -> {
                     int i = 1;
-                    if (done != null) {
-                        i = bindLease(ps, i, done);
+                    if (completing) {
+                        String[] ids = new String[done.size()];
+                        Long[] tokens = new Long[done.size()];
+                        for (int d = 0; d < ids.length; d++) {
+                            ids[d] = done.get(d).jobId();
+                            tokens[d] = done.get(d).fencingToken();
+                        }
+                        ps.setArray(i++, ps.getConnection().createArrayOf("text", ids));
+                        ps.setArray(i++, ps.getConnection().createArrayOf("bigint", tokens));
+                        ps.setString(i++, group);
+                        ps.setString(i++, queueName);
                     }
                     ps.setString(i++, group);
                     ps.setString(i++, queueName);
@@ -306,20 +329,26 @@ final class JdbcJobQueue implements JobQueue {
                     ps.setLong(i++, JdbcChecks.micros(leaseDuration));
                     ps.setString(i++, group);
                     ps.setString(i, queueName);
-                }, rs -> new Claimed(rs.getString(1) == null ? null : new Lease(rs.getString(1), rs.getString(2),
-                        rs.getLong(3), instant(rs, 4), rs.getInt(5), ""), rs.getInt(6),
-                        rs.getObject(7, OffsetDateTime.class), rs.getLong(8), rs.getLong(9) > 0));
-        boolean completed = rows.stream().anyMatch(Claimed::completed);
-        List<Claimed> claimed = new ArrayList<>(rows.stream().filter(c -> c.lease() != null).toList());
-        claimed.sort(Comparator.comparingInt(Claimed::prio).thenComparing(Claimed::k).thenComparingLong(Claimed::seq));
+                }, rs -> rs.getInt(1) == 1
+                        ? new Row(true, null, rs.getString(2), rs.getLong(4), 0, null, rs.getLong(9))
+                        : new Row(false, new Lease(rs.getString(2), rs.getString(3), rs.getLong(4), instant(rs, 5),
+                                rs.getInt(6), ""), null, 0, rs.getInt(7), rs.getObject(8, OffsetDateTime.class),
+                                rs.getLong(9)));
+    }
+
+    /** The claimed leases of {@code rows} in claim order: expired leases first, then due jobs. */
+    private static List<Lease> claimed(List<Row> rows) {
+        List<Row> claimed = new ArrayList<>(rows.stream().filter(r -> !r.done()).toList());
+        claimed.sort(Comparator.comparingInt(Row::prio).thenComparing(Row::k).thenComparingLong(Row::seq));
         List<Lease> leases = new ArrayList<>(claimed.size());
-        claimed.forEach(c -> leases.add(c.lease()));
-        return new CompleteAndNext(completed, leases);
+        claimed.forEach(r -> leases.add(r.lease()));
+        return leases;
     }
 
     /**
-     * One statement that deletes the finished job (checking its token) and claims the next ones; if
-     * the thread is interrupted, it only completes.
+     * Deletes the finished job (checking its token) and claims the next ones in one statement,
+     * together with the calls other threads make meanwhile (one statement for the whole batch, as
+     * the Redis backend combines its calls); if the thread is interrupted, it only completes.
      */
     @Override
     public CompleteAndNext completeAndClaim(Lease done, int max, Duration leaseDuration) {
@@ -329,7 +358,41 @@ final class JdbcJobQueue implements JobQueue {
         if (Thread.currentThread().isInterrupted()) {
             return new CompleteAndNext(complete(done), List.of());
         }
-        return claim(max, leaseDuration, done);
+        Step step = new Step(done, max, leaseDuration);
+        return joined != null ? steps(List.of(step)).get(0) : steps.submit(step);
+    }
+
+    /**
+     * A batch of complete-and-claim calls: one statement per lease duration (a worker uses one),
+     * claiming as many jobs as the calls asked for together and handing them out in call order.
+     */
+    private List<CompleteAndNext> steps(List<Step> batch) {
+        CompleteAndNext[] results = new CompleteAndNext[batch.size()];
+        Map<Duration, List<Integer>> byLease = new LinkedHashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            byLease.computeIfAbsent(batch.get(i).leaseDuration(), d -> new ArrayList<>()).add(i);
+        }
+        for (Map.Entry<Duration, List<Integer>> group : byLease.entrySet()) {
+            List<Lease> done = new ArrayList<>();
+            int max = 0;
+            for (int i : group.getValue()) {
+                done.add(batch.get(i).done());
+                max += batch.get(i).max();
+            }
+            List<Row> rows = claim(Math.min(MAX_BATCH, max), group.getKey(), done);
+            Set<String> completed = new HashSet<>();
+            rows.stream().filter(Row::done).forEach(r -> completed.add(r.id() + '\0' + r.token()));
+            List<Lease> leases = claimed(rows);
+            int next = 0;
+            for (int i : group.getValue()) {
+                Step s = batch.get(i);
+                int n = Math.min(s.max(), leases.size() - next);
+                results[i] = new CompleteAndNext(completed.contains(s.done().jobId() + '\0' + s.done().fencingToken()),
+                        List.copyOf(leases.subList(next, next + n)));
+                next += n;
+            }
+        }
+        return List.of(results);
     }
 
     // ---- leases ----

@@ -139,15 +139,16 @@ final class JdbcStatements {
     /**
      * One statement that claims: expired leases first (earliest expiry first), then waiting rows that
      * are due (due order, then push order), locked with SKIP LOCKED and leased with a new token. With
-     * {@code done}, it first deletes the finished job (checking its token) and never picks that row.
-     * Parameters: [grp, queue, id, token of the finished job,] grp, queue, max, grp, queue, max, max,
-     * lease duration, grp, queue. Columns: id, payload, token, lease_until, deliveries, priority, sort
-     * key, seq, completed count (a row of nulls and the count when nothing was claimed with
-     * {@code done}).
+     * {@code done}, it first deletes finished jobs (arrays of ids and tokens; a row counts only while
+     * its token holds the lease) and never picks those rows. Parameters: [ids[], tokens[], grp, queue
+     * of the finished jobs,] grp, queue, max, grp, queue, max, max, lease duration, grp, queue.
+     * Columns: kind (0: a claimed job, 1: a finished job deleted), id, payload, token, lease_until,
+     * deliveries, priority, sort key, seq.
      */
     private static String claim(String table, String debounce, String tokens, boolean done) {
-        return (done ? "WITH done AS (DELETE FROM " + table + WHERE + " AND id = ? AND token = ?" + LEASED
-                + " RETURNING seq)," : "WITH")
+        return (done ? "WITH done AS (DELETE FROM " + table + " t USING unnest(?::text[], ?::bigint[]) AS d(id, token)"
+                + " WHERE t.grp = ? AND t.queue = ? AND t.id = d.id AND t.token = d.token AND t.state = 'leased'"
+                + " RETURNING t.seq, t.id, t.token)," : "WITH")
                 + " expired AS (SELECT seq, 0 AS prio, lease_until AS k, debounce_key AS dkey FROM " + table
                 + WHERE + LEASED + " AND lease_until <= now()"
                 + (done ? " AND seq NOT IN (SELECT seq FROM done)" : "")
@@ -157,7 +158,8 @@ final class JdbcStatements {
                 + " picked AS (SELECT * FROM expired UNION ALL SELECT * FROM ready LIMIT ?),"
                 + " claimed AS (UPDATE " + table + " j SET state = 'leased',"
                 + " lease_until = now() +" + AFTER + ","
-                + " token = nextval('" + tokens + "'), deliveries = least(j.deliveries, 2147483646) + 1, debounce_key = NULL"
+                + " token = nextval('" + tokens + "'), deliveries = least(j.deliveries, 2147483646) + 1,"
+                + " debounce_key = NULL"
                 + " FROM picked p WHERE j.seq = p.seq"
                 + " RETURNING j.id, j.payload, j.token, j.lease_until, j.deliveries, p.prio, p.k, j.seq, p.dkey),"
                 // A debounced job that starts stops being its key's pending job; the key's last start moves.
@@ -166,9 +168,8 @@ final class JdbcStatements {
                 + " keep_until = greatest(d.last_start, now()) + d.window_us * interval '1 microsecond'"
                 + " FROM claimed c WHERE c.dkey IS NOT NULL"
                 + " AND d.grp = ? AND d.queue = ? AND d.key = c.dkey AND d.pending_id = c.id)"
-                + (done ? " SELECT c.id, c.payload, c.token, c.lease_until, c.deliveries, c.prio, c.k, c.seq,"
-                        + " (SELECT count(*) FROM done) FROM (SELECT 1) one LEFT JOIN claimed c ON TRUE"
-                        : " SELECT id, payload, token, lease_until, deliveries, prio, k, seq, 0 FROM claimed");
+                + " SELECT 0, id, payload, token, lease_until, deliveries, prio, k, seq FROM claimed"
+                + (done ? " UNION ALL SELECT 1, id, NULL, token, NULL, NULL, NULL, NULL, seq FROM done" : "");
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.actionqueues.redis;
 
 import static dev.actionqueues.redis.RedisOps.call;
 
+import dev.actionqueues.deferred.spi.CallCombiner;
 import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.redis.RedisEntries.ClaimReply;
 import io.lettuce.core.ScriptOutputType;
@@ -14,7 +15,7 @@ import java.util.function.Consumer;
 
 /**
  * Completes and claims jobs of one queue in combined script calls: each thread's {@link Step} (complete a
- * lease, then claim jobs) joins the steps other threads have pending, through a {@link Combiner}, into one
+ * lease, then claim jobs) joins the steps other threads have pending, through a {@link CallCombiner}, into one
  * call of {@code step.lua}; the claimed jobs are shared out in step order. Thread-safe.
  */
 final class StepBatcher {
@@ -54,7 +55,7 @@ final class StepBatcher {
     private final RedisOps ops;
     private final String[] queueKeys;
     private final Consumer<Optional<Duration>> whenEmpty;
-    private final Combiner<Step, StepResult> combiner = new Combiner<>(MAX_STEPS, this::run);
+    private final CallCombiner<Step, StepResult> combiner = new CallCombiner<>(MAX_STEPS, this::run);
 
     /**
      * Creates the batcher of the queue with these {@link RedisKeys#queueKeys()}; {@code whenEmpty} is told,

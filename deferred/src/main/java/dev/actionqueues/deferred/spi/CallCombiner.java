@@ -1,4 +1,4 @@
-package dev.actionqueues.redis;
+package dev.actionqueues.deferred.spi;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +8,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
- * Combines concurrent requests into one batch call ("group commit"): the first caller becomes the
+ * For backends: combines concurrent requests into one batch call ("group commit"), as the Redis
+ * and PostgreSQL backends do with the calls of a worker's threads: the first caller becomes the
  * leader and sends everything queued by then in one call, the others wait for their result; the
  * leader then hands leadership to the next waiting caller, so nobody serves others for long. An
  * uncontended call costs one batch of one, with no added latency. Thread-safe; callers block
@@ -17,7 +18,7 @@ import java.util.function.Function;
  * @param <Q> request
  * @param <R> result
  */
-final class Combiner<Q, R> {
+public final class CallCombiner<Q, R> {
 
     private static final Object LEAD = new Object();
 
@@ -37,16 +38,26 @@ final class Combiner<Q, R> {
     private boolean leaderActive;
 
     /**
+     * A combiner of requests into batches of at most {@code maxBatch}.
+     *
      * @param maxBatch the largest batch to send
      * @param batchCall sends a batch; returns one result per request, in order
      */
-    Combiner(int maxBatch, Function<List<Q>, List<R>> batchCall) {
+    public CallCombiner(int maxBatch, Function<List<Q>, List<R>> batchCall) {
         this.maxBatch = maxBatch;
         this.batchCall = batchCall;
     }
 
+    /**
+     * Sends {@code request}, in a batch with the requests of other threads made meanwhile, and
+     * returns its result. Waits for the batch whatever interrupts come (the interrupt stays set).
+     *
+     * @param request the request
+     * @return its result
+     * @throws RuntimeException what the batch call threw, to every request of the batch
+     */
     @SuppressWarnings("unchecked")
-    R submit(Q request) {
+    public R submit(Q request) {
         Pending<Q> me = new Pending<>(request);
         boolean lead;
         lock.lock();
@@ -71,7 +82,7 @@ final class Combiner<Q, R> {
     /**
      * Waits for the outcome without giving up on an interrupt: the request is already part of a
      * batch (a claim may be made for it) and the leadership may be handed to it, so leaving would
-     * lose a lease or stall the others. The wait is bounded by one Redis call; an interrupt stays
+     * lose a lease or stall the others. The wait is bounded by one backend call; an interrupt stays
      * pending for the caller.
      */
     private static Object await(Pending<?> p) {
