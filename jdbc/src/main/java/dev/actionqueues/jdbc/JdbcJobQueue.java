@@ -1,10 +1,8 @@
 package dev.actionqueues.jdbc;
 
-import dev.actionqueues.deferred.BackendException;
 import dev.actionqueues.deferred.spi.CallCombiner;
 import dev.actionqueues.deferred.spi.CompleteAndNext;
 import dev.actionqueues.deferred.spi.Debounce;
-import dev.actionqueues.deferred.spi.DebounceDecision;
 import dev.actionqueues.deferred.spi.DebounceResult;
 import dev.actionqueues.deferred.spi.JobQueue;
 import dev.actionqueues.deferred.spi.JobRecord;
@@ -19,7 +17,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -30,8 +27,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One queue (a group's main or error queue) as rows of the shared jobs table. Every verb is one SQL
@@ -47,10 +42,6 @@ final class JdbcJobQueue implements JobQueue {
     static final int MAX_BATCH = 1000;
     static final int MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
     static final Duration MAX_DELAY = Duration.ofDays(3650);
-    static final int PRUNE_BATCH = 1000;
-    private static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
-    private static final Duration PRUNE_BACKLOG = Duration.ofSeconds(1);
-    private static final Logger LOG = LoggerFactory.getLogger(JdbcBackendFactory.class);
 
     private final JdbcQueueConfig config;
     private final JdbcStatements sql;
@@ -65,6 +56,7 @@ final class JdbcJobQueue implements JobQueue {
     /** Combines the complete-and-claim calls of a worker's threads (the pooled queue only). */
     private final CallCombiner<Step, CompleteAndNext> steps = new CallCombiner<>(64, this::steps);
     private final JdbcSession session;
+    private final JdbcDebouncer debouncer;
 
     JdbcJobQueue(JdbcQueueConfig config, String group, boolean main) {
         this(config, new JdbcStatements(config.tablePrefix(), main && config.listener() != null), group, main, null,
@@ -76,6 +68,8 @@ final class JdbcJobQueue implements JobQueue {
         this.nextPrune = nextPrune;
         this.session = new JdbcSession(config.dataSource(), joined, "on table " + config.tablePrefix() + "jobs, group '"
                 + group + "', queue '" + (main ? "main" : "error") + "'");
+        this.debouncer = new JdbcDebouncer(session, sql, group, main ? "main" : "error",
+                main && config.listener() != null ? config.channel() : null, joined == null ? nextPrune : null);
         this.config = config;
         this.sql = sql;
         this.group = Objects.requireNonNull(group, "group");
@@ -143,9 +137,7 @@ final class JdbcJobQueue implements JobQueue {
     }
 
     /**
-     * A key whose job still waits is skipped with one read (the skip is true at that read). Otherwise
-     * one short transaction (or the caller's): lock the key's row (created if missing), decide on the
-     * database clock, then push and record the pending job.
+     * Debounced in the database (see {@link JdbcDebouncer}).
      */
     @Override
     public DebounceResult pushDebounced(NewJob job, Debounce debounce) {
@@ -155,88 +147,7 @@ final class JdbcJobQueue implements JobQueue {
             throw new IllegalArgumentException("the window must be at most " + MAX_DELAY + ", was "
                     + debounce.window());
         }
-        List<String> pending = session.query("pushDebounced", sql.debouncePending, ps -> bindKey(ps, debounce),
-                rs -> rs.getString(1));
-        if (!pending.isEmpty()) {
-            return new DebounceResult(DebounceDecision.SKIP, pending.get(0), Duration.ZERO);
-        }
-        DebounceResult result = session.call("pushDebounced",
-                c -> JdbcChecks.inTransaction(c, () -> pushDebounced(c, job, debounce)));
-        pruneDebounceKeys();
-        return result;
-    }
-
-    /**
-     * At most once a minute per queue (sooner while there is a backlog), on the pooled queue only:
-     * deletes up to {@value #PRUNE_BATCH} debounce keys that decide nothing any more. A failure is
-     * left to the next time; the push it follows has succeeded.
-     */
-    private void pruneDebounceKeys() {
-        long now = System.nanoTime();
-        long due = nextPrune.get();
-        if (joined != null || now - due < 0 || !nextPrune.compareAndSet(due, now + PRUNE_EVERY.toNanos())) {
-            return;
-        }
-        try {
-            int pruned = session.update("pushDebounced", sql.debouncePrune, ps -> {
-                bindQueue(ps);
-                ps.setInt(3, PRUNE_BATCH);
-            });
-            if (pruned == PRUNE_BATCH) {
-                nextPrune.set(now + PRUNE_BACKLOG.toNanos());
-            }
-        } catch (BackendException e) {
-            LOG.debug("Pruning debounce keys of {} failed; trying again later", this, e);
-        }
-    }
-
-    private DebounceResult pushDebounced(Connection c, NewJob job, Debounce debounce) throws SQLException {
-        String pendingId;
-        Instant lastStart;
-        Instant now;
-        try (PreparedStatement ps = c.prepareStatement(sql.debounceLock)) {
-            bindKey(ps, debounce);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                pendingId = rs.getString(1);
-                OffsetDateTime t = rs.getObject(2, OffsetDateTime.class);
-                lastStart = t == null ? null : t.toInstant();
-                now = instant(rs, 3);
-            }
-        }
-        // pending_id is cleared by the claim that starts the job, by remove and by flush.
-        if (pendingId != null) {
-            return new DebounceResult(DebounceDecision.SKIP, pendingId, Duration.ZERO);
-        }
-        Duration delay;
-        DebounceDecision decision;
-        if (debounce.alwaysDelay()) {
-            delay = debounce.window();
-            decision = DebounceDecision.PUSH_DELAYED;
-        } else if (lastStart == null || !now.isBefore(lastStart.plus(debounce.window()))) {
-            delay = Duration.ZERO;
-            decision = DebounceDecision.PUSH_NOW;
-        } else {
-            delay = Duration.between(now, lastStart.plus(debounce.window()));
-            decision = DebounceDecision.PUSH_DELAYED;
-        }
-        OffsetDateTime due = OffsetDateTime.ofInstant(now.plus(delay), ZoneOffset.UTC);
-        try (PreparedStatement ps = c.prepareStatement(sql.debouncePush)) {
-            bindQueue(ps);
-            ps.setString(3, job.id());
-            ps.setString(4, job.payload());
-            ps.setObject(5, due);
-            ps.setString(6, debounce.key());
-            ps.setString(7, job.id());
-            ps.setObject(8, due);
-            ps.setLong(9, JdbcChecks.micros(debounce.window()));
-            ps.setString(10, group);
-            ps.setString(11, queueName);
-            ps.setString(12, debounce.key());
-            notifying(ps, 13);
-            ps.executeQuery().close();
-        }
-        return new DebounceResult(decision, job.id(), delay);
+        return debouncer.push(job, debounce);
     }
 
     // ---- claim ----
@@ -551,11 +462,6 @@ final class JdbcJobQueue implements JobQueue {
     private void bindQueue(PreparedStatement ps) throws SQLException {
         ps.setString(1, group);
         ps.setString(2, queueName);
-    }
-
-    private void bindKey(PreparedStatement ps, Debounce debounce) throws SQLException {
-        bindQueue(ps);
-        ps.setString(3, debounce.key());
     }
 
     private int bindRow(PreparedStatement ps, int index, NewJob job) throws SQLException {
