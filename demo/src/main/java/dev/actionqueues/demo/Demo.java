@@ -20,6 +20,9 @@ public final class Demo {
         System.out.println("### 2. Deferred jobs on the embedded (in-memory) backend, run by a worker");
         DeferredDemo.run(System.out);
         System.out.println();
+        System.out.println("### 3. A durable saga: its runner dies mid-step, a worker resumes it from the journal");
+        DurableSagaDemo.run(System.out);
+        System.out.println();
         System.out.println("demo finished");
     }
 }
