@@ -104,11 +104,51 @@ class JdbcWorkerKillTest {
         assertThat(producer.stats().errors()).isZero();
     }
 
+    /**
+     * Transactional completion under SIGKILL: the handler writes its ledger row and completes its
+     * job in one transaction; for each {@code die-} job, the worker JVM is killed after both and
+     * before the commit. PostgreSQL rolls both back, the job runs again on the next worker, and
+     * every job's effect is written exactly once.
+     */
+    @Test
+    void aWorkerKilledBetweenTheHandlersWriteAndItsCommitLeavesNeitherAndTheRetryWritesOnce() throws Exception {
+        Deferrable txProducer = Deferrable.builder(JdbcBackendFactory.builder().dataSource(postgres.dataSource())
+                .build().createBackendForGroup("killtx")).build();
+        TaskHandle<Work> txWork = WorkerJvm.register(txProducer, w -> { });
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            ids.add(i % 6 == 0 ? "die-" + i : "ok-" + i);
+        }
+        txWork.laterAll(ids.stream().map(Work::new).toList());
+
+        int workers = 0;
+        while (txProducer.stats().total() > 0 && workers < 12) {
+            Process worker = startWorker("killtx", true);
+            workers++;
+            await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(20))
+                    .until(() -> !worker.isAlive() || txProducer.stats().total() == 0);
+            worker.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+
+        Map<String, Integer> runs = Ledger.runs(postgres.dataSource());
+        System.out.printf("JDBC transactional kill test: %d jobs, %d killed between write and commit, %d worker"
+                + " JVMs%n", ids.size(), ids.stream().filter(id -> id.startsWith("die-")).count(), workers);
+        assertThat(txProducer.stats().total()).as("all jobs done").isZero();
+        for (String id : ids) {
+            assertThat(runs.get(id)).as("ledger rows of %s", id).isEqualTo(1);
+        }
+        assertThat(txProducer.stats().errors()).isZero();
+    }
+
     private Process startWorker() throws Exception {
+        return startWorker("kill", false);
+    }
+
+    private Process startWorker(String group, boolean transactional) throws Exception {
         var credentials = postgres.credentials();
         Process p = WorkerJvm.start(new WorkerJvm.Settings(postgres.url(), credentials.getProperty("user"),
-                credentials.getProperty("password"), postgres.schema(), "kill", 4, 8, LEASE, Duration.ofMillis(3)),
-                dir.resolve("worker.log"));
+                credentials.getProperty("password"), postgres.schema(), group, transactional ? 1 : 4,
+                transactional ? 0 : 8, LEASE, Duration.ofMillis(3), transactional), dir.resolve("worker.log"));
         started.add(p);
         return p;
     }

@@ -136,7 +136,8 @@ public abstract class DebounceContract extends QueueContractSupport {
             pool.shutdownNow();
         }
         assertThat(pushed).hasSize(1);
-        assertThat(queue.stats().delayed()).isEqualTo(1);
+        // One job; on a loaded machine its window may have passed by now, so it may be due already.
+        assertThat(queue.stats().delayed() + queue.stats().available()).isEqualTo(1);
     }
 
     // ---- debounce: backlog ----

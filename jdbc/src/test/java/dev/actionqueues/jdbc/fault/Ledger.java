@@ -25,6 +25,7 @@ public final class Ledger {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS fault_ledger (id TEXT NOT NULL, at TIMESTAMPTZ NOT NULL DEFAULT"
                     + " clock_timestamp())");
+            s.execute("CREATE TABLE IF NOT EXISTS fault_deaths (id TEXT PRIMARY KEY)");
         }
     }
 
@@ -37,6 +38,27 @@ public final class Ledger {
             if (!c.getAutoCommit()) {
                 c.commit();
             }
+        }
+    }
+
+    /** Records one run of {@code id} through {@code c}, inside the transaction open on it. */
+    public static void record(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO fault_ledger (id) VALUES (?)")) {
+            ps.setString(1, id);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Records, committed, that the worker dies running {@code id}; false if it did so before. */
+    public static boolean firstDeath(DataSource dataSource, String id) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO fault_deaths (id) VALUES (?) ON CONFLICT DO NOTHING")) {
+            ps.setString(1, id);
+            boolean first = ps.executeUpdate() == 1;
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+            return first;
         }
     }
 

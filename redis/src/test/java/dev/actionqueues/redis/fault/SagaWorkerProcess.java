@@ -23,7 +23,7 @@ import java.time.Duration;
  * {@code comp-after:<step>} after it (before the journal records it), once per saga (a marker file
  * says it happened); {@code pause-after:<step>} sleeps 3 s after the execute's effect instead, for
  * the test to SIGSTOP the JVM inside the step.
- * Args: redis uri, prefix, group, ledger file, marker directory, lease ms.
+ * Args: redis uri, prefix, group, ledger file, marker directory, lease ms[, concurrency].
  */
 public final class SagaWorkerProcess {
 
@@ -74,7 +74,8 @@ public final class SagaWorkerProcess {
                 Thread.sleep(3000);
             }
         });
-        Worker.builder(deferrable).concurrency(1).leaseDuration(lease).build().start();
+        int concurrency = args.length > 6 ? Integer.parseInt(args[6]) : 1;
+        Worker.builder(deferrable).concurrency(concurrency).leaseDuration(lease).build().start();
         System.out.println("saga worker started");
         Thread.currentThread().join();
     }
