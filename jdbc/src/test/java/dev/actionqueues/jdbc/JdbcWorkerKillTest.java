@@ -112,8 +112,9 @@ class JdbcWorkerKillTest {
      */
     @Test
     void aWorkerKilledBetweenTheHandlersWriteAndItsCommitLeavesNeitherAndTheRetryWritesOnce() throws Exception {
-        Deferrable txProducer = Deferrable.builder(JdbcBackendFactory.builder().dataSource(postgres.dataSource())
-                .build().createBackendForGroup("killtx")).build();
+        Backend txBackend = JdbcBackendFactory.builder().dataSource(postgres.dataSource()).build()
+                .createBackendForGroup("killtx");
+        Deferrable txProducer = Deferrable.builder(txBackend).build();
         TaskHandle<Work> txWork = WorkerJvm.register(txProducer, w -> { });
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
@@ -122,18 +123,18 @@ class JdbcWorkerKillTest {
         txWork.laterAll(ids.stream().map(Work::new).toList());
 
         int workers = 0;
-        while (txProducer.stats().total() > 0 && workers < 12) {
+        while (txBackend.queue().stats().total() > 0 && workers < 12) {
             Process worker = startWorker("killtx", true);
             workers++;
             await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(20))
-                    .until(() -> !worker.isAlive() || txProducer.stats().total() == 0);
+                    .until(() -> !worker.isAlive() || txBackend.queue().stats().total() == 0);
             worker.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
 
         Map<String, Integer> runs = Ledger.runs(postgres.dataSource());
         System.out.printf("JDBC transactional kill test: %d jobs, %d killed between write and commit, %d worker"
                 + " JVMs%n", ids.size(), ids.stream().filter(id -> id.startsWith("die-")).count(), workers);
-        assertThat(txProducer.stats().total()).as("all jobs done").isZero();
+        assertThat(txBackend.queue().stats().total()).as("all jobs done").isZero();
         for (String id : ids) {
             assertThat(runs.get(id)).as("ledger rows of %s", id).isEqualTo(1);
         }
