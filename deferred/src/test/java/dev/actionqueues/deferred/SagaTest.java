@@ -243,6 +243,42 @@ class SagaTest {
     }
 
     @Test
+    void twoWorkersRacingForTheSameSagaAdvanceItOnce() throws Exception {
+        CountDownLatch inStep = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger runs = new AtomicInteger();
+        Deferrable first = f.deferrable();
+        Deferrable second = f.deferrable();
+        SagaHandle<SignUp> handle = null;
+        for (Deferrable d : List.of(first, second)) {
+            SagaHandle<SignUp> h = d.saga("raced", SignUp.class)
+                    .step("only", (ctx, args) -> {
+                        runs.incrementAndGet();
+                        inStep.countDown();
+                        release.await(30, TimeUnit.SECONDS);
+                    }, undoes("only"))
+                    .register();
+            handle = d == first ? h : handle;
+        }
+        // Two wake-up jobs for one saga: two workers take one each at the same time.
+        handle.start(new SignUp("rex"), "raced-1");
+        handle.start(new SignUp("rex"), "raced-1");
+        Thread one = Thread.ofVirtual().start(first::runOnce);
+        assertThat(inStep.await(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(second.runOnce().status()).isEqualTo(RunOutcome.Status.RAN);
+        release.countDown();
+        one.join(Duration.ofSeconds(10));
+
+        assertThat(runs).hasValue(1);
+        assertThat(first.sagas().find("raced-1").orElseThrow().status()).isEqualTo(SagaStatus.SUCCEEDED);
+        // The loser scheduled a look once the lease could have run out; it finds the saga ended.
+        f.time.advance(Duration.ofMinutes(1));
+        assertThat(second.runOnce().status()).isEqualTo(RunOutcome.Status.RAN);
+        assertThat(runs).hasValue(1);
+    }
+
+    @Test
     void cancellingCompensatesWhatStartedAndEndsCancelled() {
         Deferrable d = f.deferrable();
         SagaHandle<SignUp> signUp = d.saga("cancel-me", SignUp.class)
