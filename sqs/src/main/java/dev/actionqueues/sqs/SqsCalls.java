@@ -88,6 +88,19 @@ final class SqsCalls {
         }
     }
 
+    /**
+     * Receives up to {@code max} messages without waiting, hiding them for {@code visibilitySeconds};
+     * runs even if the thread's interrupt status is set (the call is short, and it may be made for
+     * other threads' claims too), leaving the status set.
+     */
+    List<Message> receiveNow(int max, int visibilitySeconds) {
+        return run("ReceiveMessage", () -> client.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(max)
+                .visibilityTimeout(visibilitySeconds).waitTimeSeconds(0)
+                .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
+                        MessageSystemAttributeName.SENT_TIMESTAMP)
+                .messageAttributeNames(SqsMessages.ATTRIBUTE_NAMES))).messages();
+    }
+
     /** Sets a message's remaining invisibility; false if SQS refused the receipt handle as stale. */
     boolean changeVisibility(String receipt, int seconds) {
         return runStale("ChangeMessageVisibility", () -> client.changeMessageVisibility(b -> b.queueUrl(url)

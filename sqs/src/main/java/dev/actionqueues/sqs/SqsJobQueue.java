@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import org.slf4j.Logger;
@@ -27,9 +28,13 @@ import org.slf4j.LoggerFactory;
  * One SQS standard queue as a {@link JobQueue}: the main queue of a group, or its error queue.
  *
  * <p>A claim is a ReceiveMessage (long polling up to 20 s) whose visibility timeout is the lease;
- * {@link #renew} is a ChangeMessageVisibility with the receipt handle, {@link #complete} a
- * DeleteMessage. SQS has no fencing token: the token is the release generation (carried in the
- * message) in the high half and the receive count in the low half. A lost lease is detected by a
+ * {@link #renew} is a ChangeMessageVisibility with the receipt handle, {@link #complete} a delete.
+ * Completions and claims that do not wait, made by several threads at once (a worker's threads
+ * each complete a job and claim the next), are combined into one DeleteMessageBatch and one
+ * ReceiveMessage for up to 10 of them ({@link CallCombiner}); a lone caller's call goes out at once.
+ *
+ * <p>SQS has no fencing token: the token is the release generation (carried in the message) in the
+ * high half and the receive count in the low half. A lost lease is detected by a
  * refused visibility change: a lease this process holds with time to spare is used directly, any
  * other is first checked that way (see {@link LeaseTable}), so a stale lease is answered with
  * {@code false} and never counted as completed. A release sends the job again with its new payload
@@ -58,6 +63,10 @@ final class SqsJobQueue implements JobQueue {
     private final int maxBodyBytes;
     private final QueueCapabilities capabilities;
     private final LeaseTable leases = new LeaseTable();
+    /** Concurrent completions, as DeleteMessageBatch calls. */
+    private final CallCombiner<String, Boolean> deletes;
+    /** Concurrent claims that do not wait, as one ReceiveMessage each, by visibility timeout. */
+    private final Map<Integer, CallCombiner<Integer, List<Message>>> receives = new ConcurrentHashMap<>();
 
     /** A main queue when {@code errorQueue} is set; an error queue (which can be scanned) otherwise. */
     SqsJobQueue(SqsCalls calls, SqsJobQueue errorQueue, InstantSource clock, int maxBodyBytes, int scanWaitSeconds) {
@@ -68,6 +77,7 @@ final class SqsJobQueue implements JobQueue {
         this.scan = errorQueue == null ? new ErrorScan(calls, scanWaitSeconds) : null;
         this.capabilities = new QueueCapabilities(MAX_DELAY, MAX_BATCH, maxBodyBytes, false, true, false, false,
                 errorQueue == null);
+        this.deletes = new CallCombiner<>(MAX_BATCH, r -> 1, calls::deleteBatch);
     }
 
     @Override
@@ -111,7 +121,7 @@ final class SqsJobQueue implements JobQueue {
             long before = clock.millis();
             int wait = (int) Math.min(MAX_WAIT_SECONDS, SqsMessages.ceilSeconds(Duration.ofMillis(Math.max(0,
                     deadline - before))));
-            List<Message> received = calls.receive(max, visibility, wait);
+            List<Message> received = wait == 0 ? receiveNow(max, visibility) : calls.receive(max, visibility, wait);
             List<Lease> out = new ArrayList<>(received.size());
             for (Message m : received) {
                 Incoming in = SqsMessages.incoming(m);
@@ -157,7 +167,7 @@ final class SqsJobQueue implements JobQueue {
         if (!confirmHeld(lease)) {
             return false;
         }
-        boolean deleted = calls.delete(lease.receipt());
+        boolean deleted = deletes.submit(lease.receipt());
         leases.forget(lease.receipt());
         return deleted;
     }
@@ -307,6 +317,32 @@ final class SqsJobQueue implements JobQueue {
 
     String name() {
         return calls.name();
+    }
+
+    /**
+     * Receives up to {@code max} messages without waiting, in one ReceiveMessage with the other
+     * threads' claims made at the same time (a worker's threads each complete a job and claim the
+     * next: combined, that is one call for up to 10 of them instead of one each).
+     */
+    private List<Message> receiveNow(int max, int visibility) throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        return receives.computeIfAbsent(visibility, v -> new CallCombiner<>(MAX_BATCH, n -> n,
+                asks -> share(asks, calls.receiveNow(asks.stream().mapToInt(Integer::intValue).sum(), v))))
+                .submit(max);
+    }
+
+    /** The messages of one receive shared among the claims it was made for, in order, each up to its count. */
+    private static List<List<Message>> share(List<Integer> asks, List<Message> received) {
+        List<List<Message>> shares = new ArrayList<>(asks.size());
+        int from = 0;
+        for (int ask : asks) {
+            int to = Math.min(received.size(), from + ask);
+            shares.add(received.subList(from, to));
+            from = to;
+        }
+        return shares;
     }
 
     /** Sends {@code next} to {@code target} and deletes the leased message, if the lease still holds. */
