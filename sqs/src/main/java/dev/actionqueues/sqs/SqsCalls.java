@@ -43,7 +43,8 @@ final class SqsCalls {
 
     void send(Outgoing m) {
         run("SendMessage", () -> client.sendMessage(b -> b.queueUrl(url).messageBody(m.body())
-                .messageAttributes(m.attributes()).delaySeconds(m.delaySeconds())));
+                .messageAttributes(m.attributes()).delaySeconds(m.delaySeconds()).messageGroupId(m.groupId())
+                .messageDeduplicationId(m.deduplicationId())));
     }
 
     /** Sends up to 10 messages; for each, whether SQS stored it. */
@@ -52,7 +53,8 @@ final class SqsCalls {
         for (int i = 0; i < messages.size(); i++) {
             Outgoing m = messages.get(i);
             entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(m.body())
-                    .messageAttributes(m.attributes()).delaySeconds(m.delaySeconds()).build());
+                    .messageAttributes(m.attributes()).delaySeconds(m.delaySeconds()).messageGroupId(m.groupId())
+                    .messageDeduplicationId(m.deduplicationId()).build());
         }
         SendMessageBatchResponse r = run("SendMessageBatch", () -> client.sendMessageBatch(b -> b.queueUrl(url)
                 .entries(entries)));

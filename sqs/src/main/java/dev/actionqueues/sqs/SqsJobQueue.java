@@ -25,7 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One SQS standard queue as a {@link JobQueue}: the main queue of a group, or its error queue.
+ * One SQS queue (standard or FIFO) as a {@link JobQueue}: the main queue of a group, or its error queue.
  *
  * <p>A claim is a ReceiveMessage (long polling up to 20 s) whose visibility timeout is the lease;
  * {@link #renew} is a ChangeMessageVisibility with the receipt handle, {@link #complete} a delete.
@@ -43,7 +43,12 @@ import org.slf4j.LoggerFactory;
  * SQS counts delays, visibility timeouts and long-poll waits in whole seconds: each is rounded up,
  * so a claim asked to wait 100 ms may wait up to a second.
  *
- * <p>Not available: debouncing, unique ids, and inspection of the main queue's waiting jobs. The
+ * <p>On a FIFO queue ({@link SqsFifo}) every send carries a message group (the ordering key) and a
+ * deduplication id (the job id on a first send, so {@link #pushIfAbsent} is SQS's deduplication,
+ * which lasts 5 minutes); there are no delays, and long delays are never re-sent.
+ *
+ * <p>Not available: debouncing, unique ids on standard queues, and inspection of the main queue's
+ * waiting jobs. The
  * error queue reads all its entries to list, find or remove one ({@link ErrorScan}). Thread-safe.
  */
 final class SqsJobQueue implements JobQueue {
@@ -62,6 +67,9 @@ final class SqsJobQueue implements JobQueue {
     private final InstantSource clock;
     private final int maxBodyBytes;
     private final QueueCapabilities capabilities;
+    /** Group and deduplication ids for a FIFO queue; null for a standard queue. */
+    private final SqsFifo fifo;
+    private final SqsFifo.Window dedupWindow = new SqsFifo.Window();
     private final LeaseTable leases = new LeaseTable();
     /** Concurrent completions, as DeleteMessageBatch calls. */
     private final CallCombiner<String, Boolean> deletes;
@@ -69,14 +77,17 @@ final class SqsJobQueue implements JobQueue {
     private final Map<Integer, CallCombiner<Integer, List<Message>>> receives = new ConcurrentHashMap<>();
 
     /** A main queue when {@code errorQueue} is set; an error queue (which can be scanned) otherwise. */
-    SqsJobQueue(SqsCalls calls, SqsJobQueue errorQueue, InstantSource clock, int maxBodyBytes, int scanWaitSeconds) {
+    SqsJobQueue(SqsCalls calls, SqsJobQueue errorQueue, InstantSource clock, int maxBodyBytes, int scanWaitSeconds,
+            SqsFifo fifo) {
         this.calls = calls;
         this.errorQueue = errorQueue;
         this.clock = clock;
         this.maxBodyBytes = maxBodyBytes;
         this.scan = errorQueue == null ? new ErrorScan(calls, scanWaitSeconds) : null;
-        this.capabilities = new QueueCapabilities(MAX_DELAY, MAX_BATCH, maxBodyBytes, false, true, false, false,
-                errorQueue == null);
+        this.fifo = fifo;
+        // FIFO queues have no per-message delay; deduplication stands in for unique ids (5 minutes only).
+        this.capabilities = new QueueCapabilities(fifo == null ? MAX_DELAY : Duration.ZERO, MAX_BATCH, maxBodyBytes,
+                fifo != null, true, false, fifo != null, errorQueue == null);
         this.deletes = new CallCombiner<>(MAX_BATCH, r -> 1, calls::deleteBatch);
     }
 
@@ -87,7 +98,37 @@ final class SqsJobQueue implements JobQueue {
 
     @Override
     public void push(NewJob job) {
-        calls.send(encode(job.id(), job.payload(), 0, job.delay(), false));
+        calls.send(first(job, encode(job.id(), job.payload(), 0, job.delay(), false)));
+    }
+
+    /**
+     * On a FIFO queue, pushes the job with its id as the deduplication id: SQS stores nothing if a
+     * message with that id was first sent to the queue less than 5 minutes ago, and does not say so.
+     * This holds <b>only within SQS's 5-minute window</b>: a push of the same id after it is stored
+     * even if the first job still waits, and one within it is dropped even if the first job has
+     * finished. Returns false for an id this process pushed less than 5 minutes ago (SQS would drop
+     * it: nothing is sent), true otherwise, also when another process pushed the id first and SQS
+     * dropped this push without saying so.
+     *
+     * @throws UnsupportedOperationException on a standard queue
+     */
+    @Override
+    public boolean pushIfAbsent(NewJob job) {
+        if (fifo == null) {
+            throw new UnsupportedOperationException("only SQS FIFO queues deduplicate: the queue " + calls.name()
+                    + " cannot push a job only if its id is absent (capabilities().uniqueIds() is false)");
+        }
+        long now = clock.millis();
+        if (!dedupWindow.open(job.id(), now)) {
+            return false;
+        }
+        try {
+            push(job);
+        } catch (RuntimeException e) {
+            dedupWindow.close(job.id(), now);
+            throw e;
+        }
+        return true;
     }
 
     @Override
@@ -95,7 +136,7 @@ final class SqsJobQueue implements JobQueue {
         checkBatch(jobs.size());
         List<Outgoing> messages = new ArrayList<>(jobs.size());
         for (NewJob job : jobs) {
-            messages.add(encode(job.id(), job.payload(), 0, job.delay(), false));
+            messages.add(first(job, encode(job.id(), job.payload(), 0, job.delay(), false)));
         }
         return messages.isEmpty() ? List.of() : calls.sendBatch(messages);
     }
@@ -125,7 +166,7 @@ final class SqsJobQueue implements JobQueue {
             List<Lease> out = new ArrayList<>(received.size());
             for (Message m : received) {
                 Incoming in = SqsMessages.incoming(m);
-                if (in.dueMillis() > before) {
+                if (fifo == null && in.dueMillis() > before) {
                     delayAgain(in, before);
                     continue;
                 }
@@ -214,6 +255,10 @@ final class SqsJobQueue implements JobQueue {
         Objects.requireNonNull(newPayload, "newPayload");
         checkDelay(delay);
         Outgoing next = encode(lease.jobId(), newPayload, generation(lease) + 1, delay, false);
+        if (fifo != null) {
+            next = next.inFifo(fifo.groupOf(NewJob.of(lease.jobId(), newPayload)),
+                    SqsFifo.laterSend(lease.jobId(), generation(lease) + 1));
+        }
         return moveTo(calls, lease, next);
     }
 
@@ -232,6 +277,11 @@ final class SqsJobQueue implements JobQueue {
                     + "error queue without its error ({})", calls.name(), lease.jobId(), tooLarge.getMessage());
             entry = SqsMessages.outgoing(lease.jobId(), lease.payload(), generation(lease) + 1, Duration.ZERO,
                     clock.millis(), true, Integer.MAX_VALUE);
+        }
+        if (fifo != null) {
+            // Each entry in its own message group: an error queue is read whole, never in order.
+            entry = entry.inFifo(SqsFifo.firstSend(lease.jobId()), SqsFifo.laterSend(lease.jobId(),
+                    generation(lease) + 1));
         }
         return moveTo(errorQueue.calls, lease, entry);
     }
@@ -257,7 +307,12 @@ final class SqsJobQueue implements JobQueue {
         if (entry == null) {
             return false;
         }
-        calls.send(encode(id, newPayload, entry.generation() + 1, Duration.ZERO, false));
+        Outgoing replayed = encode(id, newPayload, entry.generation() + 1, Duration.ZERO, false);
+        if (fifo != null) {
+            replayed = replayed.inFifo(fifo.groupOf(NewJob.of(id, newPayload)), SqsFifo.laterSend(id,
+                    entry.generation() + 1));
+        }
+        calls.send(replayed);
         errorQueue.calls.delete(entry.receipt());
         return true;
     }
@@ -381,6 +436,15 @@ final class SqsJobQueue implements JobQueue {
         calls.delete(in.receipt());
     }
 
+    /** A job's first send; on a FIFO queue, in its message group, deduplicated by its id. */
+    private Outgoing first(NewJob job, Outgoing m) {
+        if (fifo == null) {
+            return m;
+        }
+        String group = errorQueue == null ? SqsFifo.firstSend(job.id()) : fifo.groupOf(job);
+        return m.inFifo(group, SqsFifo.firstSend(job.id()));
+    }
+
     private Outgoing encode(String id, String payload, long generation, Duration delay, boolean deadLettered) {
         checkDelay(delay);
         return SqsMessages.outgoing(id, payload, generation, delay, clock.millis(), deadLettered, maxBodyBytes);
@@ -405,9 +469,11 @@ final class SqsJobQueue implements JobQueue {
         return (int) Math.min(SqsMessages.ceilSeconds(lease), LeaseTable.MAX_INVISIBLE_MILLIS / 1000);
     }
 
-    private static void checkDelay(Duration delay) {
-        if (delay.isNegative() || delay.compareTo(MAX_DELAY) > 0) {
-            throw new IllegalArgumentException("delay must be between 0 and " + MAX_DELAY + ", was " + delay);
+    private void checkDelay(Duration delay) {
+        Duration max = capabilities.maxDelay();
+        if (delay.isNegative() || delay.compareTo(max) > 0) {
+            throw new IllegalArgumentException("delay must be between 0 and " + max + ", was " + delay
+                    + (fifo != null ? " (SQS FIFO queues have no per-message delay)" : ""));
         }
     }
 
