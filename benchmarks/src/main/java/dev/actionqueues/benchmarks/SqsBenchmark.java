@@ -83,9 +83,9 @@ public final class SqsBenchmark {
             r.put("later()", laterOne(factory, single));
             report("enqueue one at a time", r.get("later()"), r.get("raw SendMessage"), single);
             r.put("raw SendMessageBatch", rawSendBatch(client, jobs));
-            r.put("laterAll", laterAll(factory, jobs));
             System.out.printf("  (raw SendMessageBatch with the two message attributes every job carries: %.0f msgs/s)%n",
                     rawSendBatchWithAttributes(client, jobs));
+            r.put("laterAll", laterAll(factory, jobs));
             report("enqueue in batches (laterAll of 100 / SendMessageBatch of 10)", r.get("laterAll"),
                     r.get("raw SendMessageBatch"), jobs);
             for (int c : new int[] {1, 16}) {
