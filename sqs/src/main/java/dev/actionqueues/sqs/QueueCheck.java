@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 /**
  * Decides, from the attributes SQS reports, whether a group's two queues fit the backend: the main
  * queue redrives to the error queue after the configured number of receives, the error queue keeps
- * messages at least as long as the main queue, and neither is a FIFO queue (not supported yet). Pure.
+ * messages at least as long as the main queue, and both are of the configured type (FIFO or standard). Pure.
  */
 final class QueueCheck {
 
@@ -26,7 +26,7 @@ final class QueueCheck {
      * @param error the error queue's attributes
      */
     static List<String> problems(String mainName, Map<String, String> main, String errorName,
-            Map<String, String> error, int maxReceiveCount) {
+            Map<String, String> error, int maxReceiveCount, boolean fifo) {
         List<String> problems = new ArrayList<>();
         String errorArn = error.get("QueueArn");
         String wanted = "{\"deadLetterTargetArn\":\"" + errorArn + "\",\"maxReceiveCount\":" + maxReceiveCount + "}";
@@ -56,8 +56,10 @@ final class QueueCheck {
                     + " s): SQS would drop redriven jobs early; raise its MessageRetentionPeriod");
         }
         for (var q : List.of(Map.entry(mainName, main), Map.entry(errorName, error))) {
-            if ("true".equalsIgnoreCase(q.getValue().get("FifoQueue"))) {
-                problems.add("queue '" + q.getKey() + "' is a FIFO queue, which this backend does not support yet");
+            boolean isFifo = "true".equalsIgnoreCase(q.getValue().get("FifoQueue"));
+            if (isFifo != fifo) {
+                problems.add("queue '" + q.getKey() + "' is a " + (isFifo ? "FIFO" : "standard") + " queue, the factory"
+                        + " is configured for " + (fifo ? "FIFO" : "standard") + " queues (fifo(" + fifo + "))");
             }
         }
         return problems;

@@ -3,12 +3,14 @@ package dev.actionqueues.sqs;
 import dev.actionqueues.deferred.BackendException;
 import dev.actionqueues.deferred.spi.Backend;
 import dev.actionqueues.deferred.spi.BackendFactory;
+import dev.actionqueues.deferred.spi.NewJob;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -28,11 +30,24 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
  * {@link Builder#createQueues(boolean)} missing queues are created, the main one with a redrive
  * policy to the error queue; queues that exist are checked when a backend is created, and a missing
  * or mismatched redrive policy, an error queue that keeps messages less long than the main queue, or
- * a FIFO queue is reported with an {@link IllegalStateException}.
+ * a queue of the wrong type (FIFO or standard) is reported with an {@link IllegalStateException}.
  *
- * <p>What SQS cannot do, this backend does not offer: no debouncing, no unique job ids, no listing,
- * finding or removing of the main queue's waiting jobs (the error queue's entries can: it reads them
- * all), no order. Payloads are limited to {@link Builder#maxMessageBytes(int)} less 1 KiB kept for
+ * <p>With {@link Builder#fifo(boolean)} the queues are SQS FIFO queues, named with SQS's
+ * {@code .fifo} ending ({@code deferrable_<group>.fifo} and {@code deferrable_<group>_error.fifo}):
+ * jobs of one message group are handed out in the order they were sent, and none of a group while an
+ * earlier one of that group is in flight. The message group is the job's
+ * {@link Builder#orderingKey(Function) ordering key}: by default the backend's group name, so a whole
+ * group runs in order, one receive batch at a time; choose a finer key (a customer, an order) to run
+ * groups in parallel. A job's id is its deduplication id, so {@code pushIfAbsent} (a
+ * {@code LaterOptions.jobId}) maps to SQS's deduplication, <b>which lasts only 5 minutes</b>: a second
+ * push of an id within 5 minutes of the first is dropped (and reported as stored: SQS does not say),
+ * one after that is stored even if the first job still waits or runs. FIFO queues have no
+ * per-message delay, so delays are not offered (retries run again at once). Content-based
+ * deduplication is turned off on created queues.
+ *
+ * <p>What SQS cannot do, this backend does not offer: no debouncing, no unique job ids on standard
+ * queues (only FIFO deduplication's 5 minutes), no listing, finding or removing of the main queue's
+ * waiting jobs (the error queue's entries can: it reads them all), no order on standard queues. Payloads are limited to {@link Builder#maxMessageBytes(int)} less 1 KiB kept for
  * the message attributes; larger ones are refused before any call. Counts are SQS's approximate ones.
  *
  * <p>The client's credentials never appear in {@link #toString()}, in exceptions or in logs. The
@@ -55,6 +70,8 @@ public final class SqsBackendFactory implements BackendFactory {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
     private static final int MAX_QUEUE_NAME = 80;
+    /** The ending SQS requires of a FIFO queue's name. */
+    private static final String FIFO_ENDING = ".fifo";
 
     private final SqsClient client;
     private final String suffix;
@@ -65,6 +82,8 @@ public final class SqsBackendFactory implements BackendFactory {
     private final int maxMessageBytes;
     private final int scanWaitSeconds;
     private final InstantSource clock;
+    private final boolean fifo;
+    private final Function<NewJob, String> orderingKey;
     private final Map<String, Backend> backends = new ConcurrentHashMap<>();
 
     private SqsBackendFactory(Builder b) {
@@ -77,6 +96,8 @@ public final class SqsBackendFactory implements BackendFactory {
         this.maxMessageBytes = b.maxMessageBytes;
         this.scanWaitSeconds = (int) SqsMessages.ceilSeconds(b.scanWait);
         this.clock = b.clock;
+        this.fifo = b.fifo;
+        this.orderingKey = b.orderingKey;
     }
 
     /**
@@ -92,17 +113,22 @@ public final class SqsBackendFactory implements BackendFactory {
      * The name of a group's main queue.
      *
      * @param group the group
-     * @return {@code deferrable_<group>}, with {@code _<suffix>} if a suffix is set
+     * @return {@code deferrable_<group>}, with {@code _<suffix>} if a suffix is set, and {@code .fifo}
+     *     for FIFO queues
      * @throws IllegalArgumentException if the group is not 1 or more of {@code A-Z a-z 0-9 _ -}, or the
      *     name would be longer than SQS allows
      */
     public String queueName(String group) {
+        return baseName(group) + (fifo ? FIFO_ENDING : "");
+    }
+
+    private String baseName(String group) {
         Objects.requireNonNull(group, "group");
         if (!NAME.matcher(group).matches()) {
             throw new IllegalArgumentException("an SQS group name is letters, digits, '_' and '-', was '" + group + "'");
         }
         String name = PREFIX + group + (suffix == null ? "" : "_" + suffix);
-        if (name.length() + "_error".length() > MAX_QUEUE_NAME) {
+        if (name.length() + "_error".length() + (fifo ? FIFO_ENDING.length() : 0) > MAX_QUEUE_NAME) {
             throw new IllegalArgumentException("the queue names of group '" + group + "' would be longer than SQS's "
                     + MAX_QUEUE_NAME + " characters");
         }
@@ -113,11 +139,11 @@ public final class SqsBackendFactory implements BackendFactory {
      * The name of a group's error queue.
      *
      * @param group the group
-     * @return the main queue's name followed by {@code _error}
+     * @return the main queue's name followed by {@code _error} (before {@code .fifo} for FIFO queues)
      * @throws IllegalArgumentException as {@link #queueName(String)}
      */
     public String errorQueueName(String group) {
-        return queueName(group) + "_error";
+        return baseName(group) + "_error" + (fifo ? FIFO_ENDING : "");
     }
 
     /**
@@ -145,25 +171,37 @@ public final class SqsBackendFactory implements BackendFactory {
     private Backend open(String group) {
         String mainName = queueName(group);
         String errorName = errorQueueName(group);
-        String errorUrl = resolve(errorName, Map.of(QueueAttributeName.MESSAGE_RETENTION_PERIOD,
-                Long.toString(errorRetention.toSeconds())));
+        String errorUrl = resolve(errorName, created(Map.of(QueueAttributeName.MESSAGE_RETENTION_PERIOD,
+                Long.toString(errorRetention.toSeconds()))));
         Map<String, String> errorAttributes = attributes(errorUrl, errorName);
         String policy = "{\"deadLetterTargetArn\":\"" + errorAttributes.get("QueueArn") + "\",\"maxReceiveCount\":\""
                 + maxReceiveCount + "\"}";
-        String mainUrl = resolve(mainName, Map.of(QueueAttributeName.MESSAGE_RETENTION_PERIOD,
-                Long.toString(retention.toSeconds()), QueueAttributeName.REDRIVE_POLICY, policy));
+        String mainUrl = resolve(mainName, created(Map.of(QueueAttributeName.MESSAGE_RETENTION_PERIOD,
+                Long.toString(retention.toSeconds()), QueueAttributeName.REDRIVE_POLICY, policy)));
         List<String> problems = QueueCheck.problems(mainName, attributes(mainUrl, mainName), errorName,
-                errorAttributes, maxReceiveCount);
+                errorAttributes, maxReceiveCount, fifo);
         if (!problems.isEmpty()) {
             throw new IllegalStateException("the SQS queues of group '" + group + "' do not fit the backend: "
                     + String.join("; ", problems));
         }
         int maxBody = maxMessageBytes - SqsMessages.ATTRIBUTE_RESERVE;
+        SqsFifo fifoIds = fifo ? new SqsFifo(orderingKey != null ? orderingKey : job -> group) : null;
         SqsJobQueue errors = new SqsJobQueue(new SqsCalls(client, errorUrl, errorName), null, clock, maxBody,
-                scanWaitSeconds);
+                scanWaitSeconds, fifoIds);
         SqsJobQueue main = new SqsJobQueue(new SqsCalls(client, mainUrl, mainName), errors, clock, maxBody,
-                scanWaitSeconds);
+                scanWaitSeconds, fifoIds);
         return new Backend(group, main, errors);
+    }
+
+    /** The attributes of a created queue: {@code base}, and for FIFO the type without content-based dedup. */
+    private Map<QueueAttributeName, String> created(Map<QueueAttributeName, String> base) {
+        if (!fifo) {
+            return base;
+        }
+        Map<QueueAttributeName, String> all = new java.util.HashMap<>(base);
+        all.put(QueueAttributeName.FIFO_QUEUE, "true");
+        all.put(QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "false");
+        return all;
     }
 
     /** The queue's URL; creates the queue with {@code attributes} if it is missing and creation is on. */
@@ -196,8 +234,8 @@ public final class SqsBackendFactory implements BackendFactory {
 
     @Override
     public String toString() {
-        return "SqsBackendFactory[suffix=" + suffix + ", createQueues=" + createQueues + ", maxReceiveCount="
-                + maxReceiveCount + ", maxMessageBytes=" + maxMessageBytes + "]";
+        return "SqsBackendFactory[suffix=" + suffix + ", fifo=" + fifo + ", createQueues=" + createQueues
+                + ", maxReceiveCount=" + maxReceiveCount + ", maxMessageBytes=" + maxMessageBytes + "]";
     }
 
     /**
@@ -214,8 +252,42 @@ public final class SqsBackendFactory implements BackendFactory {
         private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
         private Duration scanWait = DEFAULT_SCAN_WAIT;
         private InstantSource clock = InstantSource.system();
+        private boolean fifo;
+        private Function<NewJob, String> orderingKey;
 
         private Builder() {
+        }
+
+        /**
+         * Whether the queues are SQS FIFO queues (names ending in {@code .fifo}); off by default.
+         * FIFO queues hand out the jobs of one {@link #orderingKey(Function) message group} in order,
+         * offer {@code pushIfAbsent} through SQS's deduplication by job id, which lasts <b>only 5
+         * minutes</b> from the first push, and have no delays (SQS has no per-message delay on FIFO
+         * queues: a delayed push is refused, and retries run again at once). SQS also allows fewer
+         * calls per second on FIFO queues than on standard ones.
+         *
+         * @param fifo true for FIFO queues
+         * @return this builder
+         */
+        public Builder fifo(boolean fifo) {
+            this.fifo = fifo;
+            return this;
+        }
+
+        /**
+         * The ordering key of a job on FIFO queues: its SQS message group id. Jobs with the same key are
+         * handed out in the order they were pushed, and none while an earlier one with that key is
+         * being run; different keys run in parallel. By default every job's key is the backend's group
+         * name: the whole group runs in order, one receive batch at a time. A retry is pushed again at
+         * the end of its key's line. Ignored for standard queues.
+         *
+         * @param orderingKey gives a job's key: 1 to 128 letters, digits and punctuation (a push whose
+         *     key is not is refused with an {@link IllegalArgumentException})
+         * @return this builder
+         */
+        public Builder orderingKey(Function<NewJob, String> orderingKey) {
+            this.orderingKey = Objects.requireNonNull(orderingKey, "orderingKey");
+            return this;
         }
 
         /**

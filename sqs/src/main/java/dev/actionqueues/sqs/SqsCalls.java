@@ -43,7 +43,8 @@ final class SqsCalls {
 
     void send(Outgoing m) {
         run("SendMessage", () -> client.sendMessage(b -> b.queueUrl(url).messageBody(m.body())
-                .messageAttributes(m.attributes()).delaySeconds(m.delaySeconds())));
+                .messageAttributes(m.attributes()).delaySeconds(m.delaySeconds()).messageGroupId(m.groupId())
+                .messageDeduplicationId(m.deduplicationId())));
     }
 
     /** Sends up to 10 messages; for each, whether SQS stored it. */
@@ -52,7 +53,8 @@ final class SqsCalls {
         for (int i = 0; i < messages.size(); i++) {
             Outgoing m = messages.get(i);
             entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(m.body())
-                    .messageAttributes(m.attributes()).delaySeconds(m.delaySeconds()).build());
+                    .messageAttributes(m.attributes()).delaySeconds(m.delaySeconds()).messageGroupId(m.groupId())
+                    .messageDeduplicationId(m.deduplicationId()).build());
         }
         SendMessageBatchResponse r = run("SendMessageBatch", () -> client.sendMessageBatch(b -> b.queueUrl(url)
                 .entries(entries)));
@@ -86,6 +88,19 @@ final class SqsCalls {
         } catch (SdkException e) {
             throw SqsFailures.wrap("ReceiveMessage from " + name, e);
         }
+    }
+
+    /**
+     * Receives up to {@code max} messages without waiting, hiding them for {@code visibilitySeconds};
+     * runs even if the thread's interrupt status is set (the call is short, and it may be made for
+     * other threads' claims too), leaving the status set.
+     */
+    List<Message> receiveNow(int max, int visibilitySeconds) {
+        return run("ReceiveMessage", () -> client.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(max)
+                .visibilityTimeout(visibilitySeconds).waitTimeSeconds(0)
+                .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
+                        MessageSystemAttributeName.SENT_TIMESTAMP)
+                .messageAttributeNames(SqsMessages.ATTRIBUTE_NAMES))).messages();
     }
 
     /** Sets a message's remaining invisibility; false if SQS refused the receipt handle as stale. */

@@ -1,5 +1,6 @@
 package dev.actionqueues.sqs;
 
+import dev.actionqueues.deferred.spi.CallCombiner;
 import dev.actionqueues.deferred.spi.Debounce;
 import dev.actionqueues.deferred.spi.DebounceResult;
 import dev.actionqueues.deferred.spi.JobQueue;
@@ -18,18 +19,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One SQS standard queue as a {@link JobQueue}: the main queue of a group, or its error queue.
+ * One SQS queue (standard or FIFO) as a {@link JobQueue}: the main queue of a group, or its error queue.
  *
  * <p>A claim is a ReceiveMessage (long polling up to 20 s) whose visibility timeout is the lease;
- * {@link #renew} is a ChangeMessageVisibility with the receipt handle, {@link #complete} a
- * DeleteMessage. SQS has no fencing token: the token is the release generation (carried in the
- * message) in the high half and the receive count in the low half. A lost lease is detected by a
+ * {@link #renew} is a ChangeMessageVisibility with the receipt handle, {@link #complete} a delete.
+ * Completions and claims that do not wait, made by several threads at once (a worker's threads
+ * each complete a job and claim the next), are combined into one DeleteMessageBatch and one
+ * ReceiveMessage for up to 10 of them ({@link CallCombiner}); a lone caller's call goes out at once.
+ *
+ * <p>SQS has no fencing token: the token is the release generation (carried in the message) in the
+ * high half and the receive count in the low half. A lost lease is detected by a
  * refused visibility change: a lease this process holds with time to spare is used directly, any
  * other is first checked that way (see {@link LeaseTable}), so a stale lease is answered with
  * {@code false} and never counted as completed. A release sends the job again with its new payload
@@ -38,7 +44,12 @@ import org.slf4j.LoggerFactory;
  * SQS counts delays, visibility timeouts and long-poll waits in whole seconds: each is rounded up,
  * so a claim asked to wait 100 ms may wait up to a second.
  *
- * <p>Not available: debouncing, unique ids, and inspection of the main queue's waiting jobs. The
+ * <p>On a FIFO queue ({@link SqsFifo}) every send carries a message group (the ordering key) and a
+ * deduplication id (the job id on a first send, so {@link #pushIfAbsent} is SQS's deduplication,
+ * which lasts 5 minutes); there are no delays, and long delays are never re-sent.
+ *
+ * <p>Not available: debouncing, unique ids on standard queues, and inspection of the main queue's
+ * waiting jobs. The
  * error queue reads all its entries to list, find or remove one ({@link ErrorScan}). Thread-safe.
  */
 final class SqsJobQueue implements JobQueue {
@@ -57,17 +68,28 @@ final class SqsJobQueue implements JobQueue {
     private final InstantSource clock;
     private final int maxBodyBytes;
     private final QueueCapabilities capabilities;
+    /** Group and deduplication ids for a FIFO queue; null for a standard queue. */
+    private final SqsFifo fifo;
+    private final SqsFifo.Window dedupWindow = new SqsFifo.Window();
     private final LeaseTable leases = new LeaseTable();
+    /** Concurrent completions, as DeleteMessageBatch calls. */
+    private final CallCombiner<String, Boolean> deletes;
+    /** Concurrent claims that do not wait, as one ReceiveMessage each, by visibility timeout. */
+    private final Map<Integer, CallCombiner<Integer, List<Message>>> receives = new ConcurrentHashMap<>();
 
     /** A main queue when {@code errorQueue} is set; an error queue (which can be scanned) otherwise. */
-    SqsJobQueue(SqsCalls calls, SqsJobQueue errorQueue, InstantSource clock, int maxBodyBytes, int scanWaitSeconds) {
+    SqsJobQueue(SqsCalls calls, SqsJobQueue errorQueue, InstantSource clock, int maxBodyBytes, int scanWaitSeconds,
+            SqsFifo fifo) {
         this.calls = calls;
         this.errorQueue = errorQueue;
         this.clock = clock;
         this.maxBodyBytes = maxBodyBytes;
         this.scan = errorQueue == null ? new ErrorScan(calls, scanWaitSeconds) : null;
-        this.capabilities = new QueueCapabilities(MAX_DELAY, MAX_BATCH, maxBodyBytes, false, true, false, false,
-                errorQueue == null);
+        this.fifo = fifo;
+        // FIFO queues have no per-message delay; deduplication stands in for unique ids (5 minutes only).
+        this.capabilities = new QueueCapabilities(fifo == null ? MAX_DELAY : Duration.ZERO, MAX_BATCH, maxBodyBytes,
+                fifo != null, true, false, fifo != null, errorQueue == null);
+        this.deletes = new CallCombiner<>(MAX_BATCH, r -> 1, calls::deleteBatch);
     }
 
     @Override
@@ -77,7 +99,37 @@ final class SqsJobQueue implements JobQueue {
 
     @Override
     public void push(NewJob job) {
-        calls.send(encode(job.id(), job.payload(), 0, job.delay(), false));
+        calls.send(first(job, encode(job.id(), job.payload(), 0, job.delay(), false)));
+    }
+
+    /**
+     * On a FIFO queue, pushes the job with its id as the deduplication id: SQS stores nothing if a
+     * message with that id was first sent to the queue less than 5 minutes ago, and does not say so.
+     * This holds <b>only within SQS's 5-minute window</b>: a push of the same id after it is stored
+     * even if the first job still waits, and one within it is dropped even if the first job has
+     * finished. Returns false for an id this process pushed less than 5 minutes ago (SQS would drop
+     * it: nothing is sent), true otherwise, also when another process pushed the id first and SQS
+     * dropped this push without saying so.
+     *
+     * @throws UnsupportedOperationException on a standard queue
+     */
+    @Override
+    public boolean pushIfAbsent(NewJob job) {
+        if (fifo == null) {
+            throw new UnsupportedOperationException("only SQS FIFO queues deduplicate: the queue " + calls.name()
+                    + " cannot push a job only if its id is absent (capabilities().uniqueIds() is false)");
+        }
+        long now = clock.millis();
+        if (!dedupWindow.open(job.id(), now)) {
+            return false;
+        }
+        try {
+            push(job);
+        } catch (RuntimeException e) {
+            dedupWindow.close(job.id(), now);
+            throw e;
+        }
+        return true;
     }
 
     @Override
@@ -85,7 +137,7 @@ final class SqsJobQueue implements JobQueue {
         checkBatch(jobs.size());
         List<Outgoing> messages = new ArrayList<>(jobs.size());
         for (NewJob job : jobs) {
-            messages.add(encode(job.id(), job.payload(), 0, job.delay(), false));
+            messages.add(first(job, encode(job.id(), job.payload(), 0, job.delay(), false)));
         }
         return messages.isEmpty() ? List.of() : calls.sendBatch(messages);
     }
@@ -111,11 +163,11 @@ final class SqsJobQueue implements JobQueue {
             long before = clock.millis();
             int wait = (int) Math.min(MAX_WAIT_SECONDS, SqsMessages.ceilSeconds(Duration.ofMillis(Math.max(0,
                     deadline - before))));
-            List<Message> received = calls.receive(max, visibility, wait);
+            List<Message> received = wait == 0 ? receiveNow(max, visibility) : calls.receive(max, visibility, wait);
             List<Lease> out = new ArrayList<>(received.size());
             for (Message m : received) {
                 Incoming in = SqsMessages.incoming(m);
-                if (in.dueMillis() > before) {
+                if (fifo == null && in.dueMillis() > before) {
                     delayAgain(in, before);
                     continue;
                 }
@@ -157,7 +209,7 @@ final class SqsJobQueue implements JobQueue {
         if (!confirmHeld(lease)) {
             return false;
         }
-        boolean deleted = calls.delete(lease.receipt());
+        boolean deleted = deletes.submit(lease.receipt());
         leases.forget(lease.receipt());
         return deleted;
     }
@@ -204,6 +256,10 @@ final class SqsJobQueue implements JobQueue {
         Objects.requireNonNull(newPayload, "newPayload");
         checkDelay(delay);
         Outgoing next = encode(lease.jobId(), newPayload, generation(lease) + 1, delay, false);
+        if (fifo != null) {
+            next = next.inFifo(fifo.groupOf(NewJob.of(lease.jobId(), newPayload)),
+                    SqsFifo.laterSend(lease.jobId(), generation(lease) + 1));
+        }
         return moveTo(calls, lease, next);
     }
 
@@ -222,6 +278,11 @@ final class SqsJobQueue implements JobQueue {
                     + "error queue without its error ({})", calls.name(), lease.jobId(), tooLarge.getMessage());
             entry = SqsMessages.outgoing(lease.jobId(), lease.payload(), generation(lease) + 1, Duration.ZERO,
                     clock.millis(), true, Integer.MAX_VALUE);
+        }
+        if (fifo != null) {
+            // Each entry in its own message group: an error queue is read whole, never in order.
+            entry = entry.inFifo(SqsFifo.firstSend(lease.jobId()), SqsFifo.laterSend(lease.jobId(),
+                    generation(lease) + 1));
         }
         return moveTo(errorQueue.calls, lease, entry);
     }
@@ -247,7 +308,12 @@ final class SqsJobQueue implements JobQueue {
         if (entry == null) {
             return false;
         }
-        calls.send(encode(id, newPayload, entry.generation() + 1, Duration.ZERO, false));
+        Outgoing replayed = encode(id, newPayload, entry.generation() + 1, Duration.ZERO, false);
+        if (fifo != null) {
+            replayed = replayed.inFifo(fifo.groupOf(NewJob.of(id, newPayload)), SqsFifo.laterSend(id,
+                    entry.generation() + 1));
+        }
+        calls.send(replayed);
         errorQueue.calls.delete(entry.receipt());
         return true;
     }
@@ -309,6 +375,32 @@ final class SqsJobQueue implements JobQueue {
         return calls.name();
     }
 
+    /**
+     * Receives up to {@code max} messages without waiting, in one ReceiveMessage with the other
+     * threads' claims made at the same time (a worker's threads each complete a job and claim the
+     * next: combined, that is one call for up to 10 of them instead of one each).
+     */
+    private List<Message> receiveNow(int max, int visibility) throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        return receives.computeIfAbsent(visibility, v -> new CallCombiner<>(MAX_BATCH, n -> n,
+                asks -> share(asks, calls.receiveNow(asks.stream().mapToInt(Integer::intValue).sum(), v))))
+                .submit(max);
+    }
+
+    /** The messages of one receive shared among the claims it was made for, in order, each up to its count. */
+    private static List<List<Message>> share(List<Integer> asks, List<Message> received) {
+        List<List<Message>> shares = new ArrayList<>(asks.size());
+        int from = 0;
+        for (int ask : asks) {
+            int to = Math.min(received.size(), from + ask);
+            shares.add(received.subList(from, to));
+            from = to;
+        }
+        return shares;
+    }
+
     /** Sends {@code next} to {@code target} and deletes the leased message, if the lease still holds. */
     private boolean moveTo(SqsCalls target, Lease lease, Outgoing next) {
         if (!confirmHeld(lease)) {
@@ -345,6 +437,15 @@ final class SqsJobQueue implements JobQueue {
         calls.delete(in.receipt());
     }
 
+    /** A job's first send; on a FIFO queue, in its message group, deduplicated by its id. */
+    private Outgoing first(NewJob job, Outgoing m) {
+        if (fifo == null) {
+            return m;
+        }
+        String group = errorQueue == null ? SqsFifo.firstSend(job.id()) : fifo.groupOf(job);
+        return m.inFifo(group, SqsFifo.firstSend(job.id()));
+    }
+
     private Outgoing encode(String id, String payload, long generation, Duration delay, boolean deadLettered) {
         checkDelay(delay);
         return SqsMessages.outgoing(id, payload, generation, delay, clock.millis(), deadLettered, maxBodyBytes);
@@ -369,9 +470,11 @@ final class SqsJobQueue implements JobQueue {
         return (int) Math.min(SqsMessages.ceilSeconds(lease), LeaseTable.MAX_INVISIBLE_MILLIS / 1000);
     }
 
-    private static void checkDelay(Duration delay) {
-        if (delay.isNegative() || delay.compareTo(MAX_DELAY) > 0) {
-            throw new IllegalArgumentException("delay must be between 0 and " + MAX_DELAY + ", was " + delay);
+    private void checkDelay(Duration delay) {
+        Duration max = capabilities.maxDelay();
+        if (delay.isNegative() || delay.compareTo(max) > 0) {
+            throw new IllegalArgumentException("delay must be between 0 and " + max + ", was " + delay
+                    + (fifo != null ? " (SQS FIFO queues have no per-message delay)" : ""));
         }
     }
 

@@ -35,8 +35,27 @@ final class SqsMessages {
     private SqsMessages() {
     }
 
-    /** A message to send. */
-    record Outgoing(String body, Map<String, MessageAttributeValue> attributes, int delaySeconds) {
+    /**
+     * A message to send.
+     *
+     * @param delaySeconds the per-message delay; null on a FIFO queue, which has none
+     * @param groupId the message group id on a FIFO queue, else null
+     * @param deduplicationId the deduplication id on a FIFO queue, else null
+     */
+    record Outgoing(String body, Map<String, MessageAttributeValue> attributes, Integer delaySeconds, String groupId,
+            String deduplicationId) {
+
+        Outgoing(String body, Map<String, MessageAttributeValue> attributes, int delaySeconds) {
+            this(body, attributes, Integer.valueOf(delaySeconds), null, null);
+        }
+
+        /** This message for a FIFO queue: no per-message delay, a message group and a deduplication id. */
+        Outgoing inFifo(String group, String deduplication) {
+            if (delaySeconds != null && delaySeconds > 0) {
+                throw new IllegalArgumentException("SQS FIFO queues have no per-message delay");
+            }
+            return new Outgoing(body, attributes, null, group, deduplication);
+        }
     }
 
     /** A received message, decoded. */

@@ -104,11 +104,15 @@ class SqsBackendFactoryTest {
                 + "\",\"maxReceiveCount\":10}", "MessageRetentionPeriod", "1209600");
         Map<String, String> error = Map.of("QueueArn", arn, "MessageRetentionPeriod", "345600", "FifoQueue", "true");
 
-        assertThat(QueueCheck.problems("deferrable_g", main, "deferrable_g_error", error, 10)).hasSize(2)
+        assertThat(QueueCheck.problems("deferrable_g", main, "deferrable_g_error", error, 10, false)).hasSize(2)
                 .anySatisfy(p -> assertThat(p).contains("keeps messages 345600 s, less than the main queue"))
                 .anySatisfy(p -> assertThat(p).contains("FIFO"));
         assertThat(QueueCheck.problems("deferrable_g", main, "deferrable_g_error",
-                Map.of("QueueArn", arn, "MessageRetentionPeriod", "1209600"), 10)).isEmpty();
+                Map.of("QueueArn", arn, "MessageRetentionPeriod", "1209600"), 10, false)).isEmpty();
+        assertThat(QueueCheck.problems("deferrable_g", main, "deferrable_g_error",
+                Map.of("QueueArn", arn, "MessageRetentionPeriod", "1209600"), 10, true))
+                .as("configured for FIFO: the standard queues are reported").hasSize(2)
+                .allSatisfy(p -> assertThat(p).contains("is a standard queue").contains("fifo(true)"));
         assertThatThrownBy(() -> SqsBackendFactory.builder().retention(Duration.ofDays(5), Duration.ofDays(4)))
                 .isInstanceOf(IllegalArgumentException.class);
     }

@@ -172,7 +172,8 @@ class SqsJobQueueTest {
         assertThat(calls.of(ChangeMessageVisibilityRequest.class).get(0).receiptHandle())
                 .isEqualTo(shortLease.receipt());
         assertThat(real.complete(shortLease)).as("checked again, and refused: not counted as completed").isFalse();
-        assertThat(calls.count(software.amazon.awssdk.services.sqs.model.DeleteMessageRequest.class)).isEqualTo(2);
+        assertThat(calls.count(DeleteMessageBatchRequest.class)).as("completions are deletes, batched with"
+                + " concurrent ones").isEqualTo(2);
     }
 
     @Test

@@ -6,14 +6,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 /**
  * For backends: combines concurrent requests into one batch call ("group commit"), as the Redis
  * and PostgreSQL backends do with the calls of a worker's threads: the first caller becomes the
  * leader and sends everything queued by then in one call, the others wait for their result; the
  * leader then hands leadership to the next waiting caller, so nobody serves others for long. An
- * uncontended call costs one batch of one, with no added latency. Thread-safe; callers block
- * (virtual-thread friendly: no {@code synchronized}).
+ * uncontended call costs one batch of one, with no added latency. Requests may have weights (SQS
+ * counts messages, at most 10 a call): a batch takes queued requests while their weights add up to
+ * at most its capacity. Only requests that can share a call may go to the same combiner.
+ * Thread-safe; callers block (virtual-thread friendly: no {@code synchronized}).
  *
  * @param <Q> request
  * @param <R> result
@@ -33,7 +36,8 @@ public final class CallCombiner<Q, R> {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final List<Pending<Q>> queue = new ArrayList<>();
-    private final int maxBatch;
+    private final int capacity;
+    private final ToIntFunction<Q> weight;
     private final Function<List<Q>, List<R>> batchCall;
     private boolean leaderActive;
 
@@ -44,7 +48,20 @@ public final class CallCombiner<Q, R> {
      * @param batchCall sends a batch; returns one result per request, in order
      */
     public CallCombiner(int maxBatch, Function<List<Q>, List<R>> batchCall) {
-        this.maxBatch = maxBatch;
+        this(maxBatch, request -> 1, batchCall);
+    }
+
+    /**
+     * A combiner of weighted requests into batches whose weights add up to at most {@code capacity}
+     * (a request heavier than that goes alone).
+     *
+     * @param capacity the largest total weight of one batch
+     * @param weight the weight of a request, at least 1
+     * @param batchCall sends a batch; returns one result per request, in order
+     */
+    public CallCombiner(int capacity, ToIntFunction<Q> weight, Function<List<Q>, List<R>> batchCall) {
+        this.capacity = capacity;
+        this.weight = weight;
         this.batchCall = batchCall;
     }
 
@@ -77,6 +94,16 @@ public final class CallCombiner<Q, R> {
             }
         }
         return lead(me);
+    }
+
+    /** How many requests wait for a call now; for tests. */
+    int waiting() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -115,7 +142,16 @@ public final class CallCombiner<Q, R> {
         List<Pending<Q>> batch;
         lock.lock();
         try {
-            int n = Math.min(queue.size(), maxBatch);
+            int total = 0;
+            int n = 0;
+            while (n < queue.size()) {
+                int w = weight.applyAsInt(queue.get(n).request);
+                if (n > 0 && total + w > capacity) {
+                    break;
+                }
+                total += w;
+                n++;
+            }
             List<Pending<Q>> head = queue.subList(0, n);
             batch = new ArrayList<>(head);
             head.clear();

@@ -1,0 +1,75 @@
+package dev.actionqueues.deferred.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+/** The combining of concurrent calls into batches, by count and by weight (as SQS counts messages). */
+class CallCombinerTest {
+
+    @Test
+    void aLoneCallIsABatchOfOne() {
+        List<List<Integer>> batches = new CopyOnWriteArrayList<>();
+        CallCombiner<Integer, Integer> c = new CallCombiner<>(10, q -> q, qs -> {
+            batches.add(qs);
+            return qs.stream().map(q -> q * 2).toList();
+        });
+        assertThat(c.submit(3)).isEqualTo(6);
+        assertThat(c.submit(4)).isEqualTo(8);
+        assertThat(batches).containsExactly(List.of(3), List.of(4));
+    }
+
+    @Test
+    void callsMadeWhileOneIsUnderWayGoOutTogetherUpToTheCapacityByWeight() throws InterruptedException {
+        CountDownLatch firstStarted = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        List<List<Integer>> batches = new CopyOnWriteArrayList<>();
+        CallCombiner<Integer, Integer> c = new CallCombiner<>(10, q -> q, qs -> {
+            batches.add(qs);
+            if (batches.size() == 1) {
+                firstStarted.countDown();
+                try {
+                    releaseFirst.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return qs.stream().map(q -> -q).toList();
+        });
+        List<Thread> threads = new ArrayList<>();
+        List<Integer> results = new CopyOnWriteArrayList<>();
+        threads.add(Thread.ofVirtual().start(() -> results.add(c.submit(1))));
+        firstStarted.await();
+        // Weights 4, 4, 4 and 1 wait behind the first call, queued in this order: 4 + 4 fit in 10,
+        // the third 4 does not and leads the next call.
+        int[] weights = {4, 4, 4, 1};
+        for (int i = 0; i < weights.length; i++) {
+            int w = weights[i];
+            threads.add(Thread.ofVirtual().start(() -> results.add(c.submit(w))));
+            int waiting = i + 1;
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.waiting() == waiting);
+        }
+        releaseFirst.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(batches).containsExactly(List.of(1), List.of(4, 4), List.of(4, 1));
+        assertThat(results).containsExactlyInAnyOrder(-1, -4, -4, -4, -1);
+    }
+
+    @Test
+    void aFailedCallFailsEveryRequestInIt() {
+        CallCombiner<Integer, Integer> c = new CallCombiner<>(10, q -> 1, qs -> {
+            throw new IllegalStateException("down");
+        });
+        assertThatThrownBy(() -> c.submit(1)).hasMessage("down");
+        assertThatThrownBy(() -> c.submit(2)).as("the next call leads again").hasMessage("down");
+    }
+}
