@@ -102,8 +102,9 @@ class RedisWorkerKillTest {
             await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(20))
                     .until(() -> backend.queue().stats().total() == 0);
             Duration drained = Duration.ofNanos(System.nanoTime() - restart);
-            // Child JVM start + one lease + the rest of the work: orphans are not left for long.
-            assertThat(drained).isLessThan(Duration.ofMillis(LEASE_MS + 15_000));
+            // Child JVM start + one lease + the rest of the work: orphans are not left for long (the bound
+            // is generous: on a 2-core machine busy with other builds this took 19 s once).
+            assertThat(drained).isLessThan(Duration.ofMillis(LEASE_MS + 30_000));
         } finally {
             last.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
