@@ -3,6 +3,8 @@ package dev.actionqueues.deferred;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.actionqueues.ActionRetryException;
 import dev.actionqueues.deferred.SagaContext.Direction;
 import dev.actionqueues.deferred.SagaJournal.Entry;
@@ -92,7 +94,8 @@ final class SagaEngine {
 
     private final SagaStore store;
     private final Map<String, SagaDefinition<?>> definitions;
-    private final ObjectMapper journalMapper;
+    private final ObjectWriter journalWriter;
+    private final ObjectReader journalReader;
     private final Codec codec;
     private final JobEvents events;
     private final InstantSource clock;
@@ -102,7 +105,8 @@ final class SagaEngine {
             JobEvents events, InstantSource clock) {
         this.store = store;
         this.definitions = definitions;
-        this.journalMapper = journalMapper;
+        this.journalWriter = journalMapper.writerFor(SagaJournal.class);
+        this.journalReader = journalMapper.readerFor(SagaJournal.class);
         this.codec = codec;
         this.events = events;
         this.clock = clock;
@@ -373,7 +377,7 @@ final class SagaEngine {
 
     String json(SagaJournal journal) {
         try {
-            return journalMapper.writeValueAsString(journal);
+            return journalWriter.writeValueAsString(journal);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a saga journal: " + e.getOriginalMessage(), e);
         }
@@ -381,7 +385,7 @@ final class SagaEngine {
 
     SagaJournal read(String json) {
         try {
-            return journalMapper.readValue(json, SagaJournal.class);
+            return journalReader.readValue(json);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a saga journal does not parse: " + e.getOriginalMessage(), e);
         }
