@@ -215,7 +215,7 @@ final class JdbcJobQueue implements JobQueue {
     /** Claims {@code max} jobs, completing the {@code done} leases (possibly none) in the same statement. */
     private List<Row> claim(int max, Duration leaseDuration, List<Lease> done) {
         boolean completing = !done.isEmpty();
-        return session.queryToTheEnd(completing ? "completeAndClaim" : "claim",
+        return session.query(completing ? "completeAndClaim" : "claim",
                 completing ? sql.completeAndClaim : sql.claim, ps -> {
                     int i = 1;
                     if (completing) {

@@ -72,40 +72,6 @@ final class JdbcSession {
         return call(verb, rows(statement, binder, mapper));
     }
 
-    /**
-     * As {@link #query}, but an interrupt of the calling thread cannot cut the statement short: on a
-     * virtual thread, an interrupt closes the socket it reads from, while the server goes on and
-     * commits — a claim would then lease jobs to nobody until the leases ran out. So a virtual
-     * thread hands the statement to a platform thread and waits for its result whatever happens;
-     * a pending interrupt is set again afterwards, for the caller to act on (a worker that stops
-     * gives back what it claimed).
-     */
-    <T> List<T> queryToTheEnd(String verb, String statement, Binder binder, RowMapper<T> mapper) {
-        if (joined != null || !Thread.currentThread().isVirtual()) {
-            return query(verb, statement, binder, mapper);
-        }
-        Future<List<T>> result = IO.submit(() -> query(verb, statement, binder, mapper));
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return result.get();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException r) {
-                        throw r;
-                    }
-                    throw new IllegalStateException(e.getCause());
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
     private static <T> Work<List<T>> rows(String statement, Binder binder, RowMapper<T> mapper) {
         return c -> {
             try (PreparedStatement ps = c.prepareStatement(statement)) {
@@ -121,8 +87,46 @@ final class JdbcSession {
         };
     }
 
-    /** Runs {@code work} on the joined connection, or on a borrowed one, committed and returned. */
+    /**
+     * Runs {@code work} on the joined connection, or on a borrowed one, committed and returned.
+     *
+     * <p>An interrupt of the calling thread cannot cut a statement short: on a virtual thread, an
+     * interrupt closes the socket it reads from while the server goes on and commits (a claim would
+     * then lease jobs to nobody until the leases ran out, a release would leave its job leased). So
+     * a virtual thread hands the work to a platform thread and waits for its end whatever happens;
+     * a pending interrupt is set again afterwards, for the caller to act on (a stopping worker gives
+     * back what it claimed). A caller's joined connection is used on the caller's thread.
+     */
     <T> T call(String verb, Work<T> work) {
+        if (joined != null || !Thread.currentThread().isVirtual()) {
+            return callHere(verb, work);
+        }
+        Future<T> result = IO.submit(() -> callHere(verb, work));
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return result.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    if (e.getCause() instanceof Error err) {
+                        throw err;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private <T> T callHere(String verb, Work<T> work) {
         try {
             if (joined != null) {
                 return work.run(joined);

@@ -1,6 +1,7 @@
 package dev.actionqueues.redis;
 
 import dev.actionqueues.deferred.SagaStatus;
+import dev.actionqueues.deferred.spi.CallCombiner;
 import dev.actionqueues.deferred.spi.SagaRecord;
 import dev.actionqueues.deferred.spi.SagaStore;
 import io.lettuce.core.ScriptOutputType;
@@ -30,6 +31,7 @@ final class RedisSagaStore implements SagaStore {
     private final String hashPrefix;
     private final String all;
     private final String[] statusKeys;
+    private final CallCombiner<Update, Write> updates = new CallCombiner<>(32, this::updateAll);
 
     RedisSagaStore(RedisKeys keys, RedisOps ops, Supplier<Boolean> closed) {
         this.ops = ops;
@@ -56,12 +58,43 @@ final class RedisSagaStore implements SagaStore {
         return r == null || r.isEmpty() ? Optional.empty() : Optional.of(record(id, r, 0));
     }
 
+    /**
+     * One script call for this write and those other threads make meanwhile (a worker runs many
+     * sagas at once, each writing its journal before and after every step).
+     */
     @Override
     public Write update(String id, long token, String status, String journal, Duration lease) {
         Objects.requireNonNull(journal, "journal");
-        Long r = call(() -> ops.run(Script.SAGA_UPDATE, ScriptOutputType.INTEGER, sagaKeys(id), id,
-                Long.toString(token), status, index(status), journal, Long.toString(lease.toMillis())), "saga update");
-        return r == null || r == 0L ? Write.STALE : r == 2L ? Write.WRITTEN_CANCEL_REQUESTED : Write.WRITTEN;
+        return updates.submit(new Update(Objects.requireNonNull(id, "id"), token, status, index(status), journal,
+                lease.toMillis()));
+    }
+
+    /** One journal write, for the combiner. */
+    private record Update(String id, long token, String status, String statusIndex, String journal, long leaseMs) {
+    }
+
+    private List<Write> updateAll(List<Update> batch) {
+        String[] keys = new String[1 + statusKeys.length + batch.size()];
+        keys[0] = all;
+        System.arraycopy(statusKeys, 0, keys, 1, statusKeys.length);
+        String[] args = new String[6 * batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+            Update u = batch.get(i);
+            keys[1 + statusKeys.length + i] = hash(u.id());
+            args[6 * i] = u.id();
+            args[6 * i + 1] = Long.toString(u.token());
+            args[6 * i + 2] = u.status();
+            args[6 * i + 3] = u.statusIndex();
+            args[6 * i + 4] = u.journal();
+            args[6 * i + 5] = Long.toString(u.leaseMs());
+        }
+        List<Object> r = call(() -> ops.run(Script.SAGA_UPDATE, ScriptOutputType.MULTI, keys, args), "saga update");
+        List<Write> out = new ArrayList<>(batch.size());
+        for (Object code : r) {
+            long c = (Long) code;
+            out.add(c == 0L ? Write.STALE : c == 2L ? Write.WRITTEN_CANCEL_REQUESTED : Write.WRITTEN);
+        }
+        return out;
     }
 
     @Override
