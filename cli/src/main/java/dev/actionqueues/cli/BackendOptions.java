@@ -1,0 +1,85 @@
+package dev.actionqueues.cli;
+
+import dev.actionqueues.deferred.Deferrable;
+import dev.actionqueues.deferred.memory.InMemoryBackendFactory;
+import dev.actionqueues.deferred.spi.BackendFactory;
+import dev.actionqueues.jdbc.JdbcBackendFactory;
+import dev.actionqueues.redis.RedisBackendFactory;
+import java.net.URI;
+import org.postgresql.ds.PGSimpleDataSource;
+import picocli.CommandLine.Option;
+
+/**
+ * Which backend and group a command works on: {@code --url} (or {@code ACTIONQUEUES_URL}) is
+ * {@code memory:} (this process only), {@code redis://[user:password@]host:port[/db]} or
+ * {@code postgresql://[user:password@]host:port/database}; {@code --group}; {@code --prefix} (Redis
+ * key prefix or PostgreSQL table prefix).
+ */
+final class BackendOptions {
+
+    @Option(names = "--url", description = "Backend URL: memory:, redis://host:port[/db], postgresql://host:port/db"
+            + " (default: $ACTIONQUEUES_URL, else memory:).", defaultValue = "${env:ACTIONQUEUES_URL:-memory:}")
+    String url;
+
+    @Option(names = "--group", description = "The group (default: ${DEFAULT-VALUE}).", defaultValue = "default")
+    String group;
+
+    @Option(names = "--prefix", description = "Redis key prefix or PostgreSQL table prefix (the backend's default"
+            + " unless given).")
+    String prefix;
+
+    /** A Deferrable over the group's backend, and what to close after it. */
+    record Opened(Deferrable deferrable, AutoCloseable closer) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            closer.close();
+        }
+    }
+
+    Opened open() {
+        String scheme = url.contains(":") ? url.substring(0, url.indexOf(':')) : url;
+        BackendFactory factory;
+        AutoCloseable closer = () -> { };
+        switch (scheme) {
+            case "memory" -> factory = InMemoryBackendFactory.create();
+            case "redis", "rediss" -> {
+                RedisBackendFactory.Builder b = RedisBackendFactory.builder().uri(url);
+                if (prefix != null) {
+                    b.keyPrefix(prefix);
+                }
+                RedisBackendFactory redis = b.build();
+                factory = redis;
+                closer = redis::close;
+            }
+            case "postgresql", "postgres" -> {
+                JdbcBackendFactory jdbc = postgres();
+                factory = jdbc;
+                closer = jdbc::close;
+            }
+            case "sqs" -> throw new IllegalArgumentException("sqs:// URLs are not supported by the command yet");
+            default -> throw new IllegalArgumentException("unknown backend URL '" + Urls.redact(url)
+                    + "': use memory:, redis://host:port or postgresql://host:port/database");
+        }
+        return new Opened(Deferrable.builder(factory.createBackendForGroup(group)).build(), closer);
+    }
+
+    private JdbcBackendFactory postgres() {
+        URI uri = URI.create(url);
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL("jdbc:postgresql://" + uri.getHost() + ":" + (uri.getPort() > 0 ? uri.getPort() : 5432)
+                + (uri.getPath() == null ? "/" : uri.getPath()));
+        String info = uri.getUserInfo();
+        if (info != null) {
+            int colon = info.indexOf(':');
+            ds.setUser(colon < 0 ? info : info.substring(0, colon));
+            if (colon >= 0) {
+                ds.setPassword(info.substring(colon + 1));
+            }
+        }
+        JdbcBackendFactory.Builder b = JdbcBackendFactory.builder().dataSource(ds).notifications(false);
+        if (prefix != null) {
+            b.tablePrefix(prefix);
+        }
+        return b.build();
+    }
+}
