@@ -2,43 +2,34 @@ package dev.actionqueues.jdbc;
 
 import dev.actionqueues.deferred.spi.Backend;
 import dev.actionqueues.deferred.testkit.DeferrableOverBackendContract;
-import dev.actionqueues.jdbc.testing.SharedPostgres;
+import dev.actionqueues.jdbc.testing.PostgresSchema;
 import java.sql.SQLException;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The backend contract suites (the SPI, and the engine over it) on the machine's PostgreSQL, in a
  * fresh schema dropped afterwards. Leases and delays run on the database's clock, which a test
- * cannot move, so "letting time pass" really waits, on a short tick to keep the suite fast.
+ * cannot move: "letting time pass" waits until that clock has passed, on a short tick to keep the
+ * suite fast.
  */
 class JdbcBackendContractTest extends DeferrableOverBackendContract {
 
-    private static SharedPostgres postgres;
-    private static JdbcBackendFactory factory;
-
-    @BeforeAll
-    static void connect() {
-        postgres = SharedPostgres.require();
-        factory = JdbcBackendFactory.builder().dataSource(postgres.dataSource()).build();
-    }
-
-    @AfterAll
-    static void cleanUp() throws SQLException {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
+    @RegisterExtension
+    static final PostgresSchema DB = new PostgresSchema("aq_");
 
     @Override
     protected Backend createBackend(String group) {
-        return factory.createBackendForGroup(group);
+        return DB.factory().createBackendForGroup(group);
     }
 
     @Override
-    protected void advance(Duration duration) throws InterruptedException {
-        Thread.sleep(duration); // the database's clock, not ours: there is nothing to inject
+    protected void advance(Duration duration) {
+        try {
+            DB.advance(duration);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override

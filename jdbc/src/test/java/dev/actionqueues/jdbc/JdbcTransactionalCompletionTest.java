@@ -15,7 +15,7 @@ import dev.actionqueues.deferred.spi.JobQueue;
 import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.deferred.spi.NewJob;
 import dev.actionqueues.deferred.spi.QueueStats;
-import dev.actionqueues.jdbc.testing.SharedPostgres;
+import dev.actionqueues.jdbc.testing.PostgresSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,10 +26,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Transactional completion: a handler's database writes and its job's completion commit or roll
@@ -40,37 +40,25 @@ class JdbcTransactionalCompletionTest {
     record Credit(String account, int cents) {
     }
 
-    private static SharedPostgres postgres;
-    private static JdbcBackendFactory factory;
+    @RegisterExtension
+    static final PostgresSchema DB = new PostgresSchema("aq_");
 
     private Backend backend;
     private Deferrable deferrable;
 
     @BeforeAll
-    static void connect() throws SQLException {
-        postgres = SharedPostgres.require();
-        factory = JdbcBackendFactory.builder().dataSource(postgres.dataSource()).build();
-        try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement()) {
+    static void createTable() throws SQLException {
+        try (Connection c = DB.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE ledger (job_id TEXT NOT NULL, account TEXT NOT NULL, cents INT NOT NULL)");
-        }
-    }
-
-    @AfterAll
-    static void cleanUp() throws SQLException {
-        if (factory != null) {
-            factory.close();
-        }
-        if (postgres != null) {
-            postgres.close();
         }
     }
 
     @BeforeEach
     void setUp() throws SQLException {
-        try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = DB.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("TRUNCATE ledger");
         }
-        backend = factory.createBackendForGroup("done-tx-" + System.nanoTime());
+        backend = DB.factory().createBackendForGroup("done-tx-" + System.nanoTime());
         deferrable = Deferrable.builder(backend).backoff(failures -> Duration.ofMillis(50)).build();
     }
 
@@ -82,7 +70,7 @@ class JdbcTransactionalCompletionTest {
             assertThat(job.task()).isEqualTo("credit");
             assertThat(job.attempt()).isEqualTo(1);
             contexts.incrementAndGet();
-            try (Connection c = postgres.dataSource().getConnection()) {
+            try (Connection c = DB.dataSource().getConnection()) {
                 c.setAutoCommit(false);
                 write(c, job.jobId(), args);
                 job.completeInTransaction(c);
@@ -109,7 +97,7 @@ class JdbcTransactionalCompletionTest {
         TaskHandle<Credit> credit = deferrable.register("credit", Credit.class, args -> {
             JobContext job = JobContext.current().orElseThrow();
             attempts.incrementAndGet();
-            try (Connection c = postgres.dataSource().getConnection()) {
+            try (Connection c = DB.dataSource().getConnection()) {
                 c.setAutoCommit(false);
                 write(c, job.jobId(), args);
                 job.completeInTransaction(c);
@@ -134,7 +122,7 @@ class JdbcTransactionalCompletionTest {
     void aWorkerCompletesInTheHandlersTransactionWithoutCompletingTwice() throws Exception {
         TaskHandle<Credit> credit = deferrable.register("credit", Credit.class, args -> {
             JobContext job = JobContext.current().orElseThrow();
-            try (Connection c = postgres.dataSource().getConnection()) {
+            try (Connection c = DB.dataSource().getConnection()) {
                 c.setAutoCommit(false);
                 write(c, job.jobId(), args);
                 job.completeInTransaction(c);
@@ -162,7 +150,7 @@ class JdbcTransactionalCompletionTest {
         queue.push(NewJob.of("a", "{}"));
         Lease stale = queue.claim(Duration.ofMillis(100), Duration.ZERO).orElseThrow();
         await().atMost(Duration.ofSeconds(10)).until(() -> queue.claim(Duration.ofMinutes(1), Duration.ZERO).isPresent());
-        try (Connection c = postgres.dataSource().getConnection()) {
+        try (Connection c = DB.dataSource().getConnection()) {
             c.setAutoCommit(false);
             assertThat(queue.joining(c).complete(stale)).isFalse();
             c.rollback();
@@ -175,7 +163,7 @@ class JdbcTransactionalCompletionTest {
         JobQueue queue = backend.queue();
         queue.push(NewJob.of("a", "{}"));
         Lease lease = queue.claim(Duration.ofMinutes(1), Duration.ZERO).orElseThrow();
-        try (Connection c = postgres.dataSource().getConnection()) {
+        try (Connection c = DB.dataSource().getConnection()) {
             c.setAutoCommit(false);
             assertThat(queue.joining(c).complete(lease)).isTrue();
 
@@ -197,7 +185,7 @@ class JdbcTransactionalCompletionTest {
     void completingTwiceInTheSameRunIsRefused() {
         deferrable.register("twice", Credit.class, args -> {
             JobContext job = JobContext.current().orElseThrow();
-            try (Connection c = postgres.dataSource().getConnection()) {
+            try (Connection c = DB.dataSource().getConnection()) {
                 job.completeInTransaction(c);
                 assertThatThrownBy(() -> job.completeInTransaction(c)).isInstanceOf(IllegalStateException.class)
                         .hasMessageContaining("already completed");
@@ -227,7 +215,7 @@ class JdbcTransactionalCompletionTest {
 
     /** Ends a server process from another connection, as a dead client's would end. */
     private static void terminate(int pid) throws SQLException {
-        try (Connection c = postgres.dataSource().getConnection();
+        try (Connection c = DB.dataSource().getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT pg_terminate_backend(?, 5000)")) {
             ps.setInt(1, pid);
             ps.executeQuery().close();
@@ -235,7 +223,7 @@ class JdbcTransactionalCompletionTest {
     }
 
     private static int ledger(String jobId) throws SQLException {
-        try (Connection c = postgres.dataSource().getConnection();
+        try (Connection c = DB.dataSource().getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM ledger WHERE job_id = ?")) {
             ps.setString(1, jobId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -254,7 +242,7 @@ class JdbcTransactionalCompletionTest {
     }
 
     private static int count(String sql) throws SQLException {
-        try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement();
+        try (Connection c = DB.dataSource().getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getInt(1);

@@ -11,7 +11,7 @@ import dev.actionqueues.deferred.TaskHandle;
 import dev.actionqueues.deferred.TaskOptions;
 import dev.actionqueues.deferred.spi.Backend;
 import dev.actionqueues.deferred.spi.QueueStats;
-import dev.actionqueues.jdbc.testing.SharedPostgres;
+import dev.actionqueues.jdbc.testing.PostgresSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,10 +23,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -40,8 +40,8 @@ class JdbcTransactionalEnqueueTest {
     record Order(int number) {
     }
 
-    private static SharedPostgres postgres;
-    private static JdbcBackendFactory factory;
+    @RegisterExtension
+    static final PostgresSchema DB = new PostgresSchema("aq_");
 
     private final Set<Integer> ran = ConcurrentHashMap.newKeySet();
     private Backend backend;
@@ -49,30 +49,18 @@ class JdbcTransactionalEnqueueTest {
     private TaskHandle<Order> ship;
 
     @BeforeAll
-    static void connect() throws SQLException {
-        postgres = SharedPostgres.require();
-        factory = JdbcBackendFactory.builder().dataSource(postgres.dataSource()).build();
-        try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement()) {
+    static void createTable() throws SQLException {
+        try (Connection c = DB.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE orders (number INT PRIMARY KEY)");
-        }
-    }
-
-    @AfterAll
-    static void cleanUp() throws SQLException {
-        if (factory != null) {
-            factory.close();
-        }
-        if (postgres != null) {
-            postgres.close();
         }
     }
 
     @BeforeEach
     void setUp() throws SQLException {
-        try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = DB.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("TRUNCATE orders");
         }
-        backend = factory.createBackendForGroup("tx-" + System.nanoTime());
+        backend = DB.factory().createBackendForGroup("tx-" + System.nanoTime());
         deferrable = Deferrable.builder(backend).build();
         ship = deferrable.register("ship", Order.class, TaskOptions.builder().debounce(Duration.ofMinutes(1)).build(),
                 order -> ran.add(order.number()));
@@ -82,7 +70,7 @@ class JdbcTransactionalEnqueueTest {
     void aThousandRolledBackEnqueuesLeaveNoJobAndAThousandCommittedOnesRunExactlyOnceEach() throws SQLException {
         TaskHandle<Order> plain = deferrable.register("ship-plain", Order.class, order -> ran.add(order.number()));
         Set<Integer> committed = new HashSet<>();
-        try (Connection c = postgres.dataSource().getConnection()) {
+        try (Connection c = DB.dataSource().getConnection()) {
             c.setAutoCommit(false);
             for (int i = 0; i < 2000; i++) {
                 insertOrder(c, i);
@@ -111,7 +99,7 @@ class JdbcTransactionalEnqueueTest {
     void laterAllJoinsTheTransactionAsOneBatch() throws SQLException {
         TaskHandle<Order> plain = deferrable.register("ship-all", Order.class, order -> ran.add(order.number()));
         List<Order> orders = IntStream.range(0, 1500).mapToObj(Order::new).toList();
-        try (Connection c = postgres.dataSource().getConnection()) {
+        try (Connection c = DB.dataSource().getConnection()) {
             c.setAutoCommit(false);
             List<LaterResult> results = plain.inTransaction(c).laterAll(orders);
             assertThat(results).hasSize(1500);
@@ -128,7 +116,7 @@ class JdbcTransactionalEnqueueTest {
     @Test
     void aJobIdAndADebounceKeyHoldWithinTheTransactionAndVanishWithItsRollback() throws SQLException {
         TaskHandle<Order> plain = deferrable.register("ship-once", Order.class, order -> ran.add(order.number()));
-        try (Connection c = postgres.dataSource().getConnection()) {
+        try (Connection c = DB.dataSource().getConnection()) {
             c.setAutoCommit(false);
             assertThat(plain.inTransaction(c).later(new Order(1), LaterOptions.jobId("order-1")).duplicate())
                     .isFalse();
@@ -147,7 +135,7 @@ class JdbcTransactionalEnqueueTest {
 
     @Test
     void anAutoCommitConnectionStoresEachJobAtOnce() throws SQLException {
-        try (Connection c = postgres.dataSource().getConnection()) {
+        try (Connection c = DB.dataSource().getConnection()) {
             assertThat(c.getAutoCommit()).isTrue();
             ship.inTransaction(c).later(new Order(7));
             ship.inTransaction(c).later(new Order(7));
@@ -158,21 +146,21 @@ class JdbcTransactionalEnqueueTest {
     @Test
     void underASpringManagedTransactionTheJobFollowsTheTransactionsOutcome() {
         TaskHandle<Order> plain = deferrable.register("ship-spring", Order.class, order -> ran.add(order.number()));
-        TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(postgres.dataSource()));
+        TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(DB.dataSource()));
 
         tx.executeWithoutResult(status -> {
-            Connection c = DataSourceUtils.getConnection(postgres.dataSource());
+            Connection c = DataSourceUtils.getConnection(DB.dataSource());
             insertOrderUnchecked(c, 1);
             plain.inTransaction(c).later(new Order(1));
         });
         tx.executeWithoutResult(status -> {
-            Connection c = DataSourceUtils.getConnection(postgres.dataSource());
+            Connection c = DataSourceUtils.getConnection(DB.dataSource());
             insertOrderUnchecked(c, 2);
             plain.inTransaction(c).later(new Order(2));
             status.setRollbackOnly();
         });
         assertThatThrownBy(() -> tx.executeWithoutResult(status -> {
-            Connection c = DataSourceUtils.getConnection(postgres.dataSource());
+            Connection c = DataSourceUtils.getConnection(DB.dataSource());
             insertOrderUnchecked(c, 3);
             plain.inTransaction(c).later(new Order(3));
             throw new IllegalStateException("the payment failed");
@@ -205,7 +193,7 @@ class JdbcTransactionalEnqueueTest {
     }
 
     private static int orders() throws SQLException {
-        try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement();
+        try (Connection c = DB.dataSource().getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT count(*) FROM orders")) {
             rs.next();
             return rs.getInt(1);

@@ -11,6 +11,7 @@ import dev.actionqueues.redis.fault.ChildJvm;
 import dev.actionqueues.redis.fault.Ledger;
 import dev.actionqueues.redis.fault.SagaWorkerProcess;
 import dev.actionqueues.redis.fault.SagaWorkerProcess.Four;
+import dev.actionqueues.redis.testing.RedisClock;
 import dev.actionqueues.redis.testing.SharedRedis;
 import io.lettuce.core.RedisClient;
 import java.nio.file.Files;
@@ -69,10 +70,7 @@ class RedisSagaKillTest {
         factory.close();
         RedisClient client = RedisClient.create(uri);
         try (var c = client.connect()) {
-            var keys = c.sync().keys(prefix + ":*");
-            if (!keys.isEmpty()) {
-                c.sync().del(keys.toArray(String[]::new));
-            }
+            RedisClock.deleteKeys(c.sync(), prefix);
         } finally {
             client.shutdown();
         }

@@ -1,11 +1,22 @@
 package dev.actionqueues.deferred.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.actionqueues.deferred.Deferrable;
+import dev.actionqueues.deferred.SagaFailedException;
+import dev.actionqueues.deferred.SagaHandle;
+import dev.actionqueues.deferred.SagaStatus;
+import dev.actionqueues.deferred.SagaStep;
+import dev.actionqueues.deferred.SagaStepOptions;
+import dev.actionqueues.deferred.SagaView;
+import dev.actionqueues.deferred.spi.Backend;
 import dev.actionqueues.deferred.spi.SagaRecord;
 import dev.actionqueues.deferred.spi.SagaStore;
+import dev.actionqueues.retry.RetryPolicy;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,16 +38,18 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class SagaStoreContract {
 
-    /** The store under test, for a fresh group; set before each test. */
+    /** The backend under test, for a fresh group; set before each test. */
+    protected Backend backend;
+    /** Its saga store. */
     protected SagaStore store;
 
     /**
-     * A store for {@code group}, empty.
+     * A backend for {@code group} whose saga store is empty.
      *
      * @param group a fresh group name of letters, digits and {@code _}
-     * @return the store
+     * @return the backend, with a saga store
      */
-    protected abstract SagaStore createStore(String group);
+    protected abstract Backend createBackend(String group);
 
     /**
      * Lets {@code duration} pass on the store's clock.
@@ -45,6 +58,16 @@ public abstract class SagaStoreContract {
      * @throws InterruptedException if interrupted while waiting
      */
     protected abstract void advance(Duration duration) throws InterruptedException;
+
+    /**
+     * The clock of the store, for the Deferrable of the end-to-end test (its retention is measured
+     * against the store's times).
+     *
+     * @return the system clock unless overridden
+     */
+    protected InstantSource clock() {
+        return InstantSource.system();
+    }
 
     /**
      * The unit of the suite's leases.
@@ -57,7 +80,8 @@ public abstract class SagaStoreContract {
 
     @BeforeEach
     void createStore() {
-        store = createStore("sagas_" + UUID.randomUUID().toString().replace("-", ""));
+        backend = createBackend("sagas_" + UUID.randomUUID().toString().replace("-", ""));
+        store = backend.sagaStore();
     }
 
     private static String id() {
@@ -218,5 +242,37 @@ public abstract class SagaStoreContract {
         assertThat(left).containsExactlyInAnyOrder("old-running", "old-other", "new-done");
         Optional<SagaRecord> gone = store.find("old-done");
         assertThat(gone).isEmpty();
+    }
+
+    /** The arguments of the end-to-end saga. */
+    public record Order(String id) {
+    }
+
+    @Test
+    void aSagaRunsToTheEndAndAFailingOneIsCompensatedThroughTheStore() {
+        List<String> effects = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Deferrable d = Deferrable.builder(backend).clock(clock()).build();
+        SagaStepOptions once = SagaStepOptions.builder().executeRetry(RetryPolicy.builder().maxAttempts(1).build())
+                .build();
+        SagaHandle<Order> ok = d.saga("place", Order.class)
+                .step("reserve", (ctx, o) -> effects.add("reserve " + o.id()), (ctx, o) -> effects.add("free " + o.id()))
+                .step("charge", (ctx, o) -> effects.add("charge " + o.id()), SagaStep.nothing())
+                .register();
+        SagaHandle<Order> failing = d.saga("place-failing", Order.class)
+                .step("reserve", (ctx, o) -> effects.add("reserve " + o.id()), (ctx, o) -> effects.add("free " + o.id()))
+                .step("charge", (ctx, o) -> {
+                    throw new IllegalStateException("card declined");
+                }, SagaStep.nothing(), once)
+                .register();
+
+        SagaView done = ok.run(new Order("o1"));
+        assertThatThrownBy(() -> failing.run(new Order("o2"))).isInstanceOfSatisfying(SagaFailedException.class,
+                e -> assertThat(e.saga().status()).isEqualTo(SagaStatus.COMPENSATED));
+
+        assertThat(done.status()).isEqualTo(SagaStatus.SUCCEEDED);
+        assertThat(effects).containsExactly("reserve o1", "charge o1", "reserve o2", "free o2");
+        assertThat(d.sagas().list(null, 0, 10)).extracting(SagaView::status)
+                .containsExactlyInAnyOrder(SagaStatus.SUCCEEDED, SagaStatus.COMPENSATED);
+        assertThat(d.sagas().find(done.id())).contains(done);
     }
 }

@@ -1,9 +1,10 @@
 package dev.actionqueues.deferred.testkit;
 
 import dev.actionqueues.deferred.memory.InMemoryBackendFactory;
-import dev.actionqueues.deferred.spi.SagaStore;
+import dev.actionqueues.deferred.spi.Backend;
 import dev.actionqueues.testkit.FakeTime;
 import java.time.Duration;
+import java.time.InstantSource;
 
 /** The in-memory saga store passes the saga store contract, on fake time. */
 class InMemorySagaStoreContractTest extends SagaStoreContract {
@@ -12,8 +13,13 @@ class InMemorySagaStoreContractTest extends SagaStoreContract {
     private final InMemoryBackendFactory factory = InMemoryBackendFactory.create(time);
 
     @Override
-    protected SagaStore createStore(String group) {
-        return factory.createBackendForGroup(group).sagaStore();
+    protected Backend createBackend(String group) {
+        return factory.createBackendForGroup(group);
+    }
+
+    @Override
+    protected InstantSource clock() {
+        return time;
     }
 
     @Override

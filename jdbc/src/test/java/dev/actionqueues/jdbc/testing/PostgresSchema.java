@@ -1,8 +1,14 @@
 package dev.actionqueues.jdbc.testing;
 
 import dev.actionqueues.jdbc.JdbcBackendFactory;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import javax.sql.DataSource;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -32,8 +38,31 @@ public final class PostgresSchema implements BeforeAllCallback, AfterAllCallback
 
     @Override
     public void afterAll(ExtensionContext context) throws SQLException {
+        if (factory != null) {
+            factory.close();
+        }
         if (postgres != null) {
             postgres.close();
+        }
+    }
+
+    /**
+     * Lets {@code duration} pass on the database's clock, which leases and delays run on and a test
+     * cannot move: waits until {@code clock_timestamp()} has passed its value now plus
+     * {@code duration}.
+     */
+    public void advance(Duration duration) throws SQLException {
+        Instant target = now().plus(duration);
+        Awaitility.await().atMost(duration.plusSeconds(10)).pollInterval(Duration.ofMillis(5))
+                .until(() -> !now().isBefore(target));
+    }
+
+    /** The database's clock. */
+    public Instant now() throws SQLException {
+        try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT clock_timestamp()")) {
+            rs.next();
+            return rs.getTimestamp(1).toInstant();
         }
     }
 
