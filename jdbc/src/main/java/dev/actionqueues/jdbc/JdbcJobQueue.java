@@ -4,8 +4,10 @@ import dev.actionqueues.deferred.spi.CallCombiner;
 import dev.actionqueues.deferred.spi.CompleteAndNext;
 import dev.actionqueues.deferred.spi.Debounce;
 import dev.actionqueues.deferred.spi.DebounceResult;
+import dev.actionqueues.deferred.spi.JobPage;
 import dev.actionqueues.deferred.spi.JobQueue;
 import dev.actionqueues.deferred.spi.JobRecord;
+import dev.actionqueues.deferred.spi.JobState;
 import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.deferred.spi.NewJob;
 import dev.actionqueues.deferred.spi.QueueCapabilities;
@@ -57,6 +59,7 @@ final class JdbcJobQueue implements JobQueue {
     private final CallCombiner<Step, CompleteAndNext> steps = new CallCombiner<>(64, this::steps);
     private final JdbcSession session;
     private final JdbcDebouncer debouncer;
+    private final JdbcBrowse browser;
 
     JdbcJobQueue(JdbcQueueConfig config, String group, boolean main) {
         this(config, new JdbcStatements(config.tablePrefix(), main && config.listener() != null), group, main, null,
@@ -70,6 +73,7 @@ final class JdbcJobQueue implements JobQueue {
                 + group + "', queue '" + (main ? "main" : "error") + "'");
         this.debouncer = new JdbcDebouncer(session, sql, group, main ? "main" : "error",
                 main && config.listener() != null ? config.channel() : null, joined == null ? nextPrune : null);
+        this.browser = new JdbcBrowse(session, config.tablePrefix() + "jobs", group, main ? "main" : "error");
         this.config = config;
         this.sql = sql;
         this.group = Objects.requireNonNull(group, "group");
@@ -408,6 +412,22 @@ final class JdbcJobQueue implements JobQueue {
             ps.setInt(3, offset);
             ps.setInt(4, limit);
         }, rs -> new JobRecord(rs.getString(1), rs.getString(2)));
+    }
+
+    @Override
+    public JobPage browse(JobState state, String cursor, int limit) {
+        JobQueue.checkBrowse(state, limit);
+        return browser.page(state, cursor, limit);
+    }
+
+    @Override
+    public boolean runNow(String id) {
+        Objects.requireNonNull(id, "id");
+        return session.query("runNow", sql.runNow, ps -> {
+            bindQueue(ps);
+            ps.setString(3, id);
+            notifying(ps, 4);
+        }, rs -> rs.getLong(1)).get(0) > 0;
     }
 
     @Override

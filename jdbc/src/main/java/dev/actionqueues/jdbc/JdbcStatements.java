@@ -36,6 +36,7 @@ final class JdbcStatements {
     final String list;
     final String find;
     final String remove;
+    final String runNow;
     final String stats;
     final String flush;
 
@@ -125,6 +126,9 @@ final class JdbcStatements {
                 + " keep_until = d.last_start + d.window_us * interval '1 microsecond'"
                 + " FROM removed r WHERE r.debounce_key IS NOT NULL AND d.grp = ? AND d.queue = ?"
                 + " AND d.key = r.debounce_key AND d.pending_id = r.id) SELECT count(*) FROM removed";
+        // Parameters: grp, queue, id [, channel, group]. The job takes its place among the jobs due now.
+        runNow = notifying("UPDATE " + table + " SET due_at = now()" + WHERE + " AND id = ?" + WAITING
+                + " AND due_at > now()", notify);
         // Parameters: grp, queue.
         stats = "SELECT"
                 + " count(*) FILTER (WHERE state = 'waiting' AND due_at <= now()"

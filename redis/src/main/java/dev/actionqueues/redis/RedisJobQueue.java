@@ -4,8 +4,11 @@ import dev.actionqueues.deferred.BackendException;
 import dev.actionqueues.deferred.spi.CompleteAndNext;
 import dev.actionqueues.deferred.spi.Debounce;
 import dev.actionqueues.deferred.spi.DebounceResult;
+import dev.actionqueues.deferred.spi.JobPage;
 import dev.actionqueues.deferred.spi.JobQueue;
 import dev.actionqueues.deferred.spi.JobRecord;
+import dev.actionqueues.deferred.spi.JobSnapshot;
+import dev.actionqueues.deferred.spi.JobState;
 import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.deferred.spi.NewJob;
 import dev.actionqueues.deferred.spi.QueueCapabilities;
@@ -278,6 +281,35 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
             out.add(new JobRecord((String) r.get(i), (String) r.get(i + 1)));
         }
         return out;
+    }
+
+    @Override
+    public JobPage browse(JobState state, String cursor, int limit) {
+        JobQueue.checkBrowse(state, limit);
+        if (cursor != null && !(cursor.startsWith("L:") || cursor.startsWith("D:") || cursor.startsWith("F:"))) {
+            throw new IllegalArgumentException("not a cursor of this queue: " + cursor);
+        }
+        List<Object> r = call(() -> ops.run(Script.BROWSE, ScriptOutputType.MULTI, queueKeys,
+                state.name().toLowerCase(java.util.Locale.ROOT), cursor == null ? "" : cursor,
+                Integer.toString(limit)), "browse");
+        List<JobSnapshot> jobs = new ArrayList<>(r.size() / 5);
+        for (int i = 1; i + 4 < r.size(); i += 5) {
+            jobs.add(new JobSnapshot((String) r.get(i), (String) r.get(i + 1), state, millis(r.get(i + 2)),
+                    millis(r.get(i + 3)), Integer.parseInt((String) r.get(i + 4))));
+        }
+        String next = (String) r.get(0);
+        return JobPage.of(jobs, next.isEmpty() ? null : next);
+    }
+
+    private static Instant millis(Object score) {
+        String s = (String) score;
+        return s.isEmpty() ? null : Instant.ofEpochMilli((long) Double.parseDouble(s));
+    }
+
+    @Override
+    public boolean runNow(String id) {
+        Long r = call(() -> ops.run(Script.RUN_NOW, ScriptOutputType.INTEGER, queueKeys, id), "runNow");
+        return r != null && r == 1L;
     }
 
     @Override

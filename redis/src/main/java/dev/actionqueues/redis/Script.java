@@ -24,6 +24,8 @@ record Script(String name, String source, String sha) {
     static final Script REMOVE = load("remove");
     static final Script FIND = load("find");
     static final Script LIST = load("list");
+    static final Script BROWSE = load("browse");
+    static final Script RUN_NOW = load("run_now");
     static final Script STATS = load("stats");
     static final Script FLUSH = load("flush");
     static final Script SAGA_CREATE = load("saga_create");

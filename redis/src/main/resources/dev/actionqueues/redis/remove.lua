@@ -14,7 +14,6 @@ for _, e in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
     redis.call('ZREM', KEYS[2], e)
     debounce_done(ARGV[1])
     redis.call('HDEL', KEYS[9], ARGV[1])
-  redis.call('HDEL', KEYS[9], ARGV[1])
     return 1
   end
 end

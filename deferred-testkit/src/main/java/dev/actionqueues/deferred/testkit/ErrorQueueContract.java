@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Not thread-safe (one instance per test, as JUnit makes them).
  */
-public abstract class ErrorQueueContract extends UniqueIdContract {
+public abstract class ErrorQueueContract extends BrowseContract {
 
     // ---- error queue ----
 

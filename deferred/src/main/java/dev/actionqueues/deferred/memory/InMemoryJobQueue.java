@@ -4,8 +4,10 @@ import dev.actionqueues.deferred.spi.CompleteAndNext;
 import dev.actionqueues.deferred.spi.Debounce;
 import dev.actionqueues.deferred.spi.DebounceDecision;
 import dev.actionqueues.deferred.spi.DebounceResult;
+import dev.actionqueues.deferred.spi.JobPage;
 import dev.actionqueues.deferred.spi.JobQueue;
 import dev.actionqueues.deferred.spi.JobRecord;
+import dev.actionqueues.deferred.spi.JobState;
 import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.deferred.spi.NewJob;
 import dev.actionqueues.deferred.spi.QueueCapabilities;
@@ -353,6 +355,29 @@ final class InMemoryJobQueue implements JobQueue {
             }
             state.clearPending(e, null);
             return true;
+        } finally {
+            store.unlock();
+        }
+    }
+
+    @Override
+    public JobPage browse(JobState jobState, String cursor, int limit) {
+        JobQueue.checkBrowse(jobState, limit);
+        store.lock();
+        try {
+            state.maintain(store.clock.instant());
+            return MemoryBrowse.page(state.entries(jobState), jobState, cursor, limit);
+        } finally {
+            store.unlock();
+        }
+    }
+
+    @Override
+    public boolean runNow(String id) {
+        Objects.requireNonNull(id, "id");
+        store.lock();
+        try {
+            return state.runNow(id);
         } finally {
             store.unlock();
         }

@@ -3,6 +3,7 @@ package dev.actionqueues.deferred.memory;
 import dev.actionqueues.deferred.memory.MemoryEntry.Where;
 import dev.actionqueues.deferred.spi.Debounce;
 import dev.actionqueues.deferred.spi.DebounceResult;
+import dev.actionqueues.deferred.spi.JobState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -317,6 +318,44 @@ final class QueueState {
             }
         }
         return null;
+    }
+
+    /** Makes a delayed job ready now, at the back of the ready queue; false if there is no such delayed job. */
+    boolean runNow(String id) {
+        MemoryEntry e = findWaiting(id);
+        if (e == null || e.where != Where.DELAYED) {
+            return false;
+        }
+        discard(e);
+        e.due = null;
+        toReady(e);
+        available.signal();
+        return true;
+    }
+
+    /** The live entries in one state, in that state's order (claim order, due time, lease expiry). */
+    List<MemoryEntry> entries(JobState state) {
+        List<MemoryEntry> out = new ArrayList<>();
+        switch (state) {
+            case WAITING -> ready.forEach(e -> {
+                if (e.where == Where.READY) {
+                    out.add(e);
+                }
+            });
+            case DELAYED -> {
+                delayed.forEach(e -> {
+                    if (e.where == Where.DELAYED) {
+                        out.add(e);
+                    }
+                });
+                out.sort(BY_DUE);
+            }
+            case IN_FLIGHT -> {
+                leased.forEach(out::add);
+                out.sort(BY_LEASE_EXPIRY);
+            }
+        }
+        return out;
     }
 
     /** The waiting jobs: ready ones in order, then delayed ones by due time. */

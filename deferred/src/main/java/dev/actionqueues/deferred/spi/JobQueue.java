@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -258,6 +259,57 @@ public interface JobQueue {
      * @throws BackendException if the broker failed
      */
     boolean remove(String id);
+
+    /**
+     * Returns a page of the jobs in one state, for operators: waiting jobs in claim order, delayed
+     * ones by due time, jobs in flight by lease expiry. Keyset-paginated: pass the previous page's
+     * {@link JobPage#next()} to go on; no call counts the whole queue. A job that changes state
+     * between two pages may be missed or shown twice; a page is never wrong about the jobs it shows
+     * at the moment it was read.
+     *
+     * @param state which jobs
+     * @param cursor null for the first page, else a cursor this queue returned
+     * @param limit how many at most, 1 to 1,000
+     * @return the page
+     * @throws UnsupportedOperationException if the backend cannot browse (the default)
+     * @throws IllegalArgumentException if {@code limit} is out of range or the cursor is not one of
+     *     this queue's
+     * @throws BackendException if the broker failed
+     */
+    default JobPage browse(JobState state, String cursor, int limit) {
+        throw new UnsupportedOperationException(
+                "this backend cannot browse its jobs (" + getClass().getSimpleName() + ")");
+    }
+
+    /**
+     * Makes a delayed job due now, keeping its id, payload and place in the debounce state; it is
+     * claimed next in line with the other waiting jobs.
+     *
+     * @param id the job id
+     * @return true if a delayed job with that id was made due; false if there is none (it may have
+     *     fallen due or been claimed meanwhile)
+     * @throws UnsupportedOperationException if the backend cannot (the default)
+     * @throws BackendException if the broker failed
+     */
+    default boolean runNow(String id) {
+        throw new UnsupportedOperationException(
+                "this backend cannot make a delayed job due now (" + getClass().getSimpleName() + ")");
+    }
+
+    /**
+     * Checks the arguments of {@link #browse}, for implementations.
+     *
+     * @param state the state asked for
+     * @param limit the page size asked for
+     * @throws NullPointerException if {@code state} is null
+     * @throws IllegalArgumentException if {@code limit} is not 1 to 1,000
+     */
+    static void checkBrowse(JobState state, int limit) {
+        Objects.requireNonNull(state, "state");
+        if (limit < 1 || limit > 1000) {
+            throw new IllegalArgumentException("limit must be between 1 and 1000, was " + limit);
+        }
+    }
 
     /**
      * Returns the current counts.
