@@ -62,6 +62,7 @@ public final class Deferrable {
     private final JobProducer producer;
     private final JobRunner runner;
     private final ErrorQueue errors;
+    private final QueueAdmin admin;
     private final Codec codec;
     private final InstantSource clock;
     private final Sleeper sleeper;
@@ -83,6 +84,7 @@ public final class Deferrable {
         Supplier<String> host = fixedHost != null ? () -> fixedHost : new LocalHost();
         this.runner = new JobRunner(queue, group, tasks, codec, events, b.clock, host);
         this.errors = new ErrorQueue(queue, backend.errorQueue(), codec, b.clock);
+        this.admin = new QueueAdmin(group, queue, errors, codec, events, b.clock, "unknown");
     }
 
     /**
@@ -235,6 +237,16 @@ public final class Deferrable {
      */
     public ErrorQueue errors() {
         return errors;
+    }
+
+    /**
+     * Returns what operators use on this group's queue: depth, browsing, the error queue by filter
+     * and bulk actions, each reported to the listeners.
+     *
+     * @return the admin, acting as "unknown" until {@link QueueAdmin#actingAs} names the operator
+     */
+    public QueueAdmin admin() {
+        return admin;
     }
 
     /** Lists entries of the error queue: {@link ErrorQueue#list(int, int)} on {@link #errors()}. */

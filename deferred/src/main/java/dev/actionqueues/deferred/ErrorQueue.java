@@ -1,8 +1,11 @@
 package dev.actionqueues.deferred;
 
 import dev.actionqueues.deferred.JobPayload.ErrorJson;
+import dev.actionqueues.deferred.spi.JobPage;
 import dev.actionqueues.deferred.spi.JobQueue;
 import dev.actionqueues.deferred.spi.JobRecord;
+import dev.actionqueues.deferred.spi.JobSnapshot;
+import dev.actionqueues.deferred.spi.JobState;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -20,6 +23,8 @@ import java.util.Optional;
 public final class ErrorQueue {
 
     /** How many entries {@link #replayAll()} reads per call to the backend. */
+    /** The most entries {@link #page} reads for one page. */
+    public static final int SCAN_BUDGET = 2_000;
     private static final int PAGE = 500;
 
     private final JobQueue main;
@@ -122,6 +127,61 @@ public final class ErrorQueue {
     }
 
     /**
+     * Returns a page of the entries that match a filter, oldest first, reading at most
+     * {@value #SCAN_BUDGET} entries: keyset-paginated, no count of the whole queue.
+     *
+     * @param filter which entries
+     * @param cursor null for the first page, else the previous page's {@link ErrorPage#next()}
+     * @param limit how many entries at most, 1 to 1,000
+     * @return the page
+     * @throws UnsupportedOperationException if the error queue cannot be browsed (SQS)
+     * @throws IllegalArgumentException if {@code limit} is out of range or the cursor is not one of this queue's
+     * @throws BackendException if the backend failed
+     */
+    public ErrorPage page(ErrorFilter filter, String cursor, int limit) {
+        Objects.requireNonNull(filter, "filter");
+        if (limit < 1 || limit > 1000) {
+            throw new IllegalArgumentException("limit must be between 1 and 1000, was " + limit);
+        }
+        List<ErrorEntry> out = new ArrayList<>();
+        int scanned = 0;
+        String next = cursor;
+        do {
+            // never more than the entries still wanted, so the page ends exactly at a chunk's end
+            JobPage chunk = errors.browse(JobState.WAITING, next, Math.min(PAGE, limit - out.size()));
+            for (JobSnapshot j : chunk.jobs()) {
+                ErrorEntry e = toEntry(new JobRecord(j.id(), j.payload()));
+                if (filter.matches(e)) {
+                    out.add(e);
+                }
+            }
+            scanned += chunk.jobs().size();
+            next = chunk.next().orElse(null);
+        } while (next != null && out.size() < limit && scanned < SCAN_BUDGET);
+        return new ErrorPage(out, Optional.ofNullable(next), scanned);
+    }
+
+    /**
+     * The ids of the entries that match a filter, oldest first, at most {@code cap} of them.
+     *
+     * @return the ids, and whether more entries may match
+     */
+    Matches matching(ErrorFilter filter, int cap) {
+        List<String> ids = new ArrayList<>();
+        String cursor = null;
+        do {
+            ErrorPage page = page(filter, cursor, Math.min(PAGE, cap - ids.size()));
+            page.entries().forEach(e -> ids.add(e.jobId()));
+            cursor = page.next().orElse(null);
+        } while (cursor != null && ids.size() < cap);
+        return new Matches(ids, cursor != null);
+    }
+
+    /** Ids that matched a filter, and whether the scan stopped at the cap before the queue's end. */
+    record Matches(List<String> ids, boolean more) {
+    }
+
+    /**
      * Deletes one entry.
      *
      * @param jobId the entry's job id
@@ -142,7 +202,7 @@ public final class ErrorQueue {
         errors.flush();
     }
 
-    private ErrorEntry toEntry(JobRecord r) {
+    ErrorEntry toEntry(JobRecord r) {
         try {
             JobPayload p = codec.read(r.payload());
             ErrorJson e = p.error();

@@ -39,5 +39,11 @@ public enum EventType {
     /** An attempt of a saga step's execute or compensate succeeded. */
     SAGA_STEP_SUCCEEDED,
     /** An attempt of a saga step's execute or compensate failed. */
-    SAGA_STEP_FAILED
+    SAGA_STEP_FAILED,
+    /**
+     * An operator changed the queue through {@link QueueAdmin} (the command or the dashboard): the job
+     * id if one job, metadata {@code action}, {@code operator}, {@code count} and, for bulk actions,
+     * {@code filter}.
+     */
+    OPERATOR
 }

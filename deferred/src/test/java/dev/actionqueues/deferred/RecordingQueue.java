@@ -150,6 +150,17 @@ final class RecordingQueue implements JobQueue {
     }
 
     @Override
+    public dev.actionqueues.deferred.spi.JobPage browse(dev.actionqueues.deferred.spi.JobState state, String cursor,
+            int limit) {
+        return delegate.browse(state, cursor, limit);
+    }
+
+    @Override
+    public boolean runNow(String id) {
+        return delegate.runNow(id);
+    }
+
+    @Override
     public QueueStats stats() {
         return delegate.stats();
     }
