@@ -12,8 +12,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "actionqueues", mixinStandardHelpOptions = true, version = "actionqueues 0.1.0-SNAPSHOT",
         description = "Run the demo, look at a group's queues and its error queue, replay or purge failed jobs,"
-                + " enqueue a job.",
-        subcommands = {DemoCommand.class, StatsCommand.class, ErrorsCommand.class, EnqueueCommand.class},
+                + " enqueue a job, run a worker for your tasks, serve the dashboard.",
+        subcommands = {DemoCommand.class, StatsCommand.class, ErrorsCommand.class, JobsCommand.class,
+                EnqueueCommand.class, WorkerCommand.class, DashboardCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:the command failed (backend unreachable, job not found)", "2:usage error"})
 public final class ActionQueuesCommand implements Runnable {

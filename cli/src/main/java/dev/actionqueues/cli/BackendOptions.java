@@ -37,6 +37,11 @@ final class BackendOptions {
     }
 
     Opened open() {
+        return open(null);
+    }
+
+    /** Opens the group's backend; {@code listener}, if not null, hears the Deferrable's events. */
+    Opened open(dev.actionqueues.deferred.DeferrableListener listener) {
         String scheme = url.contains(":") ? url.substring(0, url.indexOf(':')) : url;
         BackendFactory factory;
         AutoCloseable closer = () -> { };
@@ -60,7 +65,11 @@ final class BackendOptions {
             default -> throw new IllegalArgumentException("unknown backend URL '" + Urls.redact(url)
                     + "': use memory:, redis://host:port or postgresql://host:port/database");
         }
-        return new Opened(Deferrable.builder(factory.createBackendForGroup(group)).build(), closer);
+        Deferrable.Builder b = Deferrable.builder(factory.createBackendForGroup(group));
+        if (listener != null) {
+            b.listener(listener);
+        }
+        return new Opened(b.build(), closer);
     }
 
     private JdbcBackendFactory postgres() {

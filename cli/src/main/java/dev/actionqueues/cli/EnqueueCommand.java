@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.actionqueues.deferred.LaterOptions;
 import dev.actionqueues.deferred.LaterResult;
 import dev.actionqueues.deferred.TaskDescriptor;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -47,7 +46,7 @@ final class EnqueueCommand implements Callable<Integer> {
         }
         java.util.List<LaterOptions> options = new java.util.ArrayList<>();
         if (delay != null) {
-            options.add(LaterOptions.delay(duration(delay)));
+            options.add(LaterOptions.delay(Durations.parse(spec, "--delay", delay)));
         }
         if (id != null) {
             options.add(LaterOptions.jobId(id));
@@ -57,24 +56,5 @@ final class EnqueueCommand implements Callable<Integer> {
             spec.commandLine().getOut().printf("%s %s%n", r.duplicate() ? "already queued:" : "enqueued", r.jobId());
         }
         return 0;
-    }
-
-    private Duration duration(String text) {
-        try {
-            if (text.startsWith("P") || text.startsWith("p")) {
-                return Duration.parse(text);
-            }
-            long n = Long.parseLong(text.substring(0, text.length() - 1));
-            return switch (text.charAt(text.length() - 1)) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                case 'd' -> Duration.ofDays(n);
-                default -> throw new IllegalArgumentException(text);
-            };
-        } catch (RuntimeException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--delay must be like PT10M, 10s, 5m, 2h or 1d,"
-                    + " was '" + text + "'");
-        }
     }
 }

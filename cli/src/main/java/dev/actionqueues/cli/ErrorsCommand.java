@@ -1,7 +1,11 @@
 package dev.actionqueues.cli;
 
+import dev.actionqueues.dashboard.AdminJson;
+import dev.actionqueues.deferred.BulkResult;
 import dev.actionqueues.deferred.ErrorEntry;
-import dev.actionqueues.deferred.ErrorQueue;
+import dev.actionqueues.deferred.ErrorFilter;
+import dev.actionqueues.deferred.ErrorPage;
+import dev.actionqueues.deferred.QueueAdmin;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +32,7 @@ final class ErrorsCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: list, show, replay, purge");
     }
 
-    /** Filters by task and error class, over at most {@code scan} entries from the front. */
+    /** Filters by task, error class and text. */
     static final class Filter {
         @Option(names = "--task", description = "Only the jobs of this task.")
         String task;
@@ -37,44 +41,23 @@ final class ErrorsCommand implements Runnable {
                 + " (its full or simple name).")
         String errorClass;
 
-        boolean matches(ErrorEntry e) {
-            if (task != null && !task.equals(e.task())) {
-                return false;
-            }
-            if (errorClass == null) {
-                return true;
-            }
-            String type = e.error() == null ? null : e.error().type();
-            return type != null && (type.equals(errorClass) || type.endsWith("." + errorClass));
-        }
+        @Option(names = "--text", description = "Only the jobs whose error or arguments contain this text.")
+        String text;
 
-        /** Applies {@code action} to every matching entry; returns how many it returned true for. */
-        int each(ErrorQueue errors, java.util.function.Predicate<ErrorEntry> action) {
-            int done = 0;
-            for (ErrorEntry e : select(errors, Integer.MAX_VALUE)) {
-                if (action.test(e)) {
-                    done++;
-                }
-            }
-            return done;
+        ErrorFilter filter() {
+            return new ErrorFilter(task, errorClass, text);
         }
+    }
 
-        List<ErrorEntry> select(ErrorQueue errors, int limit) {
-            List<ErrorEntry> out = new ArrayList<>();
-            int page = 500;
-            for (int offset = 0; out.size() < limit; offset += page) {
-                List<ErrorEntry> entries = errors.list(offset, page);
-                for (ErrorEntry e : entries) {
-                    if (matches(e) && out.size() < limit) {
-                        out.add(e);
-                    }
-                }
-                if (entries.size() < page) {
-                    break;
-                }
-            }
-            return out;
-        }
+    /** Applies a bulk action to every match, {@link QueueAdmin#MAX_BULK} at a time; returns how many. */
+    static long all(java.util.function.Function<Integer, BulkResult> action) {
+        long total = 0;
+        BulkResult r;
+        do {
+            r = action.apply(QueueAdmin.MAX_BULK);
+            total += r.done();
+        } while (r.capped() && r.done() > 0);
+        return total;
     }
 
     @Command(name = "list", description = "List failed jobs, oldest first.")
@@ -85,19 +68,36 @@ final class ErrorsCommand implements Runnable {
         Filter filter = new Filter();
         @Option(names = "--limit", description = "At most this many (default: ${DEFAULT-VALUE}).", defaultValue = "50")
         int limit;
+        @Option(names = "--json", description = "Print JSON (the dashboard API's objects) instead of a table.")
+        boolean json;
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
+            if (limit < 1 || limit > 1000) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be 1 to 1000");
+            }
             try (BackendOptions.Opened o = backend.open()) {
                 PrintWriter out = spec.commandLine().getOut();
-                List<ErrorEntry> entries = filter.select(o.deferrable().errors(), limit);
+                List<ErrorEntry> entries = new ArrayList<>();
+                String cursor = null;
+                do {
+                    ErrorPage page = o.deferrable().admin().errors(filter.filter(), cursor, limit - entries.size());
+                    entries.addAll(page.entries());
+                    cursor = page.next().orElse(null);
+                } while (cursor != null && entries.size() < limit);
+                if (json) {
+                    var array = new com.fasterxml.jackson.databind.ObjectMapper().createArrayNode();
+                    entries.forEach(e -> array.add(AdminJson.error(e, false)));
+                    out.println(array);
+                    return 0;
+                }
                 for (ErrorEntry e : entries) {
                     out.printf("%s  %s  %s  %s%n", e.jobId(), e.task(), e.error() == null ? "-" : e.error().type(),
                             e.error() == null ? "" : oneLine(e.error().reason()));
                 }
-                out.printf("%d job(s)%n", entries.size());
+                out.printf("%d job(s)%s%n", entries.size(), cursor != null ? " (more: raise --limit)" : "");
             }
             return 0;
         }
@@ -115,7 +115,7 @@ final class ErrorsCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             try (BackendOptions.Opened o = backend.open()) {
-                ErrorEntry e = o.deferrable().errors().find(id)
+                ErrorEntry e = o.deferrable().admin().error(id)
                         .orElseThrow(() -> new IllegalStateException("no failed job " + id + " in group " + backend.group));
                 PrintWriter out = spec.commandLine().getOut();
                 out.printf("job       %s%ntask      %s%narguments %s%n", e.jobId(), e.task(), e.arguments());
@@ -149,15 +149,15 @@ final class ErrorsCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(), "give a job ID or --all, not both");
             }
             try (BackendOptions.Opened o = backend.open()) {
-                ErrorQueue errors = o.deferrable().errors();
+                QueueAdmin admin = o.deferrable().admin().actingAs("cli:" + System.getProperty("user.name", "unknown"));
                 if (id != null) {
-                    if (!errors.replay(id)) {
+                    if (!admin.replay(id)) {
                         throw new IllegalStateException("no failed job " + id + " in group " + backend.group);
                     }
                     spec.commandLine().getOut().printf("replayed %s%n", id);
                     return 0;
                 }
-                int replayed = filter.each(errors, e -> errors.replay(e.jobId()));
+                long replayed = all(cap -> admin.replayMatching(filter.filter(), cap));
                 spec.commandLine().getOut().printf("replayed %d job(s)%n", replayed);
             }
             return 0;
@@ -181,16 +181,10 @@ final class ErrorsCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(), "purge deletes for good: add --yes");
             }
             try (BackendOptions.Opened o = backend.open()) {
-                ErrorQueue errors = o.deferrable().errors();
-                if (task == null) {
-                    long n = errors.count();
-                    errors.purge();
-                    spec.commandLine().getOut().printf("purged %d job(s)%n", n);
-                    return 0;
-                }
-                Filter f = new Filter();
-                f.task = task;
-                spec.commandLine().getOut().printf("purged %d job(s)%n", f.each(errors, e -> errors.delete(e.jobId())));
+                QueueAdmin admin = o.deferrable().admin().actingAs("cli:" + System.getProperty("user.name", "unknown"));
+                long purged = task == null ? admin.purgeErrors()
+                        : all(cap -> admin.deleteMatching(new ErrorFilter(task, null, null), cap));
+                spec.commandLine().getOut().printf("purged %d job(s)%n", purged);
             }
             return 0;
         }

@@ -1,6 +1,7 @@
 package dev.actionqueues.cli;
 
-import dev.actionqueues.deferred.DeferrableStats;
+import dev.actionqueues.dashboard.AdminJson;
+import dev.actionqueues.deferred.QueueOverview;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -9,7 +10,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code actionqueues stats}: the group's queue depths. */
-@Command(name = "stats", description = "Show how many jobs wait, are delayed, run, and failed.")
+@Command(name = "stats", description = "Show how many jobs wait, are delayed, run, and failed, and how long the"
+        + " oldest has waited.")
 final class StatsCommand implements Callable<Integer> {
 
     @Mixin
@@ -24,14 +26,13 @@ final class StatsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (BackendOptions.Opened o = backend.open()) {
-            DeferrableStats s = o.deferrable().stats();
+            QueueOverview s = o.deferrable().admin().overview();
             if (json) {
-                spec.commandLine().getOut().printf("{\"group\":\"%s\",\"available\":%d,\"delayed\":%d,\"inFlight\":%d,"
-                        + "\"errors\":%d}%n", backend.group.replace("\"", "\\\""), s.available(), s.delayed(),
-                        s.inFlight(), s.errors());
+                spec.commandLine().getOut().println(AdminJson.overview(s));
             } else {
-                spec.commandLine().getOut().printf("group %s%n  available %d%n  delayed   %d%n  in flight %d%n"
-                        + "  errors    %d%n", backend.group, s.available(), s.delayed(), s.inFlight(), s.errors());
+                spec.commandLine().getOut().printf("group %s%n  waiting   %d%n  delayed   %d%n  in flight %d%n"
+                        + "  errors    %d%n  oldest waiting job %s%n", s.group(), s.waiting(), s.delayed(), s.inFlight(),
+                        s.errors(), s.oldestWaiting().map(d -> d.toMillis() / 1000 + " s").orElse("-"));
             }
         }
         return 0;

@@ -93,8 +93,17 @@ class ActionQueuesCommandTest {
         assertThat(run(on("enqueue", "report.build", "--delay", "10m")).code()).isZero();
 
         Run stats = run(on("stats", "--json"));
-        assertThat(stats.out().trim()).isEqualTo(
-                "{\"group\":\"shop\",\"available\":2,\"delayed\":1,\"inFlight\":0,\"errors\":0}");
+        assertThat(stats.out().trim()).startsWith(
+                "{\"group\":\"shop\",\"waiting\":2,\"delayed\":1,\"inFlight\":0,\"errors\":0,\"oldestWaitingMs\":");
+
+        Run waiting = run(on("jobs", "list", "--limit", "1"));
+        assertThat(waiting.out()).contains("mail.send", "{\"to\":\"ada@example.com\"}", "1 job(s)", "next: --cursor");
+        String cursor = waiting.out().substring(waiting.out().indexOf("--cursor '") + 10).split("'")[0];
+        assertThat(run(on("jobs", "list", "--limit", "1", "--cursor", cursor)).out()).contains("{\"to\":\"x\"}")
+                .doesNotContain("next:");
+        assertThat(run(on("jobs", "list", "--state", "delayed", "--json")).out())
+                .contains("\"task\":\"report.build\"", "\"state\":\"delayed\"", "\"next\":null");
+        assertThat(run(on("jobs", "list", "--state", "sideways")).code()).isEqualTo(2);
 
         // A consumer whose handler fails for good: both mails end in the error queue.
         try (RedisBackendFactory factory = RedisBackendFactory.builder().uri(url).keyPrefix(prefix).build()) {
@@ -109,6 +118,9 @@ class ActionQueuesCommandTest {
         Run list = run(on("errors", "list", "--error-class", "IllegalStateException"));
         assertThat(list.out()).contains("mail.send", "java.lang.IllegalStateException", "2 job(s)");
         assertThat(run(on("errors", "list", "--task", "report.build")).out()).contains("0 job(s)");
+        assertThat(run(on("errors", "list", "--text", "ADA@example")).out()).contains("1 job(s)");
+        assertThat(run(on("errors", "list", "--json", "--limit", "1")).out()).startsWith("[{\"id\":")
+                .contains("\"type\":\"java.lang.IllegalStateException\"");
         String id = enqueued.out().trim().substring("enqueued ".length());
 
         Run show = run(on("errors", "show", id));
@@ -116,7 +128,7 @@ class ActionQueuesCommandTest {
                 "at dev.actionqueues");
 
         assertThat(run(on("errors", "replay", id)).out()).contains("replayed " + id);
-        assertThat(run(on("stats")).out()).contains("available 1", "errors    1");
+        assertThat(run(on("stats")).out()).contains("waiting   1", "errors    1", "oldest waiting job");
         assertThat(run(on("errors", "replay", "--all", "--task", "mail.send")).out()).contains("replayed 1 job(s)");
 
         Run missing = run(on("errors", "show", "no-such-job"));
@@ -146,13 +158,14 @@ class ActionQueuesCommandTest {
     void theEmbeddedBackendIsTheDefault() {
         Run stats = run("stats");
         assertThat(stats.code()).isZero();
-        assertThat(stats.out()).contains("group default", "available 0", "errors    0");
+        assertThat(stats.out()).contains("group default", "waiting   0", "errors    0");
     }
 
     @Test
     void helpListsTheSubcommandsAndExitCodes() {
         Run help = run("--help");
         assertThat(help.code()).isZero();
-        assertThat(help.out()).contains("demo", "stats", "errors", "enqueue", "Exit codes:", "2   usage error");
+        assertThat(help.out()).contains("demo", "stats", "errors", "jobs", "enqueue", "worker", "dashboard",
+                "Exit codes:", "2   usage error");
     }
 }

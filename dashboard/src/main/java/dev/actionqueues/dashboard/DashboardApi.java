@@ -6,18 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.actionqueues.dashboard.DashboardHandler.Reply;
 import dev.actionqueues.dashboard.DashboardHandler.Request;
 import dev.actionqueues.deferred.BulkResult;
-import dev.actionqueues.deferred.ErrorEntry;
 import dev.actionqueues.deferred.ErrorFilter;
 import dev.actionqueues.deferred.ErrorPage;
-import dev.actionqueues.deferred.JobView;
 import dev.actionqueues.deferred.JobViewPage;
 import dev.actionqueues.deferred.QueueAdmin;
-import dev.actionqueues.deferred.QueueOverview;
 import dev.actionqueues.deferred.SagaStatus;
-import dev.actionqueues.deferred.SagaView;
 import dev.actionqueues.deferred.Sagas;
 import dev.actionqueues.deferred.spi.JobState;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -96,14 +91,14 @@ final class DashboardApi {
                 JobViewPage page = admin.jobs(state, blankToNull(r.param("cursor")), limit(r.param("limit")));
                 ObjectNode o = json.createObjectNode();
                 ArrayNode items = o.putArray("jobs");
-                page.jobs().forEach(j -> items.add(job(j)));
+                page.jobs().forEach(j -> items.add(AdminJson.job(j)));
                 o.put("next", page.next().orElse(null));
                 return o;
             });
         }
         String id = rest.get(1);
         if (rest.size() == 2) {
-            return get(r, () -> admin.job(id).<Object>map(this::job).orElse(null));
+            return get(r, () -> admin.job(id).<Object>map(AdminJson::job).orElse(null));
         }
         if (rest.size() == 3) {
             return switch (rest.get(2)) {
@@ -122,7 +117,7 @@ final class DashboardApi {
                 ErrorPage page = admin.errors(filter, blankToNull(r.param("cursor")), limit(r.param("limit")));
                 ObjectNode o = json.createObjectNode();
                 ArrayNode items = o.putArray("errors");
-                page.entries().forEach(e -> items.add(error(e, false)));
+                page.entries().forEach(e -> items.add(AdminJson.error(e, false)));
                 o.put("next", page.next().orElse(null));
                 o.put("scanned", page.scanned());
                 return o;
@@ -141,7 +136,7 @@ final class DashboardApi {
                     }
                     return Map.of("purged", admin.purgeErrors());
                 });
-                default -> get(r, () -> admin.error(second).<Object>map(e -> error(e, true)).orElse(null));
+                default -> get(r, () -> admin.error(second).<Object>map(e -> AdminJson.error(e, true)).orElse(null));
             };
         }
         if (rest.size() == 3) {
@@ -162,13 +157,13 @@ final class DashboardApi {
                 SagaStatus status = s == null ? null : SagaStatus.valueOf(s.toUpperCase(Locale.ROOT));
                 int offset = r.param("offset") == null ? 0 : Integer.parseInt(r.param("offset"));
                 ArrayNode items = json.createArrayNode();
-                sagas.list(status, offset, limit(r.param("limit"))).forEach(v -> items.add(saga(v)));
+                sagas.list(status, offset, limit(r.param("limit"))).forEach(v -> items.add(AdminJson.saga(v)));
                 return items;
             });
         }
         String id = rest.get(1);
         if (rest.size() == 2) {
-            return get(r, () -> sagas.find(id).<Object>map(this::saga).orElse(null));
+            return get(r, () -> sagas.find(id).<Object>map(AdminJson::saga).orElse(null));
         }
         if (rest.size() == 3) {
             return switch (rest.get(2)) {
@@ -184,15 +179,8 @@ final class DashboardApi {
     private ArrayNode overview() {
         ArrayNode out = json.createArrayNode();
         groups.forEach((name, g) -> {
-            QueueOverview o = g.deferrable().admin().overview();
-            ObjectNode n = out.addObject();
-            n.put("group", name);
-            n.put("waiting", o.waiting());
-            n.put("delayed", o.delayed());
-            n.put("inFlight", o.inFlight());
-            n.put("errors", o.errors());
-            n.put("oldestWaitingMs", o.oldestWaiting().map(d -> d.toMillis()).orElse(null));
-            n.put("at", o.at().toString());
+            ObjectNode n = AdminJson.overview(g.deferrable().admin().overview());
+            out.add(n);
             if (g.throughput() != null) {
                 long[][] hour = g.throughput().lastHour();
                 ObjectNode t = n.putObject("throughput");
@@ -205,77 +193,6 @@ final class DashboardApi {
             }
         });
         return out;
-    }
-
-    private ObjectNode job(JobView j) {
-        ObjectNode o = json.createObjectNode();
-        o.put("id", j.id());
-        o.put("state", j.state().name().toLowerCase(Locale.ROOT));
-        o.put("task", j.task());
-        o.put("arguments", j.arguments());
-        ObjectNode md = o.putObject("metadata");
-        j.metadata().forEach(md::put);
-        o.put("attempts", j.attempts());
-        o.put("pushedAt", text(j.pushedAt()));
-        o.put("dueAt", text(j.dueAt()));
-        o.put("leaseExpiresAt", text(j.leaseExpiresAt()));
-        o.put("deliveries", j.deliveries());
-        if (j.task() == null) {
-            o.put("payload", j.payload());
-        }
-        return o;
-    }
-
-    private ObjectNode error(ErrorEntry e, boolean detail) {
-        ObjectNode o = json.createObjectNode();
-        o.put("id", e.jobId());
-        o.put("task", e.task());
-        o.put("arguments", e.arguments());
-        if (e.error() != null) {
-            o.put("type", e.error().type());
-            o.put("message", e.error().message());
-            o.put("reason", e.error().reason());
-            o.put("attempts", e.error().attempts());
-            o.put("host", e.error().host());
-            o.put("time", text(e.error().time()));
-            if (detail) {
-                o.put("stackTrace", e.error().stackTrace());
-            }
-        }
-        if (detail) {
-            o.put("payload", e.payload());
-        }
-        return o;
-    }
-
-    private ObjectNode saga(SagaView v) {
-        ObjectNode o = json.createObjectNode();
-        o.put("id", v.id());
-        o.put("name", v.name());
-        o.put("status", v.status().name());
-        o.put("error", v.error());
-        o.put("cancelRequested", v.cancelRequested());
-        o.put("createdAt", text(v.createdAt()));
-        o.put("updatedAt", text(v.updatedAt()));
-        ArrayNode steps = o.putArray("steps");
-        for (SagaView.Step s : v.steps()) {
-            ObjectNode step = steps.addObject();
-            step.put("name", s.name());
-            run(step.putObject("execute"), s.execute());
-            run(step.putObject("compensate"), s.compensate());
-        }
-        return o;
-    }
-
-    private static void run(ObjectNode o, SagaView.Run run) {
-        if (run == null) {
-            return;
-        }
-        o.put("status", run.status().name());
-        o.put("attempts", run.attempts());
-        o.put("startedAt", text(run.startedAt()));
-        o.put("endedAt", text(run.endedAt()));
-        o.put("lastError", run.lastError());
     }
 
     private ObjectNode bulk(BulkResult b) {
@@ -358,9 +275,5 @@ final class DashboardApi {
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
-    }
-
-    private static String text(Instant t) {
-        return t == null ? null : t.toString();
     }
 }
