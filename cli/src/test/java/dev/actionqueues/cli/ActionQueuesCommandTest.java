@@ -5,17 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.actionqueues.deferred.Deferrable;
 import dev.actionqueues.deferred.RunOutcome;
 import dev.actionqueues.deferred.TaskOptions;
+import dev.actionqueues.deferred.testkit.RequiredService;
 import dev.actionqueues.redis.RedisBackendFactory;
 import io.lettuce.core.RedisClient;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,19 +45,7 @@ class ActionQueuesCommandTest {
     }
 
     private String redis() {
-        String env = System.getenv("REDIS_URL");
-        String u = env == null || env.isBlank() ? "redis://127.0.0.1:6379" : env;
-        URI uri = URI.create(u);
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 6379), 2000);
-        } catch (Exception e) {
-            String reason = "Redis is not reachable at " + uri.getHost() + " (set REDIS_URL or start redis-server)";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                Assertions.fail(reason + "; CI=true, so this is a failure, not a skip");
-            }
-            Assumptions.abort("skipped: " + reason);
-        }
-        return u;
+        return RequiredService.redis();
     }
 
     @AfterEach
