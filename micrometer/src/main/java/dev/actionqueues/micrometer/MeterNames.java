@@ -33,7 +33,7 @@ public final class MeterNames {
      * direction (execute or compensate), outcome.
      */
     public static final String SAGAS_STEPS = "actionqueues.sagas.steps";
-    /** Counter of the calls of actions' {@code execute} that ended, by outcome success or failure; tags queue, outcome. */
+    /** Counter of actions whose {@code execute} succeeded or failed for good; tags queue, outcome. */
     public static final String ACTIONS_EXECUTED = "actionqueues.actions.executed";
     /** Counter of the retries an action queue scheduled; tags queue, phase (execute or rollback). */
     public static final String ACTIONS_RETRIES = "actionqueues.actions.retries";

@@ -28,10 +28,11 @@ import java.util.Objects;
  * {@code traceparent} and {@code tracestate} with the usual set-up) into the job's metadata under
  * {@link #NAMESPACE}; the span ends when the push is reported, with the job's id. Each claimed job
  * then runs in a CONSUMER span {@code process <group>}, current on the handler's thread while it
- * runs, with a link to the producer's context and, unless {@link Builder#childOfProducer(boolean)}
- * says otherwise, that context as its parent, so the trace started before {@code later()} goes on
- * in the worker. The metadata travels unchanged through retries and into the error queue, so every
- * attempt, and a replay, refers to the original creation context.
+ * runs, with a link to the producer's context. Its parent is the worker's current context (a trace
+ * per run, linked to the request's), or, with {@link Builder#childOfProducer(boolean)
+ * childOfProducer(true)}, the producer's context itself, so the trace started before
+ * {@code later()} goes on in the worker. The metadata travels unchanged through retries and into
+ * the error queue, so every attempt, and a replay, refers to the original creation context.
  *
  * <p>Attributes (messaging semantic conventions): {@code messaging.system} = {@value #SYSTEM},
  * {@code messaging.destination.name} = the group, {@code messaging.operation.type} = {@code send} or
@@ -210,7 +211,8 @@ public final class JobTracing {
     private void failed(JobEvent event) {
         Span span = current(event).span();
         Throwable failure = event.failure();
-        span.setStatus(StatusCode.ERROR, event.type() == EventType.RETRY ? "failed; retried" : "sent to the error queue");
+        span.setStatus(StatusCode.ERROR,
+                event.type() == EventType.RETRY ? "failed; retried" : "sent to the error queue");
         if (failure != null) {
             span.setAttribute(ERROR_TYPE, failure.getClass().getName());
             span.recordException(failure);
@@ -280,7 +282,7 @@ public final class JobTracing {
     public static final class Builder {
         private final OpenTelemetry openTelemetry;
         private final String group;
-        private boolean childOfProducer = true;
+        private boolean childOfProducer;
 
         private Builder(OpenTelemetry openTelemetry, String group) {
             this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
@@ -291,11 +293,12 @@ public final class JobTracing {
         }
 
         /**
-         * Sets whether a consumer span is a child of the producer's context (the default: one trace
-         * from the request to the job) or starts from the worker's current context with only a link
-         * to it (a trace per run, linked to the request's).
+         * Sets whether a consumer span is a child of the producer's context (one trace from the
+         * request to every attempt of the job) or, the default, starts from the worker's current
+         * context with only a link to it (a trace per run, linked to the request's, as the messaging
+         * conventions have it for consumers).
          *
-         * @param childOfProducer true for a child
+         * @param childOfProducer true for a child; default false
          * @return this builder
          */
         public Builder childOfProducer(boolean childOfProducer) {

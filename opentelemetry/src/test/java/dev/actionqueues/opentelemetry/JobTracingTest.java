@@ -57,7 +57,7 @@ class JobTracingTest {
 
     @Test
     void aTraceStartedBeforeLaterGoesOnInTheRunAndAcrossARetry() {
-        Deferrable d = deferrable(JobTracing.builder(tracing.sdk, "shop").build());
+        Deferrable d = deferrable(JobTracing.builder(tracing.sdk, "shop").childOfProducer(true).build());
         AtomicInteger runs = new AtomicInteger();
         TaskHandle<String> email = d.register("email", String.class,
                 TaskOptions.builder().backoff(Backoff.constant(Duration.ofSeconds(10))).build(), to -> {
@@ -112,7 +112,7 @@ class JobTracingTest {
 
     @Test
     void theErrorQueueEntryKeepsTheCreationContextAndAReplayRunsInIt() {
-        Deferrable d = deferrable(JobTracing.builder(tracing.sdk, "shop").build());
+        Deferrable d = deferrable(JobTracing.builder(tracing.sdk, "shop").childOfProducer(true).build());
         AtomicInteger runs = new AtomicInteger();
         TaskHandle<String> charge = d.register("charge", String.class, TaskOptions.builder().maxAttempts(1).build(),
                 s -> {
@@ -137,8 +137,8 @@ class JobTracingTest {
     }
 
     @Test
-    void withoutChildOfProducerARunStartsItsOwnTraceLinkedToTheCreationContext() {
-        Deferrable d = deferrable(JobTracing.builder(tracing.sdk, "shop").childOfProducer(false).build());
+    void byDefaultARunStartsItsOwnTraceLinkedToTheCreationContext() {
+        Deferrable d = deferrable(JobTracing.builder(tracing.sdk, "shop").build());
         TaskHandle<String> t = d.register("t", String.class, s -> { });
         SpanContext request = laterInRequest(() -> t.later("x"));
         d.runOnce();
@@ -157,7 +157,7 @@ class JobTracingTest {
     void aJobPushedWithoutTracingRunsInAConsumerSpanWithoutALink() {
         Deferrable producer = Deferrable.builder(backend).clock(time).build();
         producer.task(dev.actionqueues.deferred.TaskDescriptor.of("t", String.class)).later("x");
-        Deferrable consumer = deferrable(JobTracing.builder(tracing.sdk, "shop").build());
+        Deferrable consumer = deferrable(JobTracing.builder(tracing.sdk, "shop").childOfProducer(true).build());
         consumer.register("t", String.class, s -> { });
 
         assertThat(consumer.runOnce().status()).isEqualTo(RunOutcome.Status.RAN);
@@ -170,7 +170,7 @@ class JobTracingTest {
 
     @Test
     void aDebouncedCallEndsItsSendSpanWithTheWaitingJobsId() {
-        Deferrable d = deferrable(JobTracing.builder(tracing.sdk, "shop").build());
+        Deferrable d = deferrable(JobTracing.builder(tracing.sdk, "shop").childOfProducer(true).build());
         TaskHandle<String> t = d.register("refresh", String.class,
                 TaskOptions.builder().debounce(Duration.ofSeconds(30)).debounceAlwaysDelay(true).build(), s -> { });
         LaterResult first = t.later("x");
@@ -186,7 +186,7 @@ class JobTracingTest {
 
     @Test
     void anExpiredJobsSpanSaysSo() {
-        Deferrable d = deferrable(JobTracing.builder(tracing.sdk, "shop").build());
+        Deferrable d = deferrable(JobTracing.builder(tracing.sdk, "shop").childOfProducer(true).build());
         d.register("t", String.class, TaskOptions.builder().ttl(Duration.ofSeconds(5)).build(), s -> { }).later("x");
         time.advance(Duration.ofSeconds(6));
 

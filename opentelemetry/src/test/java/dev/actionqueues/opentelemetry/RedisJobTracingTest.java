@@ -62,7 +62,7 @@ class RedisJobTracingTest {
         JobTracing producerSide = JobTracing.builder(producerTracing.sdk, GROUP).build();
         Deferrable producer = Deferrable.builder(producerRedis.createBackendForGroup(GROUP))
                 .metadata(producerSide.metadata()).listener(producerSide.listener()).build();
-        JobTracing workerSide = JobTracing.builder(workerTracing.sdk, GROUP).build();
+        JobTracing workerSide = JobTracing.builder(workerTracing.sdk, GROUP).childOfProducer(true).build();
         Deferrable consumer = Deferrable.builder(workerRedis.createBackendForGroup(GROUP))
                 .metadata(workerSide.metadata()).listener(workerSide.listener()).build();
         AtomicInteger runs = new AtomicInteger();
