@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Micrometer counters for action queues, fed by an {@link ActionQueueListener}: add this object to
@@ -35,6 +36,7 @@ public final class ActionQueueMetrics implements ActionQueueListener, MeterBinde
     }
 
     private final Tags tags;
+    private final AtomicBoolean bound = new AtomicBoolean();
     private volatile Meters meters;
 
     private ActionQueueMetrics(Tags tags) {
@@ -75,9 +77,9 @@ public final class ActionQueueMetrics implements ActionQueueListener, MeterBinde
      * @throws IllegalStateException if this object is already bound
      */
     @Override
-    public synchronized void bindTo(MeterRegistry registry) {
+    public void bindTo(MeterRegistry registry) {
         Objects.requireNonNull(registry, "registry");
-        if (meters != null) {
+        if (!bound.compareAndSet(false, true)) {
             throw new IllegalStateException("already bound to a registry; bind a CompositeMeterRegistry for several");
         }
         meters = new Meters(

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Micrometer counters for a sequential executor, fed by a {@link SequentialExecutorListener}: set
@@ -27,6 +28,7 @@ public final class SequentialExecutorMetrics implements SequentialExecutorListen
     }
 
     private final Tags tags;
+    private final AtomicBoolean bound = new AtomicBoolean();
     private volatile Meters meters;
 
     private SequentialExecutorMetrics(Tags tags) {
@@ -75,9 +77,9 @@ public final class SequentialExecutorMetrics implements SequentialExecutorListen
      * @throws IllegalStateException if this object is already bound
      */
     @Override
-    public synchronized void bindTo(MeterRegistry registry) {
+    public void bindTo(MeterRegistry registry) {
         Objects.requireNonNull(registry, "registry");
-        if (meters != null) {
+        if (!bound.compareAndSet(false, true)) {
             throw new IllegalStateException("already bound to a registry; bind a CompositeMeterRegistry for several");
         }
         meters = new Meters(Counter.builder(MeterNames.SEQUENTIAL_ATTEMPTS).tags(tags).register(registry),

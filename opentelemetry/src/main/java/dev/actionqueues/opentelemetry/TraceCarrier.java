@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.opentelemetry.api.trace.Span;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A job's trace metadata: the propagator's fields ({@code traceparent}, {@code tracestate}, and
@@ -18,14 +19,14 @@ final class TraceCarrier {
 
     private final Map<String, String> fields = new LinkedHashMap<>();
     @JsonIgnore
-    private transient volatile Span producerSpan;
+    private final transient AtomicReference<Span> producerSpan = new AtomicReference<>();
 
     /** For Jackson. */
     TraceCarrier() {
     }
 
     TraceCarrier(Span producerSpan) {
-        this.producerSpan = producerSpan;
+        this.producerSpan.set(producerSpan);
     }
 
     @JsonAnyGetter
@@ -43,10 +44,8 @@ final class TraceCarrier {
     }
 
     /** Returns the producer span, once: the second caller gets null, so a span is ended once. */
-    synchronized Span takeProducerSpan() {
-        Span s = producerSpan;
-        producerSpan = null;
-        return s;
+    Span takeProducerSpan() {
+        return producerSpan.getAndSet(null);
     }
 
     @Override
