@@ -18,7 +18,7 @@ public final class MeterNames {
     public static final String JOBS_EXECUTION = "actionqueues.jobs.execution";
     /** Timer from a job's enqueue time (or a retry's due time) to its claim; tags group, task. */
     public static final String JOBS_WAIT = "actionqueues.jobs.wait";
-    /** Long task timer of the jobs running now; tag group. */
+    /** Long task timer of the jobs running now in this process; tags group, task. */
     public static final String JOBS_ACTIVE = "actionqueues.jobs.active";
     /** Gauge of the jobs in a state: waiting, delayed, in_flight or error; tags group, state. */
     public static final String QUEUE_DEPTH = "actionqueues.queue.depth";
