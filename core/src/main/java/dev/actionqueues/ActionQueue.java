@@ -172,8 +172,11 @@ public final class ActionQueue {
                 Slot slot = all.get(i);
                 executed = i + 1;
                 Throwable failure;
+                int attempts = 1;
                 if (observed) {
-                    failure = call(i, slot, Phase.EXECUTE, null).failure;
+                    Attempts result = call(i, slot, Phase.EXECUTE, null);
+                    failure = result.failure;
+                    attempts = result.attempts;
                 } else {
                     // Fast path: one plain call; the retry machinery only starts on an exception.
                     try {
@@ -188,6 +191,11 @@ public final class ActionQueue {
                     int index = i;
                     fire(l -> l.actionFailed(index, slot.action, cause));
                     throw new ActionFailedException(slot.action, i, failure, null);
+                }
+                if (observed) {
+                    int index = i;
+                    int made = attempts;
+                    fire(l -> l.actionExecuted(index, slot.action, made));
                 }
             }
             ok = true;

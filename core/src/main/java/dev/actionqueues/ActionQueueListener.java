@@ -35,6 +35,16 @@ public interface ActionQueueListener {
     }
 
     /**
+     * After an action's {@code execute} succeeded, before the next action starts.
+     *
+     * @param index the action's position, from 0
+     * @param action the action
+     * @param attempts the calls it took, the successful one included
+     */
+    default void actionExecuted(int index, Action action, int attempts) {
+    }
+
+    /**
      * When an action's {@code execute} has failed for good; {@code execute()} throws next.
      *
      * @param index the action's position, from 0

@@ -73,6 +73,32 @@ class ActionQueueListenerTest {
     }
 
     @Test
+    void reportsEachSuccessfulExecuteWithTheAttemptsItTook() {
+        List<String> executed = new ArrayList<>();
+        ActionQueueListener listener = new ActionQueueListener() {
+            @Override
+            public void actionExecuted(int index, Action action, int attempts) {
+                executed.add(index + " after " + attempts);
+            }
+        };
+        int[] calls = {0};
+        Action flaky = Action.of(() -> {
+            if (++calls[0] < 3) {
+                throw new ActionRetryException(10);
+            }
+        }, () -> { });
+        Action broken = Action.of(() -> {
+            throw new IOException("down");
+        }, () -> { });
+        ActionQueue q = ActionQueue.builder().sleeper(new FakeTime()).listener(listener).build()
+                .add(() -> { }).add(flaky).add(broken);
+
+        assertThatThrownBy(q::execute).isInstanceOf(ActionFailedException.class);
+
+        assertThat(executed).containsExactly("0 after 1", "1 after 3");
+    }
+
+    @Test
     void aThrowingListenerIsLoggedAndIgnored() {
         ActionQueueListener bad = new ActionQueueListener() {
             @Override

@@ -86,6 +86,7 @@ final class Codec {
             int attempts = 0;
             Long ttl = null;
             Long queuedAt = null;
+            long lastPushTime = 0;
             Map<String, JsonNode> metadata = null;
             JsonToken t;
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
@@ -126,6 +127,9 @@ final class Codec {
                                 || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
                             return null;
                         }
+                        if (field.equals("last_push_time")) {
+                            lastPushTime = p.getLongValue();
+                        }
                     }
                     case "group" -> {
                         if (value != JsonToken.VALUE_STRING) {
@@ -141,7 +145,8 @@ final class Codec {
             if (t != JsonToken.END_OBJECT || !haveArgs || p.nextToken() != null) {
                 return null;
             }
-            return new RunView(new JobPayload(JobPayload.VERSION, task, null, null, attempts, 0, 0, ttl, queuedAt,
+            return new RunView(new JobPayload(JobPayload.VERSION, task, null, null, attempts, 0, lastPushTime, ttl,
+                    queuedAt,
                     metadata, null, null), args);
         } catch (IOException | RuntimeException e) {
             return null;

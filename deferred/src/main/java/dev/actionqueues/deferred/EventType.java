@@ -10,6 +10,10 @@ package dev.actionqueues.deferred;
  * the metadata: {@code SAGA_STATUS} for every status a saga takes (starting with {@code RUNNING}),
  * and {@code SAGA_STEP_STARTED}, then {@code SAGA_STEP_SUCCEEDED} or {@code SAGA_STEP_FAILED} (with
  * the retry delay, zero when it failed for good) for every attempt of a step's execute or compensate.
+ * {@code LEASE_LOST} is reported when finishing a job finds that its lease ran out and the job was
+ * handed to another consumer (it may run twice): before the run's {@code RETRY}, {@code ERROR} or
+ * {@code COMPLETE} when the run finishes the job itself, after {@code COMPLETE} when a worker
+ * completes it together with other jobs or its next claim.
  */
 public enum EventType {
     /** A job was pushed by {@code later} (retries do not emit it). */
@@ -40,6 +44,12 @@ public enum EventType {
     SAGA_STEP_SUCCEEDED,
     /** An attempt of a saga step's execute or compensate failed. */
     SAGA_STEP_FAILED,
+    /**
+     * Completing, retrying or dead-lettering a job found its lease lost: it ran out and the job was
+     * handed to another consumer, so it may run twice. The task is null when the worker completed
+     * the job in a batch (the payload is not decoded again for it).
+     */
+    LEASE_LOST,
     /**
      * An operator changed the queue through {@link QueueAdmin} (the command or the dashboard): the job
      * id if one job, metadata {@code action}, {@code operator}, {@code count} and, for bulk actions,

@@ -2,6 +2,7 @@ package dev.actionqueues.deferred;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,10 +37,16 @@ final class JobEvents {
     /** Tells every listener; a listener that throws is logged and the others still hear of it. */
     void emit(EventType type, String jobId, String task, int attempts, Duration delay, Map<String, Object> md,
             Throwable failure) {
+        emit(type, jobId, task, attempts, delay, md, failure, null);
+    }
+
+    /** As {@link #emit(EventType, String, String, int, Duration, Map, Throwable)}, with the enqueue time. */
+    void emit(EventType type, String jobId, String task, int attempts, Duration delay, Map<String, Object> md,
+            Throwable failure, Instant enqueuedAt) {
         if (listeners.isEmpty()) {
             return;
         }
-        JobEvent event = new JobEvent(type, jobId, task, attempts, delay, md, failure);
+        JobEvent event = new JobEvent(type, jobId, task, attempts, delay, md, failure, enqueuedAt);
         for (DeferrableListener l : listeners) {
             try {
                 l.onEvent(event);

@@ -6,6 +6,7 @@ import dev.actionqueues.deferred.spi.JobQueue;
 import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.retry.RetryDecision;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -73,7 +74,7 @@ final class JobRunner {
         if (view != null) {
             JobPayload p = view.job();
             Map<String, Object> md = events.decode(p);
-            events.emit(EventType.POP, lease.jobId(), p.task(), p.attempts(), Duration.ZERO, md, null);
+            events.emit(EventType.POP, lease.jobId(), p.task(), p.attempts(), Duration.ZERO, md, null, enqueuedAt(p));
             return run(lease, p, tasks.get(p.task()), md, true, view.args(), completion);
         }
         JobPayload p;
@@ -93,7 +94,7 @@ final class JobRunner {
             return rejectMalformed(lease, raw, null, reason, e, 0, Map.of());
         }
         Map<String, Object> md = events.decode(p);
-        events.emit(EventType.POP, lease.jobId(), p.task(), p.attempts(), Duration.ZERO, md, null);
+        events.emit(EventType.POP, lease.jobId(), p.task(), p.attempts(), Duration.ZERO, md, null, enqueuedAt(p));
         RegisteredTask<?> task = tasks.get(p.task());
         if (task == null) {
             return rejectMalformed(lease, p, null, "unknown task '" + p.task() + "'", null, p.attempts(), md);
@@ -175,6 +176,7 @@ final class JobRunner {
         if (completion == Completion.HERE && !queue.complete(lease)) {
             LOG.warn("Job {}: the lease ran out and the job was handed to another consumer; it may run twice",
                     lease.jobId());
+            leaseLost(lease, outcome.task(), outcome.attempts(), md);
         }
         events.emit(EventType.COMPLETE, lease.jobId(), outcome.task(), outcome.attempts(), Duration.ZERO, md, null);
         return new Result(outcome, completion == Completion.BY_CALLER);
@@ -234,6 +236,7 @@ final class JobRunner {
         if (!queue.release(lease, next, delay)) {
             LOG.warn("Job {} of task '{}': the lease was lost before the retry; another consumer has it",
                     lease.jobId(), task.name());
+            leaseLost(lease, task.name(), execution, md);
         }
         events.emit(EventType.RETRY, lease.jobId(), task.name(), execution, delay, md, e);
         events.emit(EventType.COMPLETE, lease.jobId(), task.name(), execution, Duration.ZERO, md, null);
@@ -278,10 +281,29 @@ final class JobRunner {
         if (!queue.deadLetter(lease, codec.write(p.withError(error, now)))) {
             LOG.warn("Job {} of task '{}': the lease was lost before the move to the error queue", lease.jobId(),
                     taskName);
+            leaseLost(lease, taskName, executions, md);
         }
         events.emit(EventType.ERROR, lease.jobId(), taskName, executions, Duration.ZERO, md, e);
         events.emit(EventType.COMPLETE, lease.jobId(), taskName, executions, Duration.ZERO, md, null);
         return new Result(new RunOutcome(RunOutcome.Status.ERRORED, lease.jobId(), taskName, executions, reason),
                 false);
+    }
+
+    /** The push time a job carries ({@link JobEvent#enqueuedAt()}), or null if it carries none. */
+    private static Instant enqueuedAt(JobPayload p) {
+        return p.lastPushTime() > 0 ? Instant.ofEpochMilli(p.lastPushTime()) : null;
+    }
+
+    /** Reports {@link EventType#LEASE_LOST} for a job this runner was finishing. */
+    private void leaseLost(Lease lease, String taskName, int attempts, Map<String, Object> md) {
+        events.emit(EventType.LEASE_LOST, lease.jobId(), taskName, attempts, Duration.ZERO, md, null);
+    }
+
+    /**
+     * Reports {@link EventType#LEASE_LOST} for a job a worker completed itself (alone, with its next
+     * claim, or in a batch) and found handed to another consumer; the task is not decoded again.
+     */
+    void leaseLost(Lease lease) {
+        events.emit(EventType.LEASE_LOST, lease.jobId(), null, 0, Duration.ZERO, Map.of(), null);
     }
 }

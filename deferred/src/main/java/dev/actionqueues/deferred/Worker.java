@@ -67,6 +67,7 @@ public final class Worker implements AutoCloseable {
         }
         this.ctx = new WorkerContext(queue, b.name, deferrable.backend().group(), b.leaseDuration, b.pollTimeout,
                 b.errorBackoff, b.sleeper, b.ticker);
+        ctx.leaseLost = deferrable.runner()::leaseLost;
         this.concurrency = b.concurrency;
         this.shutdownTimeout = b.shutdownTimeout;
         this.prefetch = new Prefetch(ctx, b.prefetch);

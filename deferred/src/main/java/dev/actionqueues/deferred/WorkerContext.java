@@ -6,6 +6,7 @@ import dev.actionqueues.retry.Sleeper;
 import dev.actionqueues.retry.Ticker;
 import java.time.Duration;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,8 @@ final class WorkerContext {
     final OutageLog outages;
     /** Set once, when shutdown starts: no new job is taken from then on. */
     volatile boolean stopping;
+    /** Told of each job the worker completed and found handed to another consumer (reports LEASE_LOST). */
+    volatile Consumer<Lease> leaseLost = lease -> { };
 
     WorkerContext(JobQueue queue, String name, String group, Duration leaseDuration, Duration pollTimeout,
             Duration errorBackoff, Sleeper sleeper, Ticker ticker) {
@@ -92,6 +95,7 @@ final class WorkerContext {
         if (!completed) {
             LOG.warn("Worker {}: job {} ran, but its lease had run out and the job was handed to another consumer;"
                     + " it may run twice", name, done.jobId());
+            leaseLost.accept(done);
         }
     }
 }
