@@ -268,4 +268,31 @@ abstract class DashboardBrowserContract {
         assertThat(page.locator("main img")).hasCount(0);
         assertThat(page.evaluate("() => window.pwned === undefined")).isEqualTo(true);
     }
+
+    @Test
+    void sagasAreListedByStatusWithTheirStepsAndCanBeRetriedOrCancelled() throws Exception {
+        String failed = shop.checkout.start("order-1");
+        shop.drain();
+        serve().navigate(url("#/sagas?status=COMPENSATION_FAILED"));
+        assertThat(page.getByTestId("saga-row")).hasCount(1);
+        page.getByTestId("saga-row").first().click();
+        assertThat(page.getByTestId("saga-detail-status")).hasText("COMPENSATION_FAILED");
+        assertThat(page.getByTestId("saga-steps")).containsText("refund API down for order-1");
+
+        shop.refundBroken = false;
+        page.getByTestId("saga-retry").click();
+        assertThat(page.getByTestId("flash")).containsText("Compensation of saga " + failed + " retried");
+        shop.drain();
+        page.reload();
+        assertThat(page.getByTestId("saga-detail-status")).hasText("COMPENSATED");
+
+        String running = shop.checkout.start("order-2");
+        page.navigate(url("#/sagas/" + running));
+        page.getByTestId("saga-cancel").click();
+        assertThat(page.getByTestId("flash")).containsText("Cancel requested");
+        shop.drain();
+        assertThat(shop.deferrable.sagas().find(running).orElseThrow().status().isTerminal()).isTrue();
+        assertThat(shop.deferrable.sagas().find(running).orElseThrow().status())
+                .isNotEqualTo(dev.actionqueues.deferred.SagaStatus.SUCCEEDED);
+    }
 }
