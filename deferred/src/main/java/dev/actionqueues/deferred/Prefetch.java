@@ -105,6 +105,18 @@ final class Prefetch {
         }
     }
 
+    /** The leases of the prefetched jobs, for the worker's heartbeat. */
+    List<Lease> leases() {
+        List<Lease> out = new java.util.ArrayList<>();
+        for (Held h : held) {
+            Lease l = h.lease.get();
+            if (l != null) {
+                out.add(l);
+            }
+        }
+        return out;
+    }
+
     /** Gives back every prefetched job; returns how many. */
     int giveBackAll() {
         int n = 0;
