@@ -87,8 +87,10 @@ final class WorkerHeartbeat {
      */
     void stop(Duration timeout) throws InterruptedException {
         stopped = true;
-        thread.interrupt();
-        thread.join(timeout);
+        if (thread != null) {
+            thread.interrupt();
+            thread.join(timeout);
+        }
         try {
             registry.remove(id);
             ctx.outages.succeeded(OutageLog.Call.HEARTBEAT);
