@@ -86,9 +86,12 @@ class RedisWorkerReclaimTest {
                 ledger.toString(), Integer.toString(concurrency), Integer.toString(prefetch));
         started.add(victim);
         await().atMost(60, TimeUnit.SECONDS).until(() -> backend.workerRegistry().list(GOAL).size() == 1);
+        // In one batch, so that the victim's first claims see them all and fill its prefetch.
+        List<Work> batch = new ArrayList<>();
         for (int i = 0; i < jobs; i++) {
-            work.later(new Work("job-" + i));
+            batch.add(new Work("job-" + i));
         }
+        work.laterAll(batch);
         // The victim runs (or holds ahead) every job, and its heartbeat lists them all.
         await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(20)).until(() ->
                 Ledger.runs(ledger).size() == concurrency
