@@ -26,6 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -133,5 +134,55 @@ class RedisWorkerReclaimTest {
         assertThat(backend.workerRegistry().list(GOAL)).as("the victim's record was taken over, the survivor's"
                 + " removed at its shutdown").isEmpty();
         assertThat(producer.stats().errors()).isZero();
+    }
+
+    /**
+     * A worker paused (SIGSTOP) past the dead-worker threshold is taken for dead: its jobs run again
+     * on the live worker; once resumed (SIGCONT) it finishes them too, but its completions are stale
+     * and rejected, and its next heartbeat registers it again. At-least-once: each job ran twice,
+     * and the queue ends empty with nothing lost.
+     */
+    @Test
+    void aPausedWorkersJobsAreReclaimedAndItsLateCompletionsAreStale() throws Exception {
+        int jobs = 2;
+        Path ledger = dir.resolve("ledger.txt");
+        Process victim = ChildJvm.start(SlowWorkerProcess.class, dir.resolve("victim.log"), uri, prefix, "reclaim",
+                ledger.toString(), Integer.toString(jobs), "0", "6000");
+        started.add(victim);
+        await().atMost(60, TimeUnit.SECONDS).until(() -> backend.workerRegistry().list(GOAL).size() == 1);
+        String victimName = backend.workerRegistry().list(GOAL).get(0).name();
+        work.laterAll(List.of(new Work("a"), new Work("b")));
+        await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(20)).until(() ->
+                Ledger.runs(ledger).size() == jobs
+                        && backend.workerRegistry().list(GOAL).get(0).leases().size() == jobs);
+
+        Map<String, List<Long>> reruns = new ConcurrentHashMap<>();
+        Deferrable survivorSide = Deferrable.builder(factory.createBackendForGroup("reclaim")).build();
+        EngineWorkerProcess.register(survivorSide, 3, w ->
+                reruns.computeIfAbsent(w.id(), k -> new CopyOnWriteArrayList<>()).add(System.nanoTime()));
+        try (Worker survivor = Worker.builder(survivorSide).concurrency(jobs).build().start()) {
+            signal("STOP", victim);
+            long pause = System.nanoTime();
+            await().atMost(30, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(10)).until(() -> reruns.size() == jobs);
+            System.out.printf("Redis reclaim of a paused worker: its jobs re-ran %d ms after SIGSTOP%n",
+                    (System.nanoTime() - pause) / 1_000_000);
+            signal("CONT", victim);
+            // Resumed, it registers again, finishes its jobs late (stale completions) and stays idle.
+            await().atMost(30, TimeUnit.SECONDS).until(() -> backend.workerRegistry().list(GOAL).stream()
+                    .anyMatch(r -> r.name().equals(victimName) && r.inFlight() == 0));
+            assertThat(backend.queue().stats().total()).isZero();
+        }
+        assertThat(Ledger.runs(ledger)).as("the victim started each job once").containsOnlyKeys("a", "b");
+        assertThat(reruns.get("a")).hasSize(1);
+        assertThat(reruns.get("b")).hasSize(1);
+        assertThat(java.nio.file.Files.readString(dir.resolve("victim.log")))
+                .as("the resumed worker's completions were stale").contains("its lease had run out");
+        assertThat(producer.stats().errors()).isZero();
+    }
+
+    private static void signal(String name, Process p) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(p.pid())).inheritIO().start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).isZero();
     }
 }
