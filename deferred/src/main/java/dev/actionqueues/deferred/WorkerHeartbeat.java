@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
  * each other worker whose heartbeat has been silent for the dead-after threshold and ends that
  * worker's leases now ({@link dev.actionqueues.deferred.spi.JobQueue#expire}, token-checked: a job
  * completed or handed to someone else since is left alone), so its jobs run again at once instead
- * of when their leases run out. A failing backend is reported to the worker's {@link OutageLog},
- * never thrown. On graceful stop the record is removed. Thread-safe.
+ * of when their leases run out. A failing backend is reported to an {@link OutageLog} of the
+ * heartbeat's own (so a registry that keeps failing, say a missing table, does not hide the start
+ * of a claim outage from the worker's log), never thrown. On graceful stop the record is removed.
+ * Thread-safe.
  */
 final class WorkerHeartbeat {
 
@@ -39,6 +41,8 @@ final class WorkerHeartbeat {
     private final Duration interval;
     private final Duration deadAfter;
     private final Duration expireAfter;
+    /** The heartbeat's own outage log: its failures are one WARN per outage, apart from the consumers'. */
+    final OutageLog outages;
     /** The leases the last successful heartbeat listed; used by the heartbeat thread only. */
     private Set<WorkerLease> sent = Set.of();
     private long lastBeat;
@@ -64,6 +68,7 @@ final class WorkerHeartbeat {
         Duration keep = ctx.leaseDuration.compareTo(deadAfter.multipliedBy(2)) > 0 ? ctx.leaseDuration
                 : deadAfter.multipliedBy(2);
         this.expireAfter = keep.plus(deadAfter);
+        this.outages = new OutageLog(ctx.name + " (heartbeat)", ctx.ticker);
     }
 
     /** A name unique to one worker instance: host, pid and a random part. */
@@ -93,9 +98,9 @@ final class WorkerHeartbeat {
         }
         try {
             registry.remove(id);
-            ctx.outages.succeeded(OutageLog.Call.HEARTBEAT);
+            outages.succeeded(OutageLog.Call.HEARTBEAT);
         } catch (RuntimeException e) {
-            ctx.outages.failed(OutageLog.Call.HEARTBEAT, "removing this worker's heartbeat record, which expires"
+            outages.failed(OutageLog.Call.HEARTBEAT, "removing this worker's heartbeat record, which expires"
                     + " by itself", e);
         }
     }
@@ -139,11 +144,11 @@ final class WorkerHeartbeat {
         }
         try {
             registry.heartbeat(new WorkerStatus(id, host, pid, concurrency, inFlight, held), expireAfter);
-            ctx.outages.succeeded(OutageLog.Call.HEARTBEAT);
+            outages.succeeded(OutageLog.Call.HEARTBEAT);
             sent = new HashSet<>(held);
             return true;
         } catch (RuntimeException e) {
-            ctx.outages.failed(OutageLog.Call.HEARTBEAT, "recording this worker's heartbeat", e);
+            outages.failed(OutageLog.Call.HEARTBEAT, "recording this worker's heartbeat", e);
             return false;
         }
     }
@@ -156,9 +161,9 @@ final class WorkerHeartbeat {
         List<WorkerRecord> silent;
         try {
             silent = registry.silent(deadAfter);
-            ctx.outages.succeeded(OutageLog.Call.HEARTBEAT);
+            outages.succeeded(OutageLog.Call.HEARTBEAT);
         } catch (RuntimeException e) {
-            ctx.outages.failed(OutageLog.Call.HEARTBEAT, "looking for workers whose heartbeat stopped", e);
+            outages.failed(OutageLog.Call.HEARTBEAT, "looking for workers whose heartbeat stopped", e);
             return 0;
         }
         int ended = 0;
@@ -175,7 +180,7 @@ final class WorkerHeartbeat {
         try {
             taken = registry.takeOver(dead, deadAfter);
         } catch (RuntimeException e) {
-            ctx.outages.failed(OutageLog.Call.HEARTBEAT, "taking over dead worker " + dead, e);
+            outages.failed(OutageLog.Call.HEARTBEAT, "taking over dead worker " + dead, e);
             return 0;
         }
         if (taken.isEmpty()) {
@@ -188,9 +193,9 @@ final class WorkerHeartbeat {
                 if (ctx.queue.expire(lease)) {
                     ended++;
                 }
-                ctx.outages.succeeded(OutageLog.Call.RENEW);
+                outages.succeeded(OutageLog.Call.HEARTBEAT);
             } catch (RuntimeException e) {
-                ctx.outages.failed(OutageLog.Call.RENEW, "ending lease of job " + lease.jobId() + " of dead worker "
+                outages.failed(OutageLog.Call.HEARTBEAT, "ending lease of job " + lease.jobId() + " of dead worker "
                         + dead + ", which runs out by itself", e);
             }
         }

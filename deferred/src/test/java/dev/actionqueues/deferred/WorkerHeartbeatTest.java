@@ -175,13 +175,15 @@ class WorkerHeartbeatTest {
             m.heartbeat.tick();
             time.advance(INTERVAL);
             m.heartbeat.tick();
-            assertThat(m.ctx.outages.inOutage()).isTrue();
-            assertThat(log.at(Level.WARN)).hasSize(1);
+            assertThat(m.heartbeat.outages.inOutage()).isTrue();
+            assertThat(m.ctx.outages.inOutage()).as("the consumers' outage log is apart").isFalse();
+            assertThat(log.at(Level.WARN)).singleElement().satisfies(e -> assertThat(e.getFormattedMessage())
+                    .contains("m (heartbeat)", "recording this worker's heartbeat"));
 
             failing.down = false;
             time.advance(INTERVAL);
             m.heartbeat.tick();
-            assertThat(m.ctx.outages.inOutage()).isFalse();
+            assertThat(m.heartbeat.outages.inOutage()).isFalse();
             assertThat(live()).extracting(WorkerRecord::name).containsExactly("m");
         }
     }
