@@ -258,6 +258,22 @@ public final class Deferrable {
     }
 
     /**
+     * Returns the workers of this group seen within {@code seenWithin}, ordered by name, as their
+     * heartbeats recorded them in the backend's worker registry; empty on a backend that keeps no
+     * registry (SQS).
+     *
+     * @param seenWithin how recent a worker's last heartbeat must be, positive
+     * @return the workers seen
+     * @throws IllegalArgumentException if {@code seenWithin} is not positive
+     * @throws BackendException if the backend failed
+     */
+    public List<dev.actionqueues.deferred.spi.WorkerRecord> workers(Duration seenWithin) {
+        Objects.requireNonNull(seenWithin, "seenWithin");
+        var registry = backend.workerRegistry();
+        return registry == null ? List.of() : registry.list(seenWithin);
+    }
+
+    /**
      * Returns the current counts of the main queue and the error queue.
      *
      * @return the counts

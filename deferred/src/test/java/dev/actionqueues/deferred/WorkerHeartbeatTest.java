@@ -191,10 +191,11 @@ class WorkerHeartbeatTest {
     @Test
     void aWorkerRecordsItselfWhileRunningAndRemovesItsRecordOnShutdown() throws Exception {
         Backend real = InMemoryBackendFactory.create().createBackendForGroup("w");
-        Worker worker = Worker.builder(Deferrable.builder(real).build()).build().start();
+        Deferrable deferrable = Deferrable.builder(real).build();
+        Worker worker = Worker.builder(deferrable).concurrency(3).build().start();
         String name = worker.registryName().orElseThrow();
-        await().atMost(10, TimeUnit.SECONDS).until(() -> real.workerRegistry().list(Duration.ofMinutes(1)).stream()
-                .anyMatch(r -> r.name().equals(name)));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> deferrable.workers(Duration.ofMinutes(1)).stream()
+                .anyMatch(r -> r.name().equals(name) && r.concurrency() == 3 && r.group().equals("w")));
         assertThat(name).contains("-" + ProcessHandle.current().pid() + "-");
 
         worker.shutdown(Duration.ofSeconds(5));
@@ -204,9 +205,11 @@ class WorkerHeartbeatTest {
     @Test
     void withoutARegistryTheWorkerDoesNotHeartbeat() throws Exception {
         Backend plain = new Backend("plain", backend.queue(), backend.errorQueue());
-        try (Worker worker = Worker.builder(Deferrable.builder(plain).build()).build()) {
+        Deferrable d = Deferrable.builder(plain).build();
+        try (Worker worker = Worker.builder(d).build()) {
             assertThat(worker.registryName()).isEmpty();
         }
+        assertThat(d.workers(Duration.ofMinutes(1))).isEmpty();
     }
 
     @Test
