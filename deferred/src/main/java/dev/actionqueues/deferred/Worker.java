@@ -85,11 +85,17 @@ public final class Worker implements AutoCloseable {
         this.completer = new BatchCompleter(ctx, prefetch);
         this.threads = new ConsumerThreads(ctx, new ConsumerLoop(ctx, deferrable.runner(), prefetch, completer));
         this.renewer = new LeaseRenewer(ctx, threads.slots(), prefetch);
-        WorkerRegistry registry = deferrable.backend().workerRegistry();
+        this.heartbeat = heartbeat(b, deferrable.backend().workerRegistry());
+    }
+
+    private WorkerHeartbeat heartbeat(Builder b, WorkerRegistry registry) {
+        if (registry == null) {
+            return null;
+        }
         String host = new LocalHost().get();
         long pid = ProcessHandle.current().pid();
-        this.heartbeat = registry == null ? null : new WorkerHeartbeat(ctx, registry, WorkerHeartbeat.newId(host, pid),
-                host, pid, b.concurrency, threads.slots(), prefetch, b.heartbeatInterval, b.deadWorkerAfter);
+        return new WorkerHeartbeat(ctx, registry, WorkerHeartbeat.newId(host, pid), host, pid, b.concurrency,
+                threads.slots(), prefetch, b.heartbeatInterval, b.deadWorkerAfter);
     }
 
     /**
