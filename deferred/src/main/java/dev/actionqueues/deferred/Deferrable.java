@@ -5,6 +5,7 @@ import dev.actionqueues.deferred.spi.Backend;
 import dev.actionqueues.deferred.spi.JobQueue;
 import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.deferred.spi.QueueStats;
+import dev.actionqueues.deferred.spi.WorkerRecord;
 import dev.actionqueues.retry.Backoff;
 import dev.actionqueues.retry.Sleeper;
 import java.time.Duration;
@@ -267,7 +268,7 @@ public final class Deferrable {
      * @throws IllegalArgumentException if {@code seenWithin} is not positive
      * @throws BackendException if the backend failed
      */
-    public List<dev.actionqueues.deferred.spi.WorkerRecord> workers(Duration seenWithin) {
+    public List<WorkerRecord> workers(Duration seenWithin) {
         Objects.requireNonNull(seenWithin, "seenWithin");
         var registry = backend.workerRegistry();
         return registry == null ? List.of() : registry.list(seenWithin);

@@ -1,6 +1,7 @@
 package dev.actionqueues.deferred;
 
 import dev.actionqueues.deferred.spi.Lease;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -107,7 +108,7 @@ final class Prefetch {
 
     /** The leases of the prefetched jobs, for the worker's heartbeat. */
     List<Lease> leases() {
-        List<Lease> out = new java.util.ArrayList<>();
+        List<Lease> out = new ArrayList<>();
         for (Held h : held) {
             Lease l = h.lease.get();
             if (l != null) {

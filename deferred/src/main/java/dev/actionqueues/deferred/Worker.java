@@ -1,11 +1,11 @@
 package dev.actionqueues.deferred;
 
 import dev.actionqueues.deferred.spi.JobQueue;
-import dev.actionqueues.deferred.spi.WorkerRegistry;
 import dev.actionqueues.retry.Sleeper;
 import dev.actionqueues.retry.Ticker;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * the attempt) gives the job back, no attempt counted; the thread logs it at ERROR and goes on
  * after the error backoff.
  *
- * <p>Where the backend keeps a {@link WorkerRegistry}, the worker records a heartbeat every
+ * <p>Where the backend keeps a {@link dev.actionqueues.deferred.spi.WorkerRegistry WorkerRegistry}, the worker records a heartbeat every
  * {@link Builder#heartbeatInterval(Duration) second} with the leases it holds, and takes over the
  * record of any worker silent for {@link Builder#deadWorkerAfter(Duration) three seconds}, ending
  * that worker's leases so its jobs run again at once; its own record is removed at shutdown.
@@ -85,16 +85,7 @@ public final class Worker implements AutoCloseable {
         this.completer = new BatchCompleter(ctx, prefetch);
         this.threads = new ConsumerThreads(ctx, new ConsumerLoop(ctx, deferrable.runner(), prefetch, completer));
         this.renewer = new LeaseRenewer(ctx, threads.slots(), prefetch);
-        this.heartbeat = heartbeat(b, deferrable.backend().workerRegistry());
-    }
-
-    private WorkerHeartbeat heartbeat(Builder b, WorkerRegistry registry) {
-        if (registry == null) {
-            return null;
-        }
-        String host = new LocalHost().get();
-        long pid = ProcessHandle.current().pid();
-        return new WorkerHeartbeat(ctx, registry, WorkerHeartbeat.newId(host, pid), host, pid, b.concurrency,
+        this.heartbeat = WorkerHeartbeat.ofThisProcess(ctx, deferrable.backend().workerRegistry(), b.concurrency,
                 threads.slots(), prefetch, b.heartbeatInterval, b.deadWorkerAfter);
     }
 
@@ -143,8 +134,8 @@ public final class Worker implements AutoCloseable {
      * Returns this worker's name in the backend's worker registry, unique to this instance (host,
      * pid and a random part), or empty if the backend keeps no registry.
      */
-    public java.util.Optional<String> registryName() {
-        return heartbeat == null ? java.util.Optional.empty() : java.util.Optional.of(heartbeat.id());
+    public Optional<String> registryName() {
+        return heartbeat == null ? Optional.empty() : Optional.of(heartbeat.id());
     }
 
     /** Returns how many jobs this worker has claimed and processed so far, whatever the outcome. */

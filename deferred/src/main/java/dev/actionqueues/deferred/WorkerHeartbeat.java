@@ -6,10 +6,12 @@ import dev.actionqueues.deferred.spi.WorkerRecord;
 import dev.actionqueues.deferred.spi.WorkerRegistry;
 import dev.actionqueues.deferred.spi.WorkerStatus;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,10 +73,20 @@ final class WorkerHeartbeat {
         this.outages = new OutageLog(ctx.name + " (heartbeat)", ctx.ticker);
     }
 
-    /** A name unique to one worker instance: host, pid and a random part. */
-    static String newId(String host, long pid) {
-        return host + "-" + pid + "-" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()
-                | Long.MIN_VALUE).substring(0, 8);
+    /**
+     * The heartbeat of a worker of this process over {@code registry}, named after this host, this
+     * pid and a random part; null without a registry (the worker then does not heartbeat).
+     */
+    static WorkerHeartbeat ofThisProcess(WorkerContext ctx, WorkerRegistry registry, int concurrency,
+            List<ConsumerSlot> slots, Prefetch prefetch, Duration interval, Duration deadAfter) {
+        if (registry == null) {
+            return null;
+        }
+        String host = new LocalHost().get();
+        long pid = ProcessHandle.current().pid();
+        String id = host + "-" + pid + "-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE).substring(0, 8);
+        return new WorkerHeartbeat(ctx, registry, id, host, pid, concurrency, slots, prefetch, interval, deadAfter);
     }
 
     /** This worker's name in the registry. */
@@ -207,7 +219,7 @@ final class WorkerHeartbeat {
 
     /** The leases this worker holds: running jobs and prefetched ones. */
     List<WorkerLease> leases() {
-        List<WorkerLease> out = new java.util.ArrayList<>();
+        List<WorkerLease> out = new ArrayList<>();
         for (ConsumerSlot slot : slots) {
             Lease l = slot.running.get();
             if (l != null) {

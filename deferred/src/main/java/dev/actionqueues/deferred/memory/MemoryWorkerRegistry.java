@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -101,7 +102,7 @@ final class MemoryWorkerRegistry implements WorkerRegistry {
         return k;
     }
 
-    private List<WorkerRecord> select(java.util.function.Function<Instant, Predicate<WorkerRecord>> filter) {
+    private List<WorkerRecord> select(Function<Instant, Predicate<WorkerRecord>> filter) {
         lock.lock();
         try {
             Instant now = clock.instant();

@@ -3,6 +3,7 @@ package dev.actionqueues.deferred.spi;
 import dev.actionqueues.deferred.BackendException;
 import java.sql.Connection;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -144,7 +145,7 @@ public interface JobQueue {
      * @throws BackendException if the broker failed
      */
     default boolean expire(WorkerLease lease) {
-        Lease l = new Lease(lease.jobId(), "", lease.fencingToken(), java.time.Instant.EPOCH, 1, lease.receipt());
+        Lease l = new Lease(lease.jobId(), "", lease.fencingToken(), Instant.EPOCH, 1, lease.receipt());
         return renew(l, Duration.ofMillis(1)).isPresent();
     }
 
