@@ -5,6 +5,7 @@ import dev.actionqueues.deferred.spi.Backend;
 import dev.actionqueues.deferred.spi.JobQueue;
 import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.deferred.spi.QueueStats;
+import dev.actionqueues.deferred.spi.WorkerRecord;
 import dev.actionqueues.retry.Backoff;
 import dev.actionqueues.retry.Sleeper;
 import java.time.Duration;
@@ -267,6 +268,22 @@ public final class Deferrable {
     /** Deletes every entry of the error queue: {@link ErrorQueue#purge()} on {@link #errors()}. */
     public void purgeErrors() {
         errors.purge();
+    }
+
+    /**
+     * Returns the workers of this group seen within {@code seenWithin}, ordered by name, as their
+     * heartbeats recorded them in the backend's worker registry; empty on a backend that keeps no
+     * registry (SQS).
+     *
+     * @param seenWithin how recent a worker's last heartbeat must be, positive
+     * @return the workers seen
+     * @throws IllegalArgumentException if {@code seenWithin} is not positive
+     * @throws BackendException if the backend failed
+     */
+    public List<WorkerRecord> workers(Duration seenWithin) {
+        Objects.requireNonNull(seenWithin, "seenWithin");
+        var registry = backend.workerRegistry();
+        return registry == null ? List.of() : registry.list(seenWithin);
     }
 
     /**
