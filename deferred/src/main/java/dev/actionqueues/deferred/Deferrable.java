@@ -85,7 +85,7 @@ public final class Deferrable {
         Supplier<String> host = fixedHost != null ? () -> fixedHost : new LocalHost();
         this.runner = new JobRunner(queue, group, tasks, codec, events, b.clock, host);
         this.errors = new ErrorQueue(queue, backend.errorQueue(), codec, b.clock);
-        this.admin = new QueueAdmin(group, queue, errors, codec, events, b.clock, "unknown");
+        this.admin = new QueueAdmin(group, queue, errors, backend.workerRegistry(), codec, events, b.clock, "unknown");
     }
 
     /**
@@ -268,22 +268,6 @@ public final class Deferrable {
     /** Deletes every entry of the error queue: {@link ErrorQueue#purge()} on {@link #errors()}. */
     public void purgeErrors() {
         errors.purge();
-    }
-
-    /**
-     * Returns the workers of this group seen within {@code seenWithin}, ordered by name, as their
-     * heartbeats recorded them in the backend's worker registry; empty on a backend that keeps no
-     * registry (SQS).
-     *
-     * @param seenWithin how recent a worker's last heartbeat must be, positive
-     * @return the workers seen
-     * @throws IllegalArgumentException if {@code seenWithin} is not positive
-     * @throws BackendException if the backend failed
-     */
-    public List<WorkerRecord> workers(Duration seenWithin) {
-        Objects.requireNonNull(seenWithin, "seenWithin");
-        var registry = backend.workerRegistry();
-        return registry == null ? List.of() : registry.list(seenWithin);
     }
 
     /**

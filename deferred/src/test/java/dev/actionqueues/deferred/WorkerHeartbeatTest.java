@@ -194,7 +194,7 @@ class WorkerHeartbeatTest {
         Deferrable deferrable = Deferrable.builder(real).build();
         Worker worker = Worker.builder(deferrable).concurrency(3).build().start();
         String name = worker.registryName().orElseThrow();
-        await().atMost(10, TimeUnit.SECONDS).until(() -> deferrable.workers(Duration.ofMinutes(1)).stream()
+        await().atMost(10, TimeUnit.SECONDS).until(() -> deferrable.admin().workers(Duration.ofMinutes(1)).stream()
                 .anyMatch(r -> r.name().equals(name) && r.concurrency() == 3 && r.group().equals("w")));
         assertThat(name).contains("-" + ProcessHandle.current().pid() + "-");
 
@@ -209,7 +209,7 @@ class WorkerHeartbeatTest {
         try (Worker worker = Worker.builder(d).build()) {
             assertThat(worker.registryName()).isEmpty();
         }
-        assertThat(d.workers(Duration.ofMinutes(1))).isEmpty();
+        assertThat(d.admin().workers(Duration.ofMinutes(1))).isEmpty();
     }
 
     @Test
