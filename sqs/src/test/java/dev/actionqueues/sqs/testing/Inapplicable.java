@@ -1,0 +1,34 @@
+package dev.actionqueues.sqs.testing;
+
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Skips named tests of a shared contract suite that cannot apply to a queue, each with its reason
+ * in the skip message (the suite's own methods are package-private in another package, so they
+ * cannot be overridden). Register it with {@code @RegisterExtension} on a static field. Immutable.
+ */
+public final class Inapplicable implements ExecutionCondition {
+
+    private final Map<String, String> reasonByTest;
+
+    private Inapplicable(Map<String, String> reasonByTest) {
+        this.reasonByTest = Map.copyOf(reasonByTest);
+    }
+
+    /** A condition that skips the tests named as keys, with the values as reasons. */
+    public static Inapplicable tests(Map<String, String> reasonByTest) {
+        return new Inapplicable(reasonByTest);
+    }
+
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        Optional<String> reason = context.getTestMethod().map(Method::getName).map(reasonByTest::get);
+        return reason.map(ConditionEvaluationResult::disabled)
+                .orElseGet(() -> ConditionEvaluationResult.enabled("applies"));
+    }
+}
