@@ -3,6 +3,7 @@ package dev.actionqueues.sqs;
 import dev.actionqueues.deferred.BackendException;
 import dev.actionqueues.deferred.spi.Backend;
 import dev.actionqueues.deferred.spi.BackendFactory;
+import dev.actionqueues.deferred.spi.DebounceStore;
 import dev.actionqueues.deferred.spi.NewJob;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -45,7 +46,12 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
  * per-message delay, so delays are not offered (retries run again at once). Content-based
  * deduplication is turned off on created queues.
  *
- * <p>What SQS cannot do, this backend does not offer: no debouncing, no unique job ids on standard
+ * <p>Debouncing needs a store SQS does not have: with {@link Builder#debouncer(DebounceStore)} (a
+ * {@code RedisDebounceStore}, or an {@code InMemoryDebounceStore} when one process pushes) standard
+ * queues debounce; without one, a debounced push is refused with an {@link UnsupportedOperationException}
+ * (and the engine refuses a debounced task when it is registered).
+ *
+ * <p>What SQS cannot do, this backend does not offer: no debouncing without a store, no unique job ids on standard
  * queues (only FIFO deduplication's 5 minutes), no listing, finding or removing of the main queue's
  * waiting jobs (the error queue's entries can: it reads them all), no order on standard queues. Payloads are limited to {@link Builder#maxMessageBytes(int)} less 1 KiB kept for
  * the message attributes; larger ones are refused before any call. Counts are SQS's approximate ones.
@@ -84,6 +90,7 @@ public final class SqsBackendFactory implements BackendFactory {
     private final InstantSource clock;
     private final boolean fifo;
     private final Function<NewJob, String> orderingKey;
+    private final DebounceStore debouncer;
     private final Map<String, Backend> backends = new ConcurrentHashMap<>();
 
     private SqsBackendFactory(Builder b) {
@@ -98,6 +105,7 @@ public final class SqsBackendFactory implements BackendFactory {
         this.clock = b.clock;
         this.fifo = b.fifo;
         this.orderingKey = b.orderingKey;
+        this.debouncer = b.debouncer;
     }
 
     /**
@@ -187,9 +195,9 @@ public final class SqsBackendFactory implements BackendFactory {
         int maxBody = maxMessageBytes - SqsMessages.ATTRIBUTE_RESERVE;
         SqsFifo fifoIds = fifo ? new SqsFifo(orderingKey != null ? orderingKey : job -> group) : null;
         SqsJobQueue errors = new SqsJobQueue(new SqsCalls(client, errorUrl, errorName), null, clock, maxBody,
-                scanWaitSeconds, fifoIds);
+                scanWaitSeconds, fifoIds, null);
         SqsJobQueue main = new SqsJobQueue(new SqsCalls(client, mainUrl, mainName), errors, clock, maxBody,
-                scanWaitSeconds, fifoIds);
+                scanWaitSeconds, fifoIds, debouncer);
         return new Backend(group, main, errors);
     }
 
@@ -254,8 +262,25 @@ public final class SqsBackendFactory implements BackendFactory {
         private InstantSource clock = InstantSource.system();
         private boolean fifo;
         private Function<NewJob, String> orderingKey;
+        private DebounceStore debouncer;
 
         private Builder() {
+        }
+
+        /**
+         * Where debounce keys are kept, since SQS has no store for them: a {@code RedisDebounceStore}
+         * (producers in several processes), an {@code InMemoryDebounceStore} (one process), or any
+         * {@link DebounceStore}. The store decides each debounced push, the job carries its (hashed)
+         * key, and its claim tells the store it started; see {@link DebounceStore} for what the split
+         * between store and queue means when a process dies between the two. Not for FIFO queues,
+         * which have no delays. Not closed by the factory.
+         *
+         * @param debouncer the store
+         * @return this builder
+         */
+        public Builder debouncer(DebounceStore debouncer) {
+            this.debouncer = Objects.requireNonNull(debouncer, "debouncer");
+            return this;
         }
 
         /**
@@ -418,11 +443,15 @@ public final class SqsBackendFactory implements BackendFactory {
          * Builds the factory; no call is made until a backend is created.
          *
          * @return the factory
-         * @throws IllegalStateException if no client was set
+         * @throws IllegalStateException if no client was set, or a debouncer is set for FIFO queues
          */
         public SqsBackendFactory build() {
             if (client == null) {
                 throw new IllegalStateException("an SqsClient is required: call client(..)");
+            }
+            if (fifo && debouncer != null) {
+                throw new IllegalStateException("SQS FIFO queues have no per-message delay, which debouncing needs: "
+                        + "use a debouncer with standard queues only");
             }
             return new SqsBackendFactory(this);
         }

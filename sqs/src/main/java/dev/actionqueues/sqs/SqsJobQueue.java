@@ -2,7 +2,10 @@ package dev.actionqueues.sqs;
 
 import dev.actionqueues.deferred.spi.CallCombiner;
 import dev.actionqueues.deferred.spi.Debounce;
+import dev.actionqueues.deferred.BackendException;
+import dev.actionqueues.deferred.spi.DebounceDecision;
 import dev.actionqueues.deferred.spi.DebounceResult;
+import dev.actionqueues.deferred.spi.DebounceStore;
 import dev.actionqueues.deferred.spi.JobQueue;
 import dev.actionqueues.deferred.spi.JobRecord;
 import dev.actionqueues.deferred.spi.Lease;
@@ -48,8 +51,12 @@ import org.slf4j.LoggerFactory;
  * deduplication id (the job id on a first send, so {@link #pushIfAbsent} is SQS's deduplication,
  * which lasts 5 minutes); there are no delays, and long delays are never re-sent.
  *
- * <p>Not available: debouncing, unique ids on standard queues, and inspection of the main queue's
- * waiting jobs. The
+ * <p>Debouncing needs a {@link DebounceStore} beside SQS (the factory's {@code debouncer}): the store
+ * decides, the job is sent carrying its hashed key, and its claim tells the store it started; a
+ * failed send gives the key back. Not on FIFO queues (no delays).
+ *
+ * <p>Not available: debouncing without a store, unique ids on standard queues, and inspection of the
+ * main queue's waiting jobs. The
  * error queue reads all its entries to list, find or remove one ({@link ErrorScan}). Thread-safe.
  */
 final class SqsJobQueue implements JobQueue {
@@ -71,6 +78,8 @@ final class SqsJobQueue implements JobQueue {
     /** Group and deduplication ids for a FIFO queue; null for a standard queue. */
     private final SqsFifo fifo;
     private final SqsFifo.Window dedupWindow = new SqsFifo.Window();
+    /** Where debounce keys are kept, or null: no debouncing. */
+    private final DebounceStore debouncer;
     private final LeaseTable leases = new LeaseTable();
     /** Concurrent completions, as DeleteMessageBatch calls. */
     private final CallCombiner<String, Boolean> deletes;
@@ -79,8 +88,9 @@ final class SqsJobQueue implements JobQueue {
 
     /** A main queue when {@code errorQueue} is set; an error queue (which can be scanned) otherwise. */
     SqsJobQueue(SqsCalls calls, SqsJobQueue errorQueue, InstantSource clock, int maxBodyBytes, int scanWaitSeconds,
-            SqsFifo fifo) {
+            SqsFifo fifo, DebounceStore debouncer) {
         this.calls = calls;
+        this.debouncer = errorQueue == null || fifo != null ? null : debouncer;
         this.errorQueue = errorQueue;
         this.clock = clock;
         this.maxBodyBytes = maxBodyBytes;
@@ -88,7 +98,7 @@ final class SqsJobQueue implements JobQueue {
         this.fifo = fifo;
         // FIFO queues have no per-message delay; deduplication stands in for unique ids (5 minutes only).
         this.capabilities = new QueueCapabilities(fifo == null ? MAX_DELAY : Duration.ZERO, MAX_BATCH, maxBodyBytes,
-                fifo != null, true, false, fifo != null, errorQueue == null);
+                fifo != null, true, this.debouncer != null, fifo != null, errorQueue == null);
         this.deletes = new CallCombiner<>(MAX_BATCH, r -> 1, calls::deleteBatch);
     }
 
@@ -142,10 +152,45 @@ final class SqsJobQueue implements JobQueue {
         return messages.isEmpty() ? List.of() : calls.sendBatch(messages);
     }
 
+    /**
+     * Pushes a job under debouncing, decided by the factory's {@link DebounceStore}: the decision is
+     * atomic in the store, the send follows it (a failed send gives the key back); the job carries its
+     * hashed key, and its claim tells the store that it started. The delay decided is sent rounded up
+     * to whole seconds, as every SQS delay.
+     *
+     * @throws UnsupportedOperationException without a debounce store, on a FIFO queue or on an error queue
+     */
     @Override
     public DebounceResult pushDebounced(NewJob job, Debounce debounce) {
-        throw new UnsupportedOperationException("SQS has no store to debounce in: the queue " + calls.name()
-                + " cannot debounce (capabilities().debounce() is false)");
+        Objects.requireNonNull(job, "job");
+        Objects.requireNonNull(debounce, "debounce");
+        if (debouncer == null) {
+            throw new UnsupportedOperationException("SQS has no store to debounce in: the queue " + calls.name()
+                    + " cannot debounce (capabilities().debounce() is false)" + (errorQueue == null ? ""
+                    : fifo != null ? "; FIFO queues have no delays, which debouncing needs"
+                    : "; build the SqsBackendFactory with debouncer(..): a RedisDebounceStore, or an "
+                            + "InMemoryDebounceStore when one process pushes"));
+        }
+        checkDelay(debounce.window());
+        String key = SqsFifo.sha256(debounce.key());
+        Outgoing probe = encode(job.id(), job.payload(), 0, Duration.ZERO, false); // refuses a payload too large
+        DebounceResult decided = debouncer.decide(calls.name(), new Debounce(key, debounce.window(),
+                debounce.alwaysDelay()), job.id());
+        if (decided.decision() == DebounceDecision.SKIP) {
+            return decided;
+        }
+        try {
+            Outgoing m = decided.delay().isZero() ? probe : encode(job.id(), job.payload(), 0, decided.delay(), false);
+            calls.send(m.withDebounceKey(key));
+        } catch (RuntimeException e) {
+            try {
+                debouncer.abandoned(calls.name(), key, job.id());
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
+        return decided;
     }
 
     @Override
@@ -170,6 +215,9 @@ final class SqsJobQueue implements JobQueue {
                 if (fifo == null && in.dueMillis() > before) {
                     delayAgain(in, before);
                     continue;
+                }
+                if (in.debounceKey() != null && debouncer != null) {
+                    started(in);
                 }
                 long visibleMillis = visibility * 1000L;
                 leases.claimed(in.receipt(), before, visibleMillis);
@@ -359,6 +407,9 @@ final class SqsJobQueue implements JobQueue {
     @Override
     public void flush() {
         leases.clear();
+        if (debouncer != null) {
+            debouncer.flush(calls.name());
+        }
         if (!calls.purge()) {
             // SQS allows one purge per 60 s; the one under way removes what was sent before it began.
             LOG.info("Queue {}: a purge is already under way; it removes the messages sent before it began",
@@ -429,12 +480,25 @@ final class SqsJobQueue implements JobQueue {
         return false;
     }
 
-    /** Sends a job that came before its due time again, for the rest of its delay. */
+    /** Sends a job that came before its due time again, for the rest of its delay (with its debounce key). */
     private void delayAgain(Incoming in, long now) {
         Duration rest = Duration.ofMillis(in.dueMillis() - now);
         calls.send(SqsMessages.outgoing(in.jobId(), in.payload(), in.generation(), rest, now, in.deadLettered(),
-                Integer.MAX_VALUE));
+                Integer.MAX_VALUE).withDebounceKey(in.debounceKey()));
         calls.delete(in.receipt());
+    }
+
+    /**
+     * Tells the debounce store that a debounced job started. A store failure is logged, not thrown:
+     * the job is claimed, and the key stays pending until the store gives it up.
+     */
+    private void started(Incoming in) {
+        try {
+            debouncer.started(calls.name(), in.debounceKey(), in.jobId());
+        } catch (BackendException e) {
+            LOG.warn("Queue {}: the debounce store could not be told that job {} started; its key stays pending "
+                    + "until the store gives it up", calls.name(), in.jobId(), e);
+        }
     }
 
     /** A job's first send; on a FIFO queue, in its message group, deduplicated by its id. */

@@ -14,6 +14,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class Inapplicable implements ExecutionCondition {
 
+    /** Why a test that waits a fraction of a second past a computed delay cannot apply to SQS. */
+    public static final String WHOLE_SECOND_DELAYS = "SQS counts delays in whole seconds, rounded up: a job delayed by "
+            + "a computed 2.4 s becomes visible after 3 s, later than this test's margin of 0.2 s past the delay";
+
     private final Map<String, String> reasonByTest;
 
     private Inapplicable(Map<String, String> reasonByTest) {
