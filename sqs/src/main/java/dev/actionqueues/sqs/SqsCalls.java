@@ -5,9 +5,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchResponse;
@@ -17,6 +20,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.PurgeQueueInProgressException;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
@@ -28,11 +32,18 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 final class SqsCalls {
 
     private final SqsClient client;
+    /** The asynchronous client of {@link #sendBatchAsync}, or null. */
+    private final SqsAsyncClient async;
     private final String url;
     private final String name;
 
     SqsCalls(SqsClient client, String url, String name) {
+        this(client, null, url, name);
+    }
+
+    SqsCalls(SqsClient client, SqsAsyncClient async, String url, String name) {
         this.client = client;
+        this.async = async;
         this.url = url;
         this.name = name;
     }
@@ -49,6 +60,41 @@ final class SqsCalls {
 
     /** Sends up to 10 messages; for each, whether SQS stored it. */
     List<Boolean> sendBatch(List<Outgoing> messages) {
+        SendMessageBatchRequest request = sendBatchRequest(messages);
+        SendMessageBatchResponse r = run("SendMessageBatch", () -> client.sendMessageBatch(request));
+        return results(messages.size(), r.successful().stream().map(e -> e.id()).toList());
+    }
+
+    /** Whether {@link #sendBatchAsync} goes through an asynchronous client (else it blocks). */
+    boolean hasAsync() {
+        return async != null;
+    }
+
+    /**
+     * Sends up to 10 messages through the asynchronous client, without waiting: the future gives, for
+     * each message, whether SQS stored it, or fails with a {@code BackendException}.
+     */
+    CompletableFuture<List<Boolean>> sendBatchAsync(List<Outgoing> messages) {
+        CompletableFuture<SendMessageBatchResponse> sent;
+        try {
+            sent = async.sendMessageBatch(sendBatchRequest(messages));
+        } catch (SdkException e) {
+            return CompletableFuture.failedFuture(SqsFailures.wrap("SendMessageBatch on " + name, e));
+        }
+        return sent.handle((r, failure) -> {
+            if (failure == null) {
+                return results(messages.size(), r.successful().stream().map(e -> e.id()).toList());
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof SdkException e) {
+                throw SqsFailures.wrap("SendMessageBatch on " + name, e);
+            }
+            throw cause instanceof RuntimeException re ? re : new CompletionException(cause);
+        });
+    }
+
+    private SendMessageBatchRequest sendBatchRequest(List<Outgoing> messages) {
         List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
             Outgoing m = messages.get(i);
@@ -56,12 +102,7 @@ final class SqsCalls {
                     .messageAttributes(m.attributes()).delaySeconds(m.delaySeconds()).messageGroupId(m.groupId())
                     .messageDeduplicationId(m.deduplicationId()).build());
         }
-        SendMessageBatchResponse r = run("SendMessageBatch", () -> client.sendMessageBatch(b -> b.queueUrl(url)
-                .entries(entries)));
-        Boolean[] ok = new Boolean[messages.size()];
-        Arrays.fill(ok, Boolean.FALSE);
-        r.successful().forEach(e -> ok[Integer.parseInt(e.id())] = Boolean.TRUE);
-        return List.of(ok);
+        return SendMessageBatchRequest.builder().queueUrl(url).entries(entries).build();
     }
 
     /**

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -160,6 +161,27 @@ final class SqsJobQueue implements JobQueue {
      *
      * @throws UnsupportedOperationException without a debounce store, on a FIFO queue or on an error queue
      */
+    /**
+     * As {@link #pushBatch}, without waiting for SQS when the factory has an asynchronous client (one
+     * SendMessageBatch under way per call); otherwise it sends on the calling thread.
+     */
+    @Override
+    public CompletableFuture<List<Boolean>> pushBatchAsync(List<NewJob> jobs) {
+        if (!calls.hasAsync()) {
+            return JobQueue.super.pushBatchAsync(jobs);
+        }
+        List<Outgoing> messages = new ArrayList<>(jobs.size());
+        try {
+            checkBatch(jobs.size());
+            for (NewJob job : jobs) {
+                messages.add(first(job, encode(job.id(), job.payload(), 0, job.delay(), false)));
+            }
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return messages.isEmpty() ? CompletableFuture.completedFuture(List.of()) : calls.sendBatchAsync(messages);
+    }
+
     @Override
     public DebounceResult pushDebounced(NewJob job, Debounce debounce) {
         Objects.requireNonNull(job, "job");

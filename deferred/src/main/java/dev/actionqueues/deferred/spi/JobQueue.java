@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A queue of jobs with opaque string payloads, at-least-once delivery and leases (named so it does
@@ -61,6 +62,24 @@ public interface JobQueue {
             result.add(Boolean.TRUE);
         }
         return result;
+    }
+
+    /**
+     * Adds several jobs without holding the calling thread for the broker's answer, where the broker's
+     * client can do that (SQS built with an {@code SqsAsyncClient}); the engine's {@code laterAsync}
+     * uses it. The future completes with what {@link #pushBatch} would return, or fails with what it
+     * would throw (an {@link IllegalArgumentException} for an invalid batch included). The default
+     * runs {@link #pushBatch} on the calling thread and returns its outcome as a completed future.
+     *
+     * @param jobs at most {@link QueueCapabilities#maxBatchSize()} jobs
+     * @return for each job, in order, whether it was stored
+     */
+    default CompletableFuture<List<Boolean>> pushBatchAsync(List<NewJob> jobs) {
+        try {
+            return CompletableFuture.completedFuture(pushBatch(jobs));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /**
