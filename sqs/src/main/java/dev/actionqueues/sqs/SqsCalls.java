@@ -152,10 +152,15 @@ final class SqsCalls {
 
     /** Sets the invisibility of up to 10 messages; for each, whether SQS accepted its receipt handle. */
     List<Boolean> changeVisibilityBatch(List<String> receipts, int seconds) {
+        return changeVisibilityBatch(receipts, java.util.Collections.nCopies(receipts.size(), seconds));
+    }
+
+    /** Sets the invisibility of up to 10 messages, each its own; for each, whether SQS accepted it. */
+    List<Boolean> changeVisibilityBatch(List<String> receipts, List<Integer> seconds) {
         List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
         for (int i = 0; i < receipts.size(); i++) {
             entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(i))
-                    .receiptHandle(receipts.get(i)).visibilityTimeout(seconds).build());
+                    .receiptHandle(receipts.get(i)).visibilityTimeout(seconds.get(i)).build());
         }
         ChangeMessageVisibilityBatchResponse r = run("ChangeMessageVisibilityBatch",
                 () -> client.changeMessageVisibilityBatch(b -> b.queueUrl(url).entries(entries)));

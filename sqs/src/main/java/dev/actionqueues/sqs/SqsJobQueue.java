@@ -2,8 +2,6 @@ package dev.actionqueues.sqs;
 
 import dev.actionqueues.deferred.spi.CallCombiner;
 import dev.actionqueues.deferred.spi.Debounce;
-import dev.actionqueues.deferred.BackendException;
-import dev.actionqueues.deferred.spi.DebounceDecision;
 import dev.actionqueues.deferred.spi.DebounceResult;
 import dev.actionqueues.deferred.spi.DebounceStore;
 import dev.actionqueues.deferred.spi.JobQueue;
@@ -18,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -79,8 +78,8 @@ final class SqsJobQueue implements JobQueue {
     /** Group and deduplication ids for a FIFO queue; null for a standard queue. */
     private final SqsFifo fifo;
     private final SqsFifo.Window dedupWindow = new SqsFifo.Window();
-    /** Where debounce keys are kept, or null: no debouncing. */
-    private final DebounceStore debouncer;
+    /** Debounced pushes through a store beside SQS, or null: no debouncing. */
+    private final SqsDebouncing debouncer;
     private final LeaseTable leases = new LeaseTable();
     /** Concurrent completions, as DeleteMessageBatch calls. */
     private final CallCombiner<String, Boolean> deletes;
@@ -91,7 +90,8 @@ final class SqsJobQueue implements JobQueue {
     SqsJobQueue(SqsCalls calls, SqsJobQueue errorQueue, InstantSource clock, int maxBodyBytes, int scanWaitSeconds,
             SqsFifo fifo, DebounceStore debouncer) {
         this.calls = calls;
-        this.debouncer = errorQueue == null || fifo != null ? null : debouncer;
+        this.debouncer = errorQueue == null || fifo != null || debouncer == null ? null
+                : new SqsDebouncing(calls, debouncer);
         this.errorQueue = errorQueue;
         this.clock = clock;
         this.maxBodyBytes = maxBodyBytes;
@@ -194,25 +194,8 @@ final class SqsJobQueue implements JobQueue {
                             + "InMemoryDebounceStore when one process pushes"));
         }
         checkDelay(debounce.window());
-        String key = SqsFifo.sha256(debounce.key());
-        Outgoing probe = encode(job.id(), job.payload(), 0, Duration.ZERO, false); // refuses a payload too large
-        DebounceResult decided = debouncer.decide(calls.name(), new Debounce(key, debounce.window(),
-                debounce.alwaysDelay()), job.id());
-        if (decided.decision() == DebounceDecision.SKIP) {
-            return decided;
-        }
-        try {
-            Outgoing m = decided.delay().isZero() ? probe : encode(job.id(), job.payload(), 0, decided.delay(), false);
-            calls.send(m.withDebounceKey(key));
-        } catch (RuntimeException e) {
-            try {
-                debouncer.abandoned(calls.name(), key, job.id());
-            } catch (RuntimeException again) {
-                e.addSuppressed(again);
-            }
-            throw e;
-        }
-        return decided;
+        Outgoing now = encode(job.id(), job.payload(), 0, Duration.ZERO, false); // refuses a payload too large
+        return debouncer.push(job, debounce, now, delay -> encode(job.id(), job.payload(), 0, delay, false));
     }
 
     @Override
@@ -239,7 +222,7 @@ final class SqsJobQueue implements JobQueue {
                     continue;
                 }
                 if (in.debounceKey() != null && debouncer != null) {
-                    started(in);
+                    debouncer.started(in);
                 }
                 long visibleMillis = visibility * 1000L;
                 leases.claimed(in.receipt(), before, visibleMillis);
@@ -255,16 +238,9 @@ final class SqsJobQueue implements JobQueue {
     @Override
     public Optional<Lease> renew(Lease lease, Duration leaseDuration) {
         long now = clock.millis();
-        long seconds = visibilitySeconds(leaseDuration);
-        long left = leases.invisibleMillisLeft(lease.receipt(), now);
-        if (left >= 0 && seconds * 1000 > left) {
-            seconds = left / 1000;
-            if (seconds < 1) {
-                LOG.warn("Queue {}: job {} has been running for 12 hours, the longest SQS keeps a message hidden; "
-                        + "its lease cannot be extended and SQS will deliver it again", calls.name(), lease.jobId());
-                leases.forget(lease.receipt());
-                return Optional.empty();
-            }
+        long seconds = extension(lease, visibilitySeconds(leaseDuration), now);
+        if (seconds < 1) {
+            return Optional.empty();
         }
         if (!calls.changeVisibility(lease.receipt(), (int) seconds)) {
             leases.forget(lease.receipt());
@@ -272,6 +248,60 @@ final class SqsJobQueue implements JobQueue {
         }
         leases.renewed(lease.receipt(), now, seconds * 1000);
         return Optional.of(lease.withExpiry(Instant.ofEpochMilli(now + seconds * 1000)));
+    }
+
+    /**
+     * Renews the leases with one ChangeMessageVisibilityBatch per 10 (each entry with its own
+     * timeout, capped at 12 hours from its receive); an entry SQS refuses is a stale lease.
+     */
+    @Override
+    public List<Optional<Lease>> renewBatch(List<Lease> batch, Duration leaseDuration) {
+        long now = clock.millis();
+        int asked = visibilitySeconds(leaseDuration);
+        List<Optional<Lease>> out = new ArrayList<>(Collections.nCopies(batch.size(), Optional.<Lease>empty()));
+        List<Integer> index = new ArrayList<>();
+        List<Integer> seconds = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            long s = extension(batch.get(i), asked, now);
+            if (s >= 1) {
+                index.add(i);
+                seconds.add((int) s);
+            }
+        }
+        for (int from = 0; from < index.size(); from += MAX_BATCH) {
+            int to = Math.min(index.size(), from + MAX_BATCH);
+            List<String> receipts = new ArrayList<>(to - from);
+            index.subList(from, to).forEach(i -> receipts.add(batch.get(i).receipt()));
+            List<Boolean> ok = calls.changeVisibilityBatch(receipts, seconds.subList(from, to));
+            for (int k = 0; k < ok.size(); k++) {
+                Lease lease = batch.get(index.get(from + k));
+                long millis = seconds.get(from + k) * 1000L;
+                if (ok.get(k)) {
+                    leases.renewed(lease.receipt(), now, millis);
+                    out.set(index.get(from + k), Optional.of(lease.withExpiry(Instant.ofEpochMilli(now + millis))));
+                } else {
+                    leases.forget(lease.receipt());
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * How many seconds a lease may be extended by now: {@code seconds}, capped at SQS's 12 hours from
+     * the receive; 0 (reported, and the lease forgotten) once it can be extended no more.
+     */
+    private long extension(Lease lease, long seconds, long now) {
+        long left = leases.invisibleMillisLeft(lease.receipt(), now);
+        if (left >= 0 && seconds * 1000 > left) {
+            seconds = left / 1000;
+            if (seconds < 1) {
+                LOG.warn("Queue {}: job {} has been running for 12 hours, the longest SQS keeps a message hidden; "
+                        + "its lease cannot be extended and SQS will deliver it again", calls.name(), lease.jobId());
+                leases.forget(lease.receipt());
+            }
+        }
+        return seconds;
     }
 
     @Override
@@ -430,7 +460,7 @@ final class SqsJobQueue implements JobQueue {
     public void flush() {
         leases.clear();
         if (debouncer != null) {
-            debouncer.flush(calls.name());
+            debouncer.flush();
         }
         if (!calls.purge()) {
             // SQS allows one purge per 60 s; the one under way removes what was sent before it began.
@@ -508,19 +538,6 @@ final class SqsJobQueue implements JobQueue {
         calls.send(SqsMessages.outgoing(in.jobId(), in.payload(), in.generation(), rest, now, in.deadLettered(),
                 Integer.MAX_VALUE).withDebounceKey(in.debounceKey()));
         calls.delete(in.receipt());
-    }
-
-    /**
-     * Tells the debounce store that a debounced job started. A store failure is logged, not thrown:
-     * the job is claimed, and the key stays pending until the store gives it up.
-     */
-    private void started(Incoming in) {
-        try {
-            debouncer.started(calls.name(), in.debounceKey(), in.jobId());
-        } catch (BackendException e) {
-            LOG.warn("Queue {}: the debounce store could not be told that job {} started; its key stays pending "
-                    + "until the store gives it up", calls.name(), in.jobId(), e);
-        }
     }
 
     /** A job's first send; on a FIFO queue, in its message group, deduplicated by its id. */

@@ -151,6 +151,25 @@ public interface JobQueue {
     Optional<Lease> renew(Lease lease, Duration leaseDuration);
 
     /**
+     * Renews several leases, as {@link #renew} does each: a worker's heartbeat renews the leases of
+     * all its running and prefetched jobs with one call. Backends with a batch call override it (SQS:
+     * one ChangeMessageVisibilityBatch per 10 leases); the default renews one by one. A stale lease
+     * gives an empty result and leaves the others alone.
+     *
+     * @param leases the current leases, any number (backends split them into their batch size)
+     * @param leaseDuration the new remaining time, positive
+     * @return for each lease, in order, the renewed lease, or empty if it is stale
+     * @throws BackendException if the broker failed; some leases may have been renewed
+     */
+    default List<Optional<Lease>> renewBatch(List<Lease> leases, Duration leaseDuration) {
+        List<Optional<Lease>> renewed = new ArrayList<>(leases.size());
+        for (Lease lease : leases) {
+            renewed.add(renew(lease, leaseDuration));
+        }
+        return renewed;
+    }
+
+    /**
      * Removes exactly the leased job, and nothing else.
      *
      * @param lease the lease
