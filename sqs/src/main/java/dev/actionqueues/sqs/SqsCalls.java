@@ -1,5 +1,6 @@
 package dev.actionqueues.sqs;
 
+import dev.actionqueues.deferred.spi.QueueStats;
 import dev.actionqueues.sqs.SqsMessages.Outgoing;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -184,6 +185,21 @@ final class SqsCalls {
         return results(receipts.size(), r.successful().stream().map(e -> e.id()).toList());
     }
 
+    /** The queue's approximate counts: available, in flight, delayed. */
+    QueueStats stats() {
+        Map<QueueAttributeName, String> a = attributes(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED);
+        return new QueueStats(count(a, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
+                count(a, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE),
+                count(a, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));
+    }
+
+    private static long count(Map<QueueAttributeName, String> a, QueueAttributeName name) {
+        String v = a.get(name);
+        return v == null ? 0 : Math.max(0, Long.parseLong(v));
+    }
+
     Map<QueueAttributeName, String> attributes(QueueAttributeName... names) {
         return run("GetQueueAttributes", () -> client.getQueueAttributes(b -> b.queueUrl(url).attributeNames(names)))
                 .attributes();
@@ -196,6 +212,36 @@ final class SqsCalls {
             return true;
         } catch (SqsPurgeInProgress e) {
             return false;
+        }
+    }
+
+    /**
+     * The result of {@code f}, waiting through interrupts (the status stays set); its failure as a
+     * runtime exception.
+     */
+    static <T> T awaitUninterruptibly(CompletableFuture<T> f) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return f.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    if (cause instanceof Error err) {
+                        throw err;
+                    }
+                    throw new CompletionException(cause);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.actionqueues.sqs;
 
-import dev.actionqueues.deferred.spi.CallCombiner;
+import dev.actionqueues.deferred.spi.CompleteAndNext;
 import dev.actionqueues.deferred.spi.Debounce;
 import dev.actionqueues.deferred.spi.DebounceResult;
 import dev.actionqueues.deferred.spi.DebounceStore;
@@ -18,13 +18,10 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * {@link #renew} is a ChangeMessageVisibility with the receipt handle, {@link #complete} a delete.
  * Completions and claims that do not wait, made by several threads at once (a worker's threads
  * each complete a job and claim the next), are combined into one DeleteMessageBatch and one
- * ReceiveMessage for up to 10 of them ({@link CallCombiner}); a lone caller's call goes out at once.
+ * ReceiveMessage for up to 10 of them ({@link SqsCombined}); a lone caller's call goes out at once.
  *
  * <p>SQS has no fencing token: the token is the release generation (carried in the message) in the
  * high half and the receive count in the low half. A lost lease is detected by a
@@ -81,10 +78,8 @@ final class SqsJobQueue implements JobQueue {
     /** Debounced pushes through a store beside SQS, or null: no debouncing. */
     private final SqsDebouncing debouncer;
     private final LeaseTable leases = new LeaseTable();
-    /** Concurrent completions, as DeleteMessageBatch calls. */
-    private final CallCombiner<String, Boolean> deletes;
-    /** Concurrent claims that do not wait, as one ReceiveMessage each, by visibility timeout. */
-    private final Map<Integer, CallCombiner<Integer, List<Message>>> receives = new ConcurrentHashMap<>();
+    /** Concurrent completions and claims that do not wait, combined. */
+    private final SqsCombined combined;
 
     /** A main queue when {@code errorQueue} is set; an error queue (which can be scanned) otherwise. */
     SqsJobQueue(SqsCalls calls, SqsJobQueue errorQueue, InstantSource clock, int maxBodyBytes, int scanWaitSeconds,
@@ -100,7 +95,7 @@ final class SqsJobQueue implements JobQueue {
         // FIFO queues have no per-message delay; deduplication stands in for unique ids (5 minutes only).
         this.capabilities = new QueueCapabilities(fifo == null ? MAX_DELAY : Duration.ZERO, MAX_BATCH, maxBodyBytes,
                 fifo != null, true, this.debouncer != null, fifo != null, errorQueue == null);
-        this.deletes = new CallCombiner<>(MAX_BATCH, r -> 1, calls::deleteBatch);
+        this.combined = new SqsCombined(calls);
     }
 
     @Override
@@ -213,7 +208,7 @@ final class SqsJobQueue implements JobQueue {
             long before = clock.millis();
             int wait = (int) Math.min(MAX_WAIT_SECONDS, SqsMessages.ceilSeconds(Duration.ofMillis(Math.max(0,
                     deadline - before))));
-            List<Message> received = wait == 0 ? receiveNow(max, visibility) : calls.receive(max, visibility, wait);
+            List<Message> received = wait == 0 ? combined.receiveNow(max, visibility) : calls.receive(max, visibility, wait);
             List<Lease> out = new ArrayList<>(received.size());
             for (Message m : received) {
                 Incoming in = SqsMessages.incoming(m);
@@ -309,9 +304,65 @@ final class SqsJobQueue implements JobQueue {
         if (!confirmHeld(lease)) {
             return false;
         }
-        boolean deleted = deletes.submit(lease.receipt());
+        boolean deleted = combined.delete(lease.receipt());
         leases.forget(lease.receipt());
         return deleted;
+    }
+
+    /**
+     * Completes a finished job and claims the next ones: when the lease is surely held (the delete
+     * cannot be refused as stale), the delete goes out beside the receive, on a virtual thread, so
+     * a worker's thread waits for one round trip instead of two; otherwise one after the other. If
+     * the delete fails after the receive, the jobs received are made visible again before it throws.
+     */
+    @Override
+    public CompleteAndNext completeAndClaim(Lease done, int max, Duration leaseDuration) {
+        checkBatch(max);
+        if (max < 1 || !leases.surelyHeld(done.receipt(), clock.millis()) || Thread.currentThread().isInterrupted()) {
+            return JobQueue.super.completeAndClaim(done, max, leaseDuration);
+        }
+        CompletableFuture<Boolean> deleted = new CompletableFuture<>();
+        Thread.ofVirtual().name("sqs-delete").start(() -> {
+            try {
+                deleted.complete(combined.delete(done.receipt()));
+            } catch (Throwable t) {
+                deleted.completeExceptionally(t);
+            }
+        });
+        List<Lease> next = List.of();
+        RuntimeException claimFailure = null;
+        try {
+            next = claimBatch(max, leaseDuration, Duration.ZERO);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            claimFailure = e;
+        }
+        boolean completed;
+        try {
+            completed = SqsCalls.awaitUninterruptibly(deleted);
+        } catch (RuntimeException e) {
+            if (!next.isEmpty()) {
+                giveBack(next);
+            }
+            throw e;
+        } finally {
+            leases.forget(done.receipt());
+        }
+        if (claimFailure != null) {
+            throw claimFailure;
+        }
+        return new CompleteAndNext(completed, next);
+    }
+
+    /** Makes claimed jobs visible again at once (best effort: they come back after their lease otherwise). */
+    private void giveBack(List<Lease> claimed) {
+        claimed.forEach(l -> leases.forget(l.receipt()));
+        try {
+            calls.changeVisibilityBatch(claimed.stream().map(Lease::receipt).toList(), 0);
+        } catch (RuntimeException e) {
+            LOG.warn("Queue {}: jobs claimed beside a failed delete come back after their lease", calls.name(), e);
+        }
     }
 
     @Override
@@ -423,37 +474,22 @@ final class SqsJobQueue implements JobQueue {
         if (offset < 0 || limit < 1) {
             throw new IllegalArgumentException("offset must be >= 0 and limit >= 1, were " + offset + ", " + limit);
         }
-        List<Incoming> all = scanner().readAll();
-        scan.show(all);
-        return all.stream().skip(offset).limit(limit).map(in -> new JobRecord(in.jobId(), in.payload())).toList();
+        return scanner().list(offset, limit);
     }
 
     @Override
     public Optional<JobRecord> find(String id) {
-        Objects.requireNonNull(id, "id");
-        List<Incoming> all = scanner().readAll();
-        scan.show(all);
-        return all.stream().filter(in -> in.jobId().equals(id)).findFirst()
-                .map(in -> new JobRecord(in.jobId(), in.payload()));
+        return scanner().find(Objects.requireNonNull(id, "id"));
     }
 
     @Override
     public boolean remove(String id) {
-        Objects.requireNonNull(id, "id");
-        List<Incoming> all = scanner().readAll();
-        List<Incoming> matching = all.stream().filter(in -> in.jobId().equals(id)).toList();
-        scan.show(all.stream().filter(in -> !in.jobId().equals(id)).toList());
-        return scan.delete(matching) > 0;
+        return scanner().remove(Objects.requireNonNull(id, "id"));
     }
 
     @Override
     public QueueStats stats() {
-        Map<QueueAttributeName, String> a = calls.attributes(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED);
-        return new QueueStats(count(a, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
-                count(a, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE),
-                count(a, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));
+        return calls.stats();
     }
 
     @Override
@@ -476,32 +512,6 @@ final class SqsJobQueue implements JobQueue {
 
     String name() {
         return calls.name();
-    }
-
-    /**
-     * Receives up to {@code max} messages without waiting, in one ReceiveMessage with the other
-     * threads' claims made at the same time (a worker's threads each complete a job and claim the
-     * next: combined, that is one call for up to 10 of them instead of one each).
-     */
-    private List<Message> receiveNow(int max, int visibility) throws InterruptedException {
-        if (Thread.interrupted()) {
-            throw new InterruptedException();
-        }
-        return receives.computeIfAbsent(visibility, v -> new CallCombiner<>(MAX_BATCH, n -> n,
-                asks -> share(asks, calls.receiveNow(asks.stream().mapToInt(Integer::intValue).sum(), v))))
-                .submit(max);
-    }
-
-    /** The messages of one receive shared among the claims it was made for, in order, each up to its count. */
-    private static List<List<Message>> share(List<Integer> asks, List<Message> received) {
-        List<List<Message>> shares = new ArrayList<>(asks.size());
-        int from = 0;
-        for (int ask : asks) {
-            int to = Math.min(received.size(), from + ask);
-            shares.add(received.subList(from, to));
-            from = to;
-        }
-        return shares;
     }
 
     /** Sends {@code next} to {@code target} and deletes the leased message, if the lease still holds. */
@@ -585,10 +595,5 @@ final class SqsJobQueue implements JobQueue {
         if (size < 0 || size > MAX_BATCH) {
             throw new IllegalArgumentException("batch size must be between 0 and " + MAX_BATCH + ", was " + size);
         }
-    }
-
-    private static long count(Map<QueueAttributeName, String> a, QueueAttributeName name) {
-        String v = a.get(name);
-        return v == null ? 0 : Math.max(0, Long.parseLong(v));
     }
 }
