@@ -9,15 +9,12 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * The deletes and no-wait receives of one queue made by several threads at once, combined
- * ({@link CallCombiner}) into DeleteMessageBatch and ReceiveMessage calls of up to 10 messages, with
- * up to {@value #IN_FLIGHT} calls of each kind under way at once: SQS serves concurrent HTTP calls
- * in parallel, and one call at a time left a worker's threads waiting behind one round trip. A
- * lone caller's call goes out at once. Thread-safe.
+ * ({@link CallCombiner}) into DeleteMessageBatch and ReceiveMessage calls of up to 10 messages, one
+ * call of each kind under way at a time (letting 4 run at once was measured: smaller batches, 0.9
+ * calls per job instead of 0.4, and a lower rate, see {@code BENCHMARKS.md}). A lone caller's call
+ * goes out at once. Thread-safe.
  */
 final class SqsCombined {
-
-    /** Combined calls of one kind under way at once. */
-    static final int IN_FLIGHT = 4;
 
     private final SqsCalls calls;
     private final CallCombiner<String, Boolean> deletes;
@@ -26,7 +23,7 @@ final class SqsCombined {
 
     SqsCombined(SqsCalls calls) {
         this.calls = calls;
-        this.deletes = new CallCombiner<>(SqsJobQueue.MAX_BATCH, r -> 1, calls::deleteBatch, IN_FLIGHT);
+        this.deletes = new CallCombiner<>(SqsJobQueue.MAX_BATCH, r -> 1, calls::deleteBatch);
     }
 
     /** Deletes a message; false if SQS refused its receipt handle. */
@@ -44,7 +41,7 @@ final class SqsCombined {
             throw new InterruptedException();
         }
         return receives.computeIfAbsent(visibility, v -> new CallCombiner<>(SqsJobQueue.MAX_BATCH, n -> n,
-                asks -> share(asks, calls.receiveNow(asks.stream().mapToInt(Integer::intValue).sum(), v)), IN_FLIGHT))
+                asks -> share(asks, calls.receiveNow(asks.stream().mapToInt(Integer::intValue).sum(), v))))
                 .submit(max);
     }
 

@@ -35,14 +35,13 @@ import org.slf4j.LoggerFactory;
  * ReceiveMessage for up to 10 of them ({@link SqsCombined}); a lone caller's call goes out at once.
  *
  * <p>SQS has no fencing token: the token is the release generation (carried in the message) in the
- * high half and the receive count in the low half. A lost lease is detected by a
- * refused visibility change: a lease this process holds with time to spare is used directly, any
- * other is first checked that way (see {@link LeaseTable}), so a stale lease is answered with
- * {@code false} and never counted as completed. A release sends the job again with its new payload
- * and delay, then deletes the old message. A delay over 15 minutes is sent as 15 minutes with the due
- * time attached, and sent again on receipt until due.
- * SQS counts delays, visibility timeouts and long-poll waits in whole seconds: each is rounded up,
- * so a claim asked to wait 100 ms may wait up to a second.
+ * high half and the receive count in the low half. A lost lease is detected by a refused visibility
+ * change: a lease this process holds with time to spare is used directly, any other is first
+ * checked that way (see {@link LeaseTable}), so a stale lease is answered with {@code false} and
+ * never counted as completed. A release sends the job again with its new payload and delay, then
+ * deletes the old message. A delay over 15 minutes is sent as 15 minutes with the due time
+ * attached, and sent again on receipt until due. SQS counts delays, visibility timeouts and
+ * long-poll waits in whole seconds: each is rounded up.
  *
  * <p>On a FIFO queue ({@link SqsFifo}) every send carries a message group (the ordering key) and a
  * deduplication id (the job id on a first send, so {@link #pushIfAbsent} is SQS's deduplication,
@@ -53,8 +52,8 @@ import org.slf4j.LoggerFactory;
  * failed send gives the key back. Not on FIFO queues (no delays).
  *
  * <p>Not available: debouncing without a store, unique ids on standard queues, and inspection of the
- * main queue's waiting jobs. The
- * error queue reads all its entries to list, find or remove one ({@link ErrorScan}). Thread-safe.
+ * main queue's waiting jobs. The error queue reads all its entries to list, find or remove one
+ * ({@link ErrorScan}). Thread-safe.
  */
 final class SqsJobQueue implements JobQueue {
 
@@ -310,15 +309,17 @@ final class SqsJobQueue implements JobQueue {
     }
 
     /**
-     * Completes a finished job and claims the next ones: when the lease is surely held (the delete
-     * cannot be refused as stale), the delete goes out beside the receive, on a virtual thread, so
-     * a worker's thread waits for one round trip instead of two; otherwise one after the other. If
-     * the delete fails after the receive, the jobs received are made visible again before it throws.
+     * Completes a finished job and claims the next ones: for a surely held lease (its delete cannot be
+     * refused as stale) the delete goes out beside the receive, on a virtual thread, so a worker's
+     * thread waits for one round trip, not two; otherwise, and on FIFO queues (where the receive must
+     * follow the delete, or the group still looks in flight), one after the other. If the delete
+     * fails, the jobs received beside it are made visible again.
      */
     @Override
     public CompleteAndNext completeAndClaim(Lease done, int max, Duration leaseDuration) {
         checkBatch(max);
-        if (max < 1 || !leases.surelyHeld(done.receipt(), clock.millis()) || Thread.currentThread().isInterrupted()) {
+        if (fifo != null || max < 1 || !leases.surelyHeld(done.receipt(), clock.millis())
+                || Thread.currentThread().isInterrupted()) {
             return JobQueue.super.completeAndClaim(done, max, leaseDuration);
         }
         CompletableFuture<Boolean> deleted = new CompletableFuture<>();
@@ -508,10 +509,6 @@ final class SqsJobQueue implements JobQueue {
     @Override
     public String toString() {
         return "SqsJobQueue[" + calls.name() + "]";
-    }
-
-    String name() {
-        return calls.name();
     }
 
     /** Sends {@code next} to {@code target} and deletes the leased message, if the lease still holds. */

@@ -12,8 +12,7 @@ import java.util.function.ToIntFunction;
  * For backends: combines concurrent requests into one batch call ("group commit"), as the Redis
  * and PostgreSQL backends do with the calls of a worker's threads: the first caller becomes the
  * leader and sends everything queued by then in one call, the others wait for their result; the
- * leader then hands leadership to the next waiting caller, so nobody serves others for long. By
- * default one batch call is under way at a time; a combiner may allow a few at once. An
+ * leader then hands leadership to the next waiting caller, so nobody serves others for long. An
  * uncontended call costs one batch of one, with no added latency. Requests may have weights (SQS
  * counts messages, at most 10 a call): a batch takes queued requests while their weights add up to
  * at most its capacity. Only requests that can share a call may go to the same combiner.
@@ -40,9 +39,7 @@ public final class CallCombiner<Q, R> {
     private final int capacity;
     private final ToIntFunction<Q> weight;
     private final Function<List<Q>, List<R>> batchCall;
-    private final int maxInFlight;
-    /** Leaders sending a batch now; while it is below {@link #maxInFlight}, nobody waits in the queue. */
-    private int leaders;
+    private boolean leaderActive;
 
     /**
      * A combiner of requests into batches of at most {@code maxBatch}.
@@ -63,30 +60,9 @@ public final class CallCombiner<Q, R> {
      * @param batchCall sends a batch; returns one result per request, in order
      */
     public CallCombiner(int capacity, ToIntFunction<Q> weight, Function<List<Q>, List<R>> batchCall) {
-        this(capacity, weight, batchCall, 1);
-    }
-
-    /**
-     * A combiner of weighted requests that lets up to {@code maxInFlight} batch calls run at once (a
-     * broker that serves concurrent calls in parallel, as SQS does over HTTP): a request made while
-     * fewer are under way goes out at once, in a batch of its own and what is queued; beyond that,
-     * requests queue for the next leader, as with one call in flight.
-     *
-     * @param capacity the largest total weight of one batch
-     * @param weight the weight of a request, at least 1
-     * @param batchCall sends a batch; returns one result per request, in order
-     * @param maxInFlight how many batch calls may be under way at once, at least 1
-     * @throws IllegalArgumentException if {@code maxInFlight < 1}
-     */
-    public CallCombiner(int capacity, ToIntFunction<Q> weight, Function<List<Q>, List<R>> batchCall,
-            int maxInFlight) {
-        if (maxInFlight < 1) {
-            throw new IllegalArgumentException("maxInFlight must be at least 1, was " + maxInFlight);
-        }
         this.capacity = capacity;
         this.weight = weight;
         this.batchCall = batchCall;
-        this.maxInFlight = maxInFlight;
     }
 
     /**
@@ -104,9 +80,9 @@ public final class CallCombiner<Q, R> {
         lock.lock();
         try {
             queue.add(me);
-            lead = leaders < maxInFlight;
+            lead = !leaderActive;
             if (lead) {
-                leaders++;
+                leaderActive = true;
             }
         } finally {
             lock.unlock();
@@ -166,19 +142,23 @@ public final class CallCombiner<Q, R> {
         List<Pending<Q>> batch;
         lock.lock();
         try {
-            // A first leader is still queued (at the head: nobody waits while a call may start); one
-            // handed the lead was taken out of the queue when told. Its own request goes first.
-            queue.remove(me);
-            batch = new ArrayList<>();
-            batch.add(me);
-            int total = weight.applyAsInt(me.request);
-            while (!queue.isEmpty()) {
-                int w = weight.applyAsInt(queue.get(0).request);
-                if (total + w > capacity) {
+            int total = 0;
+            int n = 0;
+            while (n < queue.size()) {
+                int w = weight.applyAsInt(queue.get(n).request);
+                if (n > 0 && total + w > capacity) {
                     break;
                 }
                 total += w;
-                batch.add(queue.remove(0));
+                n++;
+            }
+            List<Pending<Q>> head = queue.subList(0, n);
+            batch = new ArrayList<>(head);
+            head.clear();
+            if (!batch.contains(me)) {
+                // Our own request is further back: take it too, so the leader never waits on others.
+                queue.remove(me);
+                batch.add(me);
             }
         } finally {
             lock.unlock();
@@ -210,10 +190,9 @@ public final class CallCombiner<Q, R> {
             lock.lock();
             try {
                 if (queue.isEmpty()) {
-                    leaders--;
+                    leaderActive = false;
                 } else {
-                    // The head leads next: out of the queue now, so no other leader takes it in a batch.
-                    queue.remove(0).outcome.complete(LEAD);
+                    queue.get(0).outcome.complete(LEAD);
                 }
             } finally {
                 lock.unlock();

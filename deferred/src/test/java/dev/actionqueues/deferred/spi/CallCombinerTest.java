@@ -65,51 +65,6 @@ class CallCombinerTest {
     }
 
     @Test
-    void upToMaxInFlightCallsRunAtOnceAndTheRestQueueForTheNextLeader() throws InterruptedException {
-        CountDownLatch twoStarted = new CountDownLatch(2);
-        CountDownLatch releaseFirst = new CountDownLatch(1);
-        CountDownLatch releaseSecond = new CountDownLatch(1);
-        List<List<Integer>> batches = new CopyOnWriteArrayList<>();
-        CallCombiner<Integer, Integer> c = new CallCombiner<>(10, q -> 1, qs -> {
-            batches.add(qs);
-            twoStarted.countDown();
-            try {
-                if (qs.contains(1)) {
-                    releaseFirst.await();
-                } else if (qs.contains(2)) {
-                    releaseSecond.await();
-                }
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-            return qs;
-        }, 2);
-        List<Thread> threads = new ArrayList<>();
-        List<Integer> results = new CopyOnWriteArrayList<>();
-        threads.add(Thread.ofVirtual().start(() -> results.add(c.submit(1))));
-        threads.add(Thread.ofVirtual().start(() -> results.add(c.submit(2))));
-        twoStarted.await();
-        for (int i = 3; i <= 5; i++) {
-            int q = i;
-            threads.add(Thread.ofVirtual().start(() -> results.add(c.submit(q))));
-            int waiting = i - 2;
-            await().atMost(Duration.ofSeconds(10)).until(() -> c.waiting() == waiting);
-        }
-        releaseFirst.countDown();
-        await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 3);
-        releaseSecond.countDown();
-        for (Thread t : threads) {
-            t.join();
-        }
-        assertThat(batches).hasSize(3);
-        assertThat(batches.subList(0, 2)).containsExactlyInAnyOrder(List.of(1), List.of(2));
-        assertThat(batches.get(2)).as("the three queued go out together once a call ends").containsExactly(3, 4, 5);
-        assertThat(results).containsExactlyInAnyOrder(1, 2, 3, 4, 5);
-        assertThatThrownBy(() -> new CallCombiner<Integer, Integer>(10, q -> 1, qs -> qs, 0))
-                .isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
     void aFailedCallFailsEveryRequestInIt() {
         CallCombiner<Integer, Integer> c = new CallCombiner<>(10, q -> 1, qs -> {
             throw new IllegalStateException("down");
