@@ -17,15 +17,16 @@ import picocli.CommandLine.Option;
  */
 final class BackendOptions {
 
-    @Option(names = "--url", description = "Backend URL: memory:, redis://host:port[/db], postgresql://host:port/db"
-            + " (default: $ACTIONQUEUES_URL, else memory:).", defaultValue = "${env:ACTIONQUEUES_URL:-memory:}")
+    @Option(names = "--url", description = "Backend URL: memory:, redis://host:port[/db], postgresql://host:port/db,"
+            + " sqs://REGION or sqs://host:port?region=R (an SQS-compatible endpoint) (default: $ACTIONQUEUES_URL,"
+            + " else memory:).", defaultValue = "${env:ACTIONQUEUES_URL:-memory:}")
     String url;
 
     @Option(names = "--group", description = "The group (default: ${DEFAULT-VALUE}).", defaultValue = "default")
     String group;
 
-    @Option(names = "--prefix", description = "Redis key prefix or PostgreSQL table prefix (the backend's default"
-            + " unless given).")
+    @Option(names = "--prefix", description = "Redis key prefix, PostgreSQL table prefix or SQS queue-name suffix"
+            + " (the backend's default unless given).")
     String prefix;
 
     /** A Deferrable over the group's backend, and what to close after it. */
@@ -61,9 +62,13 @@ final class BackendOptions {
                 factory = jdbc;
                 closer = jdbc::close;
             }
-            case "sqs" -> throw new IllegalArgumentException("sqs:// URLs are not supported by the command yet");
+            case "sqs" -> {
+                SqsUrl sqs = SqsUrl.parse(url, prefix);
+                factory = sqs.factory();
+                closer = sqs::close;
+            }
             default -> throw new IllegalArgumentException("unknown backend URL '" + Urls.redact(url)
-                    + "': use memory:, redis://host:port or postgresql://host:port/database");
+                    + "': use memory:, redis://host:port, postgresql://host:port/database or sqs://region");
         }
         Deferrable.Builder b = Deferrable.builder(factory.createBackendForGroup(group));
         if (listener != null) {

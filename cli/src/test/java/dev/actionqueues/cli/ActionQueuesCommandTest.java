@@ -152,4 +152,42 @@ class ActionQueuesCommandTest {
         assertThat(help.out()).contains("demo", "stats", "errors", "jobs", "enqueue", "worker", "dashboard",
                 "Exit codes:", "2   usage error");
     }
+
+    @Test
+    void sqsUrlsReachAnSqsCompatibleEndpoint() {
+        var server = org.elasticmq.rest.sqs.SQSRestServerBuilder.withInterface("127.0.0.1").withPort(0).start();
+        String key = System.getProperty("aws.accessKeyId");
+        String secret = System.getProperty("aws.secretAccessKey");
+        System.setProperty("aws.accessKeyId", "AKIATESTONLYNOTREAL02");
+        System.setProperty("aws.secretAccessKey", "cli-test-secret-not-real");
+        try {
+            int port = server.waitUntilStarted().localAddress().getPort();
+            String sqs = "sqs://127.0.0.1:" + port + "?region=eu-west-1&create=true";
+            Run enqueued = run("enqueue", "mail.send", "--args", "{\"to\":\"ada@example.com\"}", "--url", sqs,
+                    "--group", "shop");
+            assertThat(enqueued.code()).as(enqueued.err()).isZero();
+            Run stats = run("stats", "--json", "--url", sqs, "--group", "shop");
+            assertThat(stats.out()).contains("\"group\":\"shop\"", "\"waiting\":1");
+            Run browse = run("jobs", "list", "--url", sqs, "--group", "shop");
+            assertThat(browse.code()).isEqualTo(1);
+            assertThat(browse.err()).contains("cannot browse").doesNotContain("cli-test-secret");
+            Run missing = run("stats", "--url", "sqs://127.0.0.1:" + port + "?region=eu-west-1", "--group", "none");
+            assertThat(missing.code()).isEqualTo(1);
+            assertThat(run("stats", "--url", "sqs://k:s@eu-west-1").err()).contains("takes no credentials")
+                    .doesNotContain("k:s");
+            assertThat(run("stats", "--url", "sqs://eu-west-1?colour=red").err()).contains("unknown sqs:// URL parameter");
+        } finally {
+            restore("aws.accessKeyId", key);
+            restore("aws.secretAccessKey", secret);
+            server.stopAndWait();
+        }
+    }
+
+    private static void restore(String property, String value) {
+        if (value == null) {
+            System.clearProperty(property);
+        } else {
+            System.setProperty(property, value);
+        }
+    }
 }
