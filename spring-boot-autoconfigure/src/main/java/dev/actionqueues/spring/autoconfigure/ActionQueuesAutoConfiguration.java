@@ -84,7 +84,7 @@ public class ActionQueuesAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    Backend actionQueuesBackend(BackendFactory factory, ActionQueuesProperties properties) {
+    Backend actionQueuesBackend(ActionQueuesProperties properties, BackendFactory factory) {
         return factory.createBackendForGroup(properties.group());
     }
 
