@@ -8,7 +8,6 @@ import dev.actionqueues.dashboard.ThroughputRecorder;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -62,22 +61,15 @@ final class DashboardCommand implements Callable<Integer> {
         BackendOptions.Opened opened = backend.open(throughput);
         DashboardServer server = Dashboard.builder().group(opened.deferrable(), throughput).authorizer(authorizer)
                 .readOnly(readOnly).build().serve(new InetSocketAddress(bind, port));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                server.close();
-                opened.close();
-            } catch (Exception e) {
-                spec.commandLine().getErr().println("actionqueues: stopping failed: " + e.getMessage());
-            } finally {
-                stopped.countDown();
-            }
-        }, "actionqueues-shutdown"));
+        StopSignal signal = new StopSignal(() -> {
+            server.close();
+            opened.close();
+        }, spec.commandLine().getErr());
         PrintWriter out = spec.commandLine().getOut();
         out.printf("dashboard for group %s at %s%s (Ctrl-C stops it)%n", backend.group, server.uri(),
                 readOnly ? " (read-only)" : "");
         out.flush();
-        stopped.await();
+        signal.await();
         return 0;
     }
 

@@ -2,11 +2,11 @@ package dev.actionqueues.cli;
 
 import dev.actionqueues.deferred.DeferrableListener;
 import dev.actionqueues.deferred.JobEvent;
+import dev.actionqueues.deferred.OutcomeCounter;
 import java.io.PrintWriter;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counts what a worker does (jobs done, retried, failed, expired) from its events and shows it: on a
@@ -15,10 +15,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class ProgressLine implements DeferrableListener, AutoCloseable {
 
-    private final LongAdder done = new LongAdder();
-    private final LongAdder retried = new LongAdder();
-    private final LongAdder failed = new LongAdder();
-    private final LongAdder expired = new LongAdder();
+    private final OutcomeCounter counts = new OutcomeCounter();
     private final PrintWriter out;
     private final boolean terminal;
     private final long startNanos = System.nanoTime();
@@ -33,13 +30,7 @@ final class ProgressLine implements DeferrableListener, AutoCloseable {
 
     @Override
     public void onEvent(JobEvent e) {
-        switch (e.type()) {
-            case COMPLETE -> done.increment();
-            case RETRY -> retried.increment();
-            case ERROR -> failed.increment();
-            case EXPIRE -> expired.increment();
-            default -> { }
-        }
+        counts.onEvent(e);
     }
 
     /** Starts showing the line. */
@@ -57,20 +48,18 @@ final class ProgressLine implements DeferrableListener, AutoCloseable {
     /** The counts and the rate since the last line. */
     synchronized String line() {
         long now = System.nanoTime();
-        long d = done.sum();
+        long d = counts.done();
         double seconds = Math.max(1e-3, (now - lastNanos) / 1e9);
         double rate = (d - lastDone) / seconds;
         lastDone = d;
         lastNanos = now;
-        return String.format("%d done · %d retried · %d failed · %d expired · %.1f jobs/s", d, retried.sum(),
-                failed.sum(), expired.sum(), rate);
+        return String.format("%s, %.1f jobs/s", counts, rate);
     }
 
     /** The counts and the average rate since the start. */
     String summary() {
         double seconds = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
-        return String.format("%d done · %d retried · %d failed · %d expired · %.1f jobs/s on average", done.sum(),
-                retried.sum(), failed.sum(), expired.sum(), done.sum() / seconds);
+        return String.format("%s, %.1f jobs/s on average", counts, counts.done() / seconds);
     }
 
     private void show() {

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -78,30 +77,23 @@ final class WorkerCommand implements Callable<Integer> {
                     + " (list your class in META-INF/services/" + TaskProvider.class.getName() + ")");
         }
         Worker worker = Worker.builder(deferrable).concurrency(concurrency).shutdownTimeout(timeout).build();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                out.println();
-                out.printf("stopping: waiting up to %s for running jobs%n", timeout);
-                out.flush();
-                boolean clean = worker.shutdown(timeout);
-                progress.close();
-                out.printf("stopped%s: %s%n", clean ? "" : " (some jobs were still running: their leases run out)",
-                        progress.summary());
-                out.flush();
-                opened.close();
-            } catch (Exception e) {
-                spec.commandLine().getErr().println("actionqueues: stopping failed: " + e.getMessage());
-            } finally {
-                stopped.countDown();
-            }
-        }, "actionqueues-shutdown"));
+        StopSignal signal = new StopSignal(() -> {
+            out.println();
+            out.printf("stopping: waiting up to %s for running jobs%n", timeout);
+            out.flush();
+            boolean clean = worker.shutdown(timeout);
+            progress.close();
+            out.printf("stopped%s: %s%n", clean ? "" : " (some jobs were still running: their leases run out)",
+                    progress.summary());
+            out.flush();
+            opened.close();
+        }, spec.commandLine().getErr());
         worker.start();
         out.printf("worker running on group %s: %s, concurrency %d. Stop with Ctrl-C or SIGTERM.%n", backend.group,
                 providers, concurrency);
         out.flush();
         progress.start();
-        stopped.await();
+        signal.await();
         return 0;
     }
 }

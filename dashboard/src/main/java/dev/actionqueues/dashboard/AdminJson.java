@@ -7,6 +7,7 @@ import dev.actionqueues.deferred.ErrorEntry;
 import dev.actionqueues.deferred.JobView;
 import dev.actionqueues.deferred.QueueOverview;
 import dev.actionqueues.deferred.SagaView;
+import dev.actionqueues.deferred.spi.WorkerRecord;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -130,6 +131,24 @@ public final class AdminJson {
         o.put("startedAt", text(run.startedAt()));
         o.put("endedAt", text(run.endedAt()));
         o.put("lastError", run.lastError());
+    }
+
+    /**
+     * A worker seen: {@code name, host, pid, concurrency, inFlight, startedAt, lastSeen}.
+     *
+     * @param w the worker's record
+     * @return its JSON
+     */
+    public static ObjectNode worker(WorkerRecord w) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("name", w.name());
+        o.put("host", w.host());
+        o.put("pid", w.pid());
+        o.put("concurrency", w.concurrency());
+        o.put("inFlight", w.inFlight());
+        o.put("startedAt", text(w.startedAt()));
+        o.put("lastSeen", text(w.lastSeen()));
+        return o;
     }
 
     private static String text(Instant t) {

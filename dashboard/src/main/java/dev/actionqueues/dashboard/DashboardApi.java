@@ -13,6 +13,7 @@ import dev.actionqueues.deferred.QueueAdmin;
 import dev.actionqueues.deferred.SagaStatus;
 import dev.actionqueues.deferred.Sagas;
 import dev.actionqueues.deferred.spi.JobState;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,11 +33,15 @@ import java.util.Map;
  * POST groups/G/errors/replay-matching | delete-matching   (same filter parameters; capped)
  * POST groups/G/errors/purge                    body {"confirm": "G"}
  * GET  groups/G/sagas?status=&amp;offset=&amp;limit=   GET groups/G/sagas/ID
+ * GET  groups/G/workers                         workers whose heartbeat was seen in the last 10 s
  * POST groups/G/sagas/ID/cancel | retry-compensation
  * </pre>
  * Thread-safe.
  */
 final class DashboardApi {
+
+    /** A worker counts as seen if its last heartbeat is this recent (it beats every second by default). */
+    static final Duration WORKERS_SEEN = Duration.ofSeconds(10);
 
     private final Map<String, DashboardGroup> groups;
     private final boolean readOnly;
@@ -80,6 +85,11 @@ final class DashboardApi {
             case "jobs" -> jobs(r, admin, rest);
             case "errors" -> errors(r, admin, rest);
             case "sagas" -> sagas(r, group, rest);
+            case "workers" -> rest.size() == 1 ? get(r, () -> {
+                ArrayNode items = json.createArrayNode();
+                admin.workers(WORKERS_SEEN).forEach(w -> items.add(AdminJson.worker(w)));
+                return items;
+            }) : Reply.error(404, "no such API path");
             default -> Reply.error(404, "no such API path");
         };
     }
@@ -179,8 +189,11 @@ final class DashboardApi {
     private ArrayNode overview() {
         ArrayNode out = json.createArrayNode();
         groups.forEach((name, g) -> {
-            ObjectNode n = AdminJson.overview(g.deferrable().admin().overview());
+            QueueAdmin admin = g.deferrable().admin();
+            ObjectNode n = AdminJson.overview(admin.overview());
             out.add(n);
+            ArrayNode workers = n.putArray("workers");
+            admin.workers(WORKERS_SEEN).forEach(w -> workers.add(AdminJson.worker(w)));
             if (g.throughput() != null) {
                 long[][] hour = g.throughput().lastHour();
                 ObjectNode t = n.putObject("throughput");

@@ -12,6 +12,7 @@ import com.microsoft.playwright.Response;
 import com.microsoft.playwright.options.AriaRole;
 import dev.actionqueues.deferred.ErrorFilter;
 import dev.actionqueues.deferred.LaterOptions;
+import dev.actionqueues.deferred.Worker;
 import dev.actionqueues.deferred.spi.Backend;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -294,5 +295,23 @@ abstract class DashboardBrowserContract {
         assertThat(shop.deferrable.sagas().find(running).orElseThrow().status().isTerminal()).isTrue();
         assertThat(shop.deferrable.sagas().find(running).orElseThrow().status())
                 .isNotEqualTo(dev.actionqueues.deferred.SagaStatus.SUCCEEDED);
+    }
+
+    @Test
+    void theWorkersSeenAreListedWithTheirConcurrency() throws Exception {
+        failSome();
+        shop.report.later("hourly", LaterOptions.delay(Duration.ofHours(1)));
+        Worker worker = Worker.builder(shop.deferrable).concurrency(3).build().start();
+        try {
+            serve().navigate(url("#/overview"));
+            assertThat(page.getByTestId("worker-row")).hasCount(1);
+            assertThat(page.getByTestId("worker-row")).containsText(worker.registryName().orElseThrow());
+            assertThat(page.getByTestId("worker-row").locator("td").nth(2)).hasText("3");
+            screenshot("overview-workers");
+        } finally {
+            worker.shutdown(Duration.ofSeconds(10));
+        }
+        page.reload();
+        assertThat(page.getByTestId("no-workers")).isVisible();
     }
 }

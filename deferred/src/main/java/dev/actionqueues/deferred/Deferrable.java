@@ -5,6 +5,7 @@ import dev.actionqueues.deferred.spi.Backend;
 import dev.actionqueues.deferred.spi.JobQueue;
 import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.deferred.spi.QueueStats;
+import dev.actionqueues.deferred.spi.WorkerRecord;
 import dev.actionqueues.retry.Backoff;
 import dev.actionqueues.retry.Sleeper;
 import java.time.Duration;
@@ -84,7 +85,7 @@ public final class Deferrable {
         Supplier<String> host = fixedHost != null ? () -> fixedHost : new LocalHost();
         this.runner = new JobRunner(queue, group, tasks, codec, events, b.clock, host);
         this.errors = new ErrorQueue(queue, backend.errorQueue(), codec, b.clock);
-        this.admin = new QueueAdmin(group, queue, errors, codec, events, b.clock, "unknown");
+        this.admin = new QueueAdmin(group, queue, errors, backend.workerRegistry(), codec, events, b.clock, "unknown");
     }
 
     /**

@@ -18,7 +18,7 @@ final class OutageLog {
 
     /** The kinds of calls a worker makes to the backend. */
     enum Call {
-        CLAIM, COMPLETE, RENEW, RELEASE;
+        CLAIM, COMPLETE, RENEW, RELEASE, HEARTBEAT;
 
         private int bit() {
             return 1 << ordinal();

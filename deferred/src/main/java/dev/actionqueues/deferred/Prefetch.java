@@ -1,6 +1,7 @@
 package dev.actionqueues.deferred;
 
 import dev.actionqueues.deferred.spi.Lease;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -103,6 +104,18 @@ final class Prefetch {
                 h.deadline = before + ctx.leaseDuration.toNanos();
             }
         }
+    }
+
+    /** The leases of the prefetched jobs, for the worker's heartbeat. */
+    List<Lease> leases() {
+        List<Lease> out = new ArrayList<>();
+        for (Held h : held) {
+            Lease l = h.lease.get();
+            if (l != null) {
+                out.add(l);
+            }
+        }
+        return out;
     }
 
     /** Gives back every prefetched job; returns how many. */

@@ -7,6 +7,8 @@ import dev.actionqueues.deferred.spi.JobQueue;
 import dev.actionqueues.deferred.spi.JobSnapshot;
 import dev.actionqueues.deferred.spi.JobState;
 import dev.actionqueues.deferred.spi.QueueStats;
+import dev.actionqueues.deferred.spi.WorkerRecord;
+import dev.actionqueues.deferred.spi.WorkerRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -41,16 +43,18 @@ public final class QueueAdmin {
     private final String group;
     private final JobQueue queue;
     private final ErrorQueue errors;
+    private final WorkerRegistry workers;
     private final Codec codec;
     private final JobEvents events;
     private final InstantSource clock;
     private final String operator;
 
-    QueueAdmin(String group, JobQueue queue, ErrorQueue errors, Codec codec, JobEvents events, InstantSource clock,
-            String operator) {
+    QueueAdmin(String group, JobQueue queue, ErrorQueue errors, WorkerRegistry workers, Codec codec,
+            JobEvents events, InstantSource clock, String operator) {
         this.group = group;
         this.queue = queue;
         this.errors = errors;
+        this.workers = workers;
         this.codec = codec;
         this.events = events;
         this.clock = clock;
@@ -69,7 +73,7 @@ public final class QueueAdmin {
         if (name.isBlank() || name.length() > 200) {
             throw new IllegalArgumentException("operator name must be 1-200 characters, not blank");
         }
-        return new QueueAdmin(group, queue, errors, codec, events, clock, name.strip());
+        return new QueueAdmin(group, queue, errors, workers, codec, events, clock, name.strip());
     }
 
     /**
@@ -113,6 +117,24 @@ public final class QueueAdmin {
             }
         }
         return new QueueOverview(group, s.available(), s.delayed(), s.inFlight(), errorCount, oldest, now);
+    }
+
+    /**
+     * Returns the workers of this group seen within {@code seenWithin}, ordered by name, as their
+     * heartbeats recorded them in the backend's worker registry: name, host, concurrency, jobs in
+     * flight, when started and last seen. Empty on a backend that keeps no registry (SQS).
+     *
+     * @param seenWithin how recent a worker's last heartbeat must be, positive
+     * @return the workers seen
+     * @throws IllegalArgumentException if {@code seenWithin} is not positive
+     * @throws BackendException if the backend failed
+     */
+    public List<WorkerRecord> workers(Duration seenWithin) {
+        Objects.requireNonNull(seenWithin, "seenWithin");
+        if (seenWithin.isNegative() || seenWithin.isZero()) {
+            throw new IllegalArgumentException("seenWithin must be positive, was " + seenWithin);
+        }
+        return workers == null ? List.of() : workers.list(seenWithin);
     }
 
     /**

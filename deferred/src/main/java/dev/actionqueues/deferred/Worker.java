@@ -5,6 +5,7 @@ import dev.actionqueues.retry.Sleeper;
 import dev.actionqueues.retry.Ticker;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +28,13 @@ import org.slf4j.LoggerFactory;
  * the attempt) gives the job back, no attempt counted; the thread logs it at ERROR and goes on
  * after the error backoff.
  *
+ * <p>Where the backend keeps a {@link dev.actionqueues.deferred.spi.WorkerRegistry WorkerRegistry}, the worker records a heartbeat every
+ * {@link Builder#heartbeatInterval(Duration) second} with the leases it holds, and takes over the
+ * record of any worker silent for {@link Builder#deadWorkerAfter(Duration) three seconds}, ending
+ * that worker's leases so its jobs run again at once; its own record is removed at shutdown.
+ *
  * <p>This class is the lifecycle; the work is done by package-private collaborators: the consumer
- * loop and its threads, the prefetch, the batched completer and the lease renewer.
+ * loop and its threads, the prefetch, the batched completer, the lease renewer and the heartbeat.
  *
  * <p>Thread-safe. A worker runs once: start, then shut down.
  */
@@ -42,6 +48,10 @@ public final class Worker implements AutoCloseable {
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
     /** The pause after the backend fails, unless set. */
     public static final Duration DEFAULT_ERROR_BACKOFF = Duration.ofSeconds(1);
+    /** How often a worker records its heartbeat in the backend's worker registry, unless set. */
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+    /** How long another worker's heartbeat must be silent before its leases are reclaimed, unless set. */
+    public static final Duration DEFAULT_DEAD_WORKER_AFTER = Duration.ofSeconds(3);
 
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
     /** How long shutdown waits for threads stuck in a job that ignores interrupts. */
@@ -54,6 +64,8 @@ public final class Worker implements AutoCloseable {
     private final ConsumerThreads threads;
     private final LeaseRenewer renewer;
     private final BatchCompleter completer;
+    /** Null when the backend keeps no worker registry (SQS): no heartbeat, leases run out by themselves. */
+    private final WorkerHeartbeat heartbeat;
     private final ReentrantLock lifecycle = new ReentrantLock();
     private volatile boolean started;
 
@@ -74,6 +86,8 @@ public final class Worker implements AutoCloseable {
         this.completer = new BatchCompleter(ctx, prefetch);
         this.threads = new ConsumerThreads(ctx, new ConsumerLoop(ctx, deferrable.runner(), prefetch, completer));
         this.renewer = new LeaseRenewer(ctx, threads.slots(), prefetch);
+        this.heartbeat = WorkerHeartbeat.ofThisProcess(ctx, deferrable.backend().workerRegistry(), b.concurrency,
+                threads.slots(), prefetch, b.heartbeatInterval, b.deadWorkerAfter);
     }
 
     /**
@@ -102,6 +116,9 @@ public final class Worker implements AutoCloseable {
             started = true;
             threads.start(concurrency);
             renewer.start();
+            if (heartbeat != null) {
+                heartbeat.start();
+            }
             LOG.info("Worker {} started: {} threads on group '{}'", ctx.name, concurrency, ctx.group);
             return this;
         } finally {
@@ -112,6 +129,14 @@ public final class Worker implements AutoCloseable {
     /** Returns true between {@link #start()} and the end of {@link #shutdown(Duration)}. */
     public boolean isRunning() {
         return started && !ctx.stopping;
+    }
+
+    /**
+     * Returns this worker's name in the backend's worker registry, unique to this instance (host,
+     * pid and a random part), or empty if the backend keeps no registry.
+     */
+    public Optional<String> registryName() {
+        return heartbeat == null ? Optional.empty() : Optional.of(heartbeat.id());
     }
 
     /** Returns how many jobs this worker has claimed and processed so far, whatever the outcome. */
@@ -152,6 +177,10 @@ public final class Worker implements AutoCloseable {
         int givenBack = prefetch.giveBackAll();
         if (givenBack > 0) {
             LOG.info("Worker {}: gave {} prefetched jobs back to the queue", ctx.name, givenBack);
+        }
+        if (heartbeat != null) {
+            // Last: running jobs kept heartbeating (so nobody reclaimed them) until they finished.
+            heartbeat.stop(STUCK_GRACE);
         }
         LOG.info("Worker {} stopped after {} jobs", ctx.name, processed());
         return finished;
@@ -203,6 +232,8 @@ public final class Worker implements AutoCloseable {
         private Duration pollTimeout = DEFAULT_POLL_TIMEOUT;
         private Duration errorBackoff = DEFAULT_ERROR_BACKOFF;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+        private Duration deadWorkerAfter = DEFAULT_DEAD_WORKER_AFTER;
         private Sleeper sleeper = Sleeper.system();
         private Ticker ticker = Ticker.system();
         private String name = "deferrable-worker";
@@ -301,7 +332,36 @@ public final class Worker implements AutoCloseable {
         }
 
         /**
-         * Sets the sleeper for the lease renewer's interval and for pauses.
+         * Sets how often the worker records its heartbeat (and the leases it holds) in the backend's
+         * worker registry; it also records one early when it holds a lease the last one did not
+         * list. Backends without a registry (SQS) ignore it.
+         *
+         * @param heartbeatInterval positive; default 1 s
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder heartbeatInterval(Duration heartbeatInterval) {
+            this.heartbeatInterval = positive(heartbeatInterval, "heartbeatInterval");
+            return this;
+        }
+
+        /**
+         * Sets how long another worker's heartbeat must have been silent before this worker takes
+         * it for dead and ends its leases, so its jobs run again at once rather than when their
+         * leases run out. A worker only paused that long (SIGSTOP, a long GC) loses its leases too:
+         * its jobs may then run twice. Backends without a registry (SQS) ignore it.
+         *
+         * @param deadWorkerAfter positive; default 3 s; at least twice the heartbeat interval
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder deadWorkerAfter(Duration deadWorkerAfter) {
+            this.deadWorkerAfter = positive(deadWorkerAfter, "deadWorkerAfter");
+            return this;
+        }
+
+        /**
+         * Sets the sleeper for the lease renewer's and the heartbeat's intervals and for pauses.
          *
          * @param sleeper the sleeper; default {@link Sleeper#system()}
          * @return this builder
@@ -342,8 +402,14 @@ public final class Worker implements AutoCloseable {
          * Creates the worker, not yet started.
          *
          * @return the worker
+         * @throws IllegalArgumentException if the dead-worker threshold is less than twice the
+         *     heartbeat interval, or the prefetch is more than the backend can claim at once
          */
         public Worker build() {
+            if (deadWorkerAfter.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
+                throw new IllegalArgumentException("deadWorkerAfter (" + deadWorkerAfter
+                        + ") must be at least twice the heartbeatInterval (" + heartbeatInterval + ")");
+            }
             return new Worker(this);
         }
 

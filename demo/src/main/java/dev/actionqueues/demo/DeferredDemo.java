@@ -1,11 +1,10 @@
 package dev.actionqueues.demo;
 
 import dev.actionqueues.deferred.Deferrable;
-import dev.actionqueues.deferred.DeferrableListener;
 import dev.actionqueues.deferred.DeferrableStats;
 import dev.actionqueues.deferred.ErrorEntry;
 import dev.actionqueues.deferred.EventType;
-import dev.actionqueues.deferred.JobEvent;
+import dev.actionqueues.deferred.OutcomeCounter;
 import dev.actionqueues.deferred.TaskHandle;
 import dev.actionqueues.deferred.TaskOptions;
 import dev.actionqueues.deferred.Worker;
@@ -18,7 +17,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The deferred-jobs part of the demo: a producer defers jobs through the in-memory backend (some
@@ -42,7 +40,7 @@ public final class DeferredDemo {
      * @throws InterruptedException if interrupted while waiting for the jobs
      */
     public static void run(PrintStream out) throws InterruptedException {
-        Progress progress = new Progress();
+        OutcomeCounter progress = new OutcomeCounter();
         Deferrable deferrable = Deferrable.builder(InMemoryBackendFactory.create().createBackendForGroup("demo"))
                 .backoff(Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(1)))
                 .listener(progress)
@@ -100,12 +98,12 @@ public final class DeferredDemo {
         while (System.nanoTime() < deadline && !(recomputes.get() == 1 && idle(deferrable.stats()))) {
             Sleeper.system().sleep(Duration.ofMillis(20));
             if (live && ++tick % 10 == 0) {
-                out.print("\r  progress: " + progress.line(System.nanoTime() - start));
+                out.print("\r  progress: " + progress(progress, System.nanoTime() - start));
                 out.flush();
             }
         }
         worker.shutdown(Duration.ofSeconds(2));
-        out.println((live ? "\r" : "") + "  progress: " + progress.line(System.nanoTime() - start));
+        out.println((live ? "\r" : "") + "  progress: " + progress(progress, System.nanoTime() - start));
 
         DeferrableStats stats = deferrable.stats();
         out.printf("Stats: available=%d in-flight=%d delayed=%d errors=%d%n", stats.available(), stats.inFlight(),
@@ -117,28 +115,8 @@ public final class DeferredDemo {
         }
     }
 
-    /** Counts the worker's outcomes from its events, for the progress line. */
-    private static final class Progress implements DeferrableListener {
-        private final LongAdder done = new LongAdder();
-        private final LongAdder retried = new LongAdder();
-        private final LongAdder failed = new LongAdder();
-        private final LongAdder expired = new LongAdder();
-
-        @Override
-        public void onEvent(JobEvent e) {
-            switch (e.type()) {
-                case COMPLETE -> done.increment();
-                case RETRY -> retried.increment();
-                case ERROR -> failed.increment();
-                case EXPIRE -> expired.increment();
-                default -> { }
-            }
-        }
-
-        String line(long nanos) {
-            return String.format("%d done, %d retried, %d failed, %d expired, %.1f jobs/s", done.sum(),
-                    retried.sum(), failed.sum(), expired.sum(), done.sum() / Math.max(1e-3, nanos / 1e9));
-        }
+    private static String progress(OutcomeCounter counts, long nanos) {
+        return String.format("%s, %.1f jobs/s", counts, counts.done() / Math.max(1e-3, nanos / 1e9));
     }
 
     private static boolean idle(DeferrableStats s) {

@@ -75,8 +75,8 @@ public final class JdbcBackendFactory implements BackendFactory, AutoCloseable {
     }
 
     /**
-     * The backend of {@code group}: a main and an error queue in the shared jobs table, and its saga
-     * journals in the sagas table.
+     * The backend of {@code group}: a main and an error queue in the shared jobs table, its saga
+     * journals in the sagas table, and its workers' heartbeats in the workers table.
      *
      * @param group the group name; any non-blank string of at most 200 characters
      * @return the backend
@@ -91,7 +91,8 @@ public final class JdbcBackendFactory implements BackendFactory, AutoCloseable {
         }
         JdbcJobQueue main = new JdbcJobQueue(config, group, true);
         JdbcJobQueue errors = new JdbcJobQueue(config, group, false);
-        return new Backend(group, main, errors, new JdbcSagaStore(config, group));
+        return new Backend(group, main, errors, new JdbcSagaStore(config, group),
+                new JdbcWorkerRegistry(config, group));
     }
 
     /**

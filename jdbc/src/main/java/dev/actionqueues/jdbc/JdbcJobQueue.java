@@ -12,6 +12,7 @@ import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.deferred.spi.NewJob;
 import dev.actionqueues.deferred.spi.QueueCapabilities;
 import dev.actionqueues.deferred.spi.QueueStats;
+import dev.actionqueues.deferred.spi.WorkerLease;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -325,6 +326,15 @@ final class JdbcJobQueue implements JobQueue {
         }
         // Held but locked by another transaction (the job's own, completing it): not renewed this time.
         return r.held() ? Optional.of(lease) : Optional.empty();
+    }
+
+    /** Ends the lease now if still held, and notifies the group's waiting claimers. */
+    @Override
+    public boolean expire(WorkerLease lease) {
+        Objects.requireNonNull(lease, "lease");
+        Lease l = new Lease(lease.jobId(), "", lease.fencingToken(), Instant.EPOCH, 1, lease.receipt());
+        return session.query("expire", sql.expire, ps -> notifying(ps, bindLease(ps, 1, l)), rs -> rs.getLong(1))
+                .get(0) > 0;
     }
 
     @Override

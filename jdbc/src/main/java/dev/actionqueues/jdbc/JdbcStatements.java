@@ -28,6 +28,7 @@ final class JdbcStatements {
     final String completeAndClaim;
     final String nextWake;
     final String renew;
+    final String expire;
     final String complete;
     final String completeBatch;
     final String release;
@@ -97,6 +98,9 @@ final class JdbcStatements {
                 + " WHERE seq = (SELECT seq FROM " + table + " WHERE seq IN (SELECT seq FROM mine)"
                 + " FOR UPDATE SKIP LOCKED) RETURNING lease_until)"
                 + " SELECT (SELECT lease_until FROM renewed), EXISTS (SELECT 1 FROM mine)";
+        // Parameters: grp, queue, id, token [, channel, group]. Ends a dead worker's lease now: the next
+        // claim (woken by the notification) finds it run out.
+        expire = notifying("UPDATE " + table + " SET lease_until = now()" + byLease, notify);
         // Parameters: grp, queue, id, token.
         complete = "DELETE FROM " + table + byLease;
         // Parameters: ids[], tokens[], grp, queue.

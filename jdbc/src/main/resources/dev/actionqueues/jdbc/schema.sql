@@ -69,3 +69,22 @@ CREATE TABLE IF NOT EXISTS aq_sagas (
 );
 CREATE INDEX IF NOT EXISTS aq_sagas_by_update ON aq_sagas (grp, updated_at DESC, id);
 CREATE INDEX IF NOT EXISTS aq_sagas_by_status ON aq_sagas (grp, status, updated_at DESC, id);
+
+-- Worker heartbeats: one row per worker, upserted every second or so with the leases it holds, and
+-- kept until expires_at unless renewed. A live worker deletes (takes over) the row of a worker whose
+-- heartbeat stopped, and ends the leases it lists.
+CREATE TABLE IF NOT EXISTS aq_workers (
+    grp            TEXT        NOT NULL,
+    name           TEXT        NOT NULL,
+    host           TEXT        NOT NULL,
+    pid            BIGINT      NOT NULL,
+    concurrency    INTEGER     NOT NULL,
+    in_flight      INTEGER     NOT NULL,
+    started_at     TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
+    last_seen      TIMESTAMPTZ NOT NULL,
+    expires_at     TIMESTAMPTZ NOT NULL,
+    lease_ids      TEXT[]      NOT NULL,
+    lease_tokens   BIGINT[]    NOT NULL,
+    lease_receipts TEXT[]      NOT NULL,
+    PRIMARY KEY (grp, name)
+);

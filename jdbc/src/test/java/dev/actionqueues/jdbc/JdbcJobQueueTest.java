@@ -50,7 +50,7 @@ class JdbcJobQueueTest {
                 ResultSet rs = s.executeQuery("SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class"
                         + " WHERE relnamespace = current_schema()::regnamespace AND relkind IN ('r', 'S')")) {
             rs.next();
-            assertThat(rs.getString(1)).isEqualTo("shop_q_debounce,shop_q_job_tokens,shop_q_jobs,shop_q_jobs_seq_seq,shop_q_sagas");
+            assertThat(rs.getString(1)).isEqualTo("shop_q_debounce,shop_q_job_tokens,shop_q_jobs,shop_q_jobs_seq_seq,shop_q_sagas,shop_q_workers");
         }
     }
 

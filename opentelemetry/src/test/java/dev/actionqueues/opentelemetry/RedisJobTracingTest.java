@@ -8,6 +8,8 @@ import dev.actionqueues.deferred.LaterResult;
 import dev.actionqueues.deferred.TaskDescriptor;
 import dev.actionqueues.deferred.TaskOptions;
 import dev.actionqueues.deferred.Worker;
+import dev.actionqueues.deferred.spi.Backend;
+import dev.actionqueues.deferred.testkit.RequiredService;
 import dev.actionqueues.redis.RedisBackendFactory;
 import dev.actionqueues.retry.Backoff;
 import io.opentelemetry.api.trace.Span;
@@ -41,7 +43,7 @@ class RedisJobTracingTest {
 
     @BeforeEach
     void connect() {
-        String url = RedisForTests.require();
+        String url = RequiredService.redis();
         producerRedis = RedisBackendFactory.builder().uri(url).keyPrefix(prefix).build();
         workerRedis = RedisBackendFactory.builder().uri(url).keyPrefix(prefix).build();
     }
@@ -51,9 +53,11 @@ class RedisJobTracingTest {
         producerTracing.close();
         workerTracing.close();
         if (producerRedis != null) {
+            Backend backend = producerRedis.createBackendForGroup(GROUP);
+            backend.queue().flush();
+            backend.errorQueue().flush();
             producerRedis.close();
             workerRedis.close();
-            RedisForTests.deleteKeys(prefix);
         }
     }
 

@@ -27,7 +27,9 @@ import java.util.function.Supplier;
  *
  * <p>Keys are {@code <prefix>:{<group>}:...}; prefix and group must match
  * {@value RedisKeys#NAME_PATTERN_TEXT}, so no name can break or collide with another group's keys,
- * and all keys of a group share one Cluster hash slot.
+ * and all keys of a group share one Cluster hash slot. Workers' heartbeats are hashes
+ * {@code <prefix>:{<group>}:worker:<name>} that expire unless renewed, indexed by
+ * {@code <prefix>:{<group>}:workers}.
  *
  * <p>Delays, leases and debounce windows run on the server's clock, in whole milliseconds: a debounce
  * window is rounded up to the next millisecond (one under 1 ms counts as 1 ms), and one longer than
@@ -150,7 +152,8 @@ public final class RedisBackendFactory implements BackendFactory, AutoCloseable 
         } finally {
             lock.unlock();
         }
-        return new Backend(group, main, errors, new RedisSagaStore(keys, ops, this::isClosed));
+        return new Backend(group, main, errors, new RedisSagaStore(keys, ops, this::isClosed),
+                new RedisWorkerRegistry(keys, ops, this::isClosed));
     }
 
     private boolean isClosed() {

@@ -13,6 +13,7 @@ import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.deferred.spi.NewJob;
 import dev.actionqueues.deferred.spi.QueueCapabilities;
 import dev.actionqueues.deferred.spi.QueueStats;
+import dev.actionqueues.deferred.spi.WorkerLease;
 import dev.actionqueues.redis.RedisEntries.ClaimReply;
 import dev.actionqueues.redis.StepBatcher.Step;
 import dev.actionqueues.redis.StepBatcher.StepResult;
@@ -213,6 +214,14 @@ final class RedisJobQueue implements JobQueue, AutoCloseable {
                 lease.receipt(), Long.toString(leaseDuration.toMillis())), "touch");
         return expiry == null || expiry == 0L ? Optional.empty()
                 : Optional.of(lease.withExpiry(Instant.ofEpochMilli(expiry)));
+    }
+
+    /** Ends the lease now if still held ({@code expire.lua}); the job goes to the front of the ready list. */
+    @Override
+    public boolean expire(WorkerLease lease) {
+        Long r = call(() -> ops.run(Script.EXPIRE, ScriptOutputType.INTEGER, queueKeys, lease.jobId(),
+                lease.receipt().isEmpty() ? Long.toString(lease.fencingToken()) : lease.receipt()), "expire");
+        return r != null && r == 1L;
     }
 
     @Override

@@ -36,6 +36,11 @@ record Script(String name, String source, String sha) {
     static final Script SAGA_GET = load("saga_get");
     static final Script SAGA_LIST = load("saga_list");
     static final Script SAGA_REMOVE = load("saga_remove");
+    static final Script EXPIRE = load("expire");
+    static final Script WORKER_BEAT = load("worker_beat");
+    static final Script WORKER_LIST = load("worker_list");
+    static final Script WORKER_TAKE = load("worker_take");
+    static final Script WORKER_REMOVE = load("worker_remove");
 
     /**
      * The script's body preceded by the helper functions of {@code common.lua} that its first line

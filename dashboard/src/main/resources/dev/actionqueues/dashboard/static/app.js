@@ -116,6 +116,21 @@
         panel.append(el('p', { class: 'muted', text: 'Not recorded by this process (no worker of this group runs here).' }));
       }
       root.append(panel);
+      const workers = el('div', { class: 'panel' }, el('strong', { text: 'Workers seen (last 10 s)' }));
+      if (g.workers.length) {
+        const table = el('table', { 'data-testid': 'workers-table' }, el('tr', {}, ...['Worker', 'Host', 'Concurrency',
+            'In flight', 'Started', 'Last seen'].map((h) => el('th', { text: h }))));
+        for (const w of g.workers) {
+          table.append(el('tr', { 'data-testid': 'worker-row' }, el('td', { class: 'mono', text: w.name }),
+              el('td', { text: w.host }), el('td', { text: w.concurrency }), el('td', { text: w.inFlight }),
+              el('td', { text: when(w.startedAt) }), el('td', { text: when(w.lastSeen) })));
+        }
+        workers.append(table);
+      } else {
+        workers.append(el('p', { class: 'muted', 'data-testid': 'no-workers', text: 'No worker has sent a heartbeat lately'
+            + ' (SQS keeps no registry).' }));
+      }
+      root.append(workers);
     }
     root.append(el('p', { class: 'muted', text: 'Read at ' + (data.length ? when(data[0].at) : '–') }));
     return root;

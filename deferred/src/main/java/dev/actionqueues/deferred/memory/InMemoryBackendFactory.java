@@ -71,7 +71,8 @@ public final class InMemoryBackendFactory implements BackendFactory {
         }
         return backends.computeIfAbsent(group, g -> {
             MemoryStore store = new MemoryStore(clock);
-            return new Backend(g, store.main(), store.errors(), new MemorySagaStore(clock));
+            return new Backend(g, store.main(), store.errors(), new MemorySagaStore(clock),
+                    new MemoryWorkerRegistry(g, clock));
         });
     }
 

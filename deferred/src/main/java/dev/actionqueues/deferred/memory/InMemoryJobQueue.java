@@ -12,6 +12,7 @@ import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.deferred.spi.NewJob;
 import dev.actionqueues.deferred.spi.QueueCapabilities;
 import dev.actionqueues.deferred.spi.QueueStats;
+import dev.actionqueues.deferred.spi.WorkerLease;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -237,6 +238,24 @@ final class InMemoryJobQueue implements JobQueue {
             }
             state.extend(e, store.clock.instant().plus(leaseDuration));
             return Optional.of(lease.withExpiry(e.leaseExpiry));
+        } finally {
+            store.unlock();
+        }
+    }
+
+    /** Ends the lease now if still held, and wakes the claimers, which reclaim it at once. */
+    @Override
+    public boolean expire(WorkerLease lease) {
+        Objects.requireNonNull(lease, "lease");
+        store.lock();
+        try {
+            MemoryEntry e = state.currentLease(lease.jobId(), lease.fencingToken(), lease.receipt());
+            if (e == null) {
+                return false;
+            }
+            state.extend(e, store.clock.instant());
+            state.available.signalAll();
+            return true;
         } finally {
             store.unlock();
         }

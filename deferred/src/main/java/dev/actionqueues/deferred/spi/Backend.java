@@ -7,14 +7,18 @@ import java.util.Objects;
  * queue where jobs that failed for good are kept. The main queue moves jobs into the error queue
  * ({@link JobQueue#deadLetter}) and back ({@link JobQueue#replayError}) itself, so both moves are
  * atomic where the broker allows it. A backend that can also keep durable sagas' journals has a
- * {@link SagaStore}. Immutable; thread-safe if its parts are.
+ * {@link SagaStore}; one that can keep workers' heartbeats has a {@link WorkerRegistry} (without
+ * one, workers do not heartbeat and a dead worker's leases run out by themselves). Immutable;
+ * thread-safe if its parts are.
  *
  * @param group the group name the queues were created for
  * @param queue the main queue
  * @param errorQueue the error queue
  * @param sagaStore the group's saga journals, or null if this backend keeps none
+ * @param workerRegistry the group's worker heartbeats, or null if this backend keeps none
  */
-public record Backend(String group, JobQueue queue, JobQueue errorQueue, SagaStore sagaStore) {
+public record Backend(String group, JobQueue queue, JobQueue errorQueue, SagaStore sagaStore,
+        WorkerRegistry workerRegistry) {
 
     /**
      * Checks the fields.
@@ -32,7 +36,21 @@ public record Backend(String group, JobQueue queue, JobQueue errorQueue, SagaSto
     }
 
     /**
-     * A backend without a saga store.
+     * A backend without a worker registry.
+     *
+     * @param group the group name the queues were created for
+     * @param queue the main queue
+     * @param errorQueue the error queue
+     * @param sagaStore the group's saga journals, or null if this backend keeps none
+     * @throws NullPointerException if {@code group}, {@code queue} or {@code errorQueue} is null
+     * @throws IllegalArgumentException if {@code queue} and {@code errorQueue} are the same object
+     */
+    public Backend(String group, JobQueue queue, JobQueue errorQueue, SagaStore sagaStore) {
+        this(group, queue, errorQueue, sagaStore, null);
+    }
+
+    /**
+     * A backend without a saga store or a worker registry.
      *
      * @param group the group name the queues were created for
      * @param queue the main queue
@@ -41,6 +59,6 @@ public record Backend(String group, JobQueue queue, JobQueue errorQueue, SagaSto
      * @throws IllegalArgumentException if {@code queue} and {@code errorQueue} are the same object
      */
     public Backend(String group, JobQueue queue, JobQueue errorQueue) {
-        this(group, queue, errorQueue, null);
+        this(group, queue, errorQueue, null, null);
     }
 }

@@ -3,6 +3,7 @@ package dev.actionqueues.deferred.spi;
 import dev.actionqueues.deferred.BackendException;
 import java.sql.Connection;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -131,6 +132,23 @@ public interface JobQueue {
      * @throws BackendException if the broker failed
      */
     Optional<Lease> renew(Lease lease, Duration leaseDuration);
+
+    /**
+     * Ends the lease {@code lease} names now, as if it had run out, if that delivery still holds its
+     * job: the job goes to the next claimer as a new delivery (its delivery count grows, as for any
+     * lease that ran out), and claimers waiting on the queue are woken where the backend can. A
+     * stale lease (the job was completed, released or handed to someone else since) is left alone.
+     * Used to reclaim the leases of a worker found dead ({@link WorkerRegistry}). The default
+     * renews the lease to run out in a millisecond; backends override it to wake claimers.
+     *
+     * @param lease the id, fencing token and receipt of the delivery
+     * @return true if the lease was held and now is ended; false if it was stale
+     * @throws BackendException if the broker failed
+     */
+    default boolean expire(WorkerLease lease) {
+        Lease l = new Lease(lease.jobId(), "", lease.fencingToken(), Instant.EPOCH, 1, lease.receipt());
+        return renew(l, Duration.ofMillis(1)).isPresent();
+    }
 
     /**
      * Removes exactly the leased job, and nothing else.

@@ -1,0 +1,34 @@
+package dev.actionqueues.jdbc;
+
+import dev.actionqueues.deferred.spi.Backend;
+import dev.actionqueues.deferred.testkit.WorkerRegistryContract;
+import dev.actionqueues.jdbc.testing.PostgresSchema;
+import java.sql.SQLException;
+import java.time.Duration;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The PostgreSQL worker registry passes the worker registry contract, on the database's clock. */
+class JdbcWorkerRegistryContractTest extends WorkerRegistryContract {
+
+    @RegisterExtension
+    static final PostgresSchema DB = new PostgresSchema("aq_");
+
+    @Override
+    protected Backend createBackend(String group) {
+        return DB.factory().createBackendForGroup(group);
+    }
+
+    @Override
+    protected void advance(Duration duration) {
+        try {
+            DB.advance(duration);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    protected Duration tick() {
+        return Duration.ofMillis(200);
+    }
+}
