@@ -48,7 +48,7 @@ final class JobProducer {
         this.events = events;
         this.clock = clock;
         this.maxPayloadBytes = Math.min(maxPayloadBytes, queue.capabilities().maxPayloadBytes());
-        this.async = new AsyncPusher(this, queue.capabilities().maxBatchSize());
+        this.async = new AsyncPusher(this, queue.capabilities().maxBatchSize(), queue.capabilities().fifo());
     }
 
     /** Defers one call of {@code task}; see {@link TaskHandle#later(Object, LaterOptions...)}. */
@@ -197,11 +197,29 @@ final class JobProducer {
     }
 
     private List<LaterResult> pushBatch(List<Prepared> batch, JobQueue target) {
+        List<NewJob> jobs = jobs(batch);
+        return pushed(batch, jobs, target.pushBatch(jobs));
+    }
+
+    /**
+     * Pushes plain calls in one batch call without waiting for the backend where it can
+     * ({@link JobQueue#pushBatchAsync}); the future fails with the backend's error.
+     */
+    CompletableFuture<List<LaterResult>> pushBatchAsync(List<Prepared> batch) {
+        List<NewJob> jobs = jobs(batch);
+        return queue.pushBatchAsync(jobs).thenApply(stored -> pushed(batch, jobs, stored));
+    }
+
+    private static List<NewJob> jobs(List<Prepared> batch) {
         List<NewJob> jobs = new ArrayList<>(batch.size());
         for (Prepared p : batch) {
             jobs.add(p.job());
         }
-        List<Boolean> stored = target.pushBatch(jobs);
+        return jobs;
+    }
+
+    /** The results of a batch push, with its events; throws if a job was not stored. */
+    private List<LaterResult> pushed(List<Prepared> batch, List<NewJob> jobs, List<Boolean> stored) {
         List<LaterResult> results = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             NewJob job = jobs.get(i);

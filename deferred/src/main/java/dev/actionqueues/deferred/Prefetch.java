@@ -96,13 +96,21 @@ final class Prefetch {
         }
     }
 
-    /** Renews the lease of every prefetched job; a lost one is dropped, left to its new holder. */
+    /** Renews the lease of every prefetched job in one batch; a lost one is dropped, left to its new holder. */
     void renewAll(LeaseRenewer renewer) {
+        List<LeaseRenewer.Renewal> due = new java.util.ArrayList<>();
+        addRenewals(renewer, due);
+        renewer.renewAll(due);
+    }
+
+    /**
+     * Adds the lease of every prefetched job to the renewer's next batch; a renewed one gets a new
+     * deadline, a lost one is dropped by the renewer, left to its new holder.
+     */
+    void addRenewals(LeaseRenewer renewer, List<LeaseRenewer.Renewal> due) {
+        long before = ctx.ticker.read();
         for (Held h : held) {
-            long before = ctx.ticker.read();
-            if (renewer.renew(h.lease, true)) {
-                h.deadline = before + ctx.leaseDuration.toNanos();
-            }
+            renewer.add(due, h.lease, true, () -> h.deadline = before + ctx.leaseDuration.toNanos());
         }
     }
 

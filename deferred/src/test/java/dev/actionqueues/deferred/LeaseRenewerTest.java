@@ -60,6 +60,31 @@ class LeaseRenewerTest {
     }
 
     @Test
+    void theLeasesOfRunningAndPrefetchedJobsAreRenewedInOneBatchCall() throws Exception {
+        queue.pushBatch(List.of(NewJob.of("a", "p"), NewJob.of("b", "p"), NewJob.of("c", "p")));
+        List<Lease> claimed = queue.claimBatch(3, LEASE, Duration.ZERO);
+        AtomicReference<Lease> running = new AtomicReference<>(claimed.get(0));
+        AtomicReference<Lease> prefetched = new AtomicReference<>(claimed.get(1));
+        AtomicReference<Lease> lost = new AtomicReference<>(claimed.get(2));
+        queue.complete(claimed.get(2));
+        List<LeaseRenewer.Renewal> due = new java.util.ArrayList<>();
+        int[] prefetchedRenewed = {0};
+        renewer.add(due, running, false, null);
+        renewer.add(due, prefetched, true, () -> prefetchedRenewed[0]++);
+        renewer.add(due, lost, true, null);
+        renewer.add(due, new AtomicReference<>(), false, null);
+        time.advance(Duration.ofSeconds(20));
+
+        renewer.renewAll(due);
+
+        assertThat(queue.renewBatches).hasValue(1);
+        assertThat(running.get().expiresAt()).isEqualTo(time.instant().plus(LEASE));
+        assertThat(prefetched.get().expiresAt()).isEqualTo(time.instant().plus(LEASE));
+        assertThat(prefetchedRenewed[0]).isEqualTo(1);
+        assertThat(lost.get()).as("a prefetched job whose lease is stale is dropped").isNull();
+    }
+
+    @Test
     void nothingHeldNothingRenewed() {
         assertThat(renewer.renew(new AtomicReference<>(), false)).isFalse();
         assertThat(queue.renewals).hasValue(0);

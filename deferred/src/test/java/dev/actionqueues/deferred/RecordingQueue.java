@@ -23,6 +23,7 @@ final class RecordingQueue implements JobQueue {
     final AtomicInteger pushBatches = new AtomicInteger();
     final AtomicInteger claims = new AtomicInteger();
     final AtomicInteger renewals = new AtomicInteger();
+    final AtomicInteger renewBatches = new AtomicInteger();
     final List<Duration> releaseDelays = new CopyOnWriteArrayList<>();
     volatile QueueCapabilities capabilities;
     volatile boolean failDebounce;
@@ -89,6 +90,12 @@ final class RecordingQueue implements JobQueue {
     public Optional<Lease> renew(Lease lease, Duration leaseDuration) {
         renewals.incrementAndGet();
         return loseLeases ? Optional.empty() : delegate.renew(lease, leaseDuration);
+    }
+
+    @Override
+    public List<Optional<Lease>> renewBatch(List<Lease> leases, Duration leaseDuration) {
+        renewBatches.incrementAndGet();
+        return JobQueue.super.renewBatch(leases, leaseDuration);
     }
 
     @Override

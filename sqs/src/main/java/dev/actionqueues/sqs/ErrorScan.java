@@ -1,10 +1,12 @@
 package dev.actionqueues.sqs;
 
+import dev.actionqueues.deferred.spi.JobRecord;
 import dev.actionqueues.sqs.SqsMessages.Incoming;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -103,5 +105,28 @@ final class ErrorScan {
             LOG.warn("Error queue {}: message {} was not sent by actionqueues (no job id attribute)", calls.name(),
                     in.messageId());
         }
+    }
+
+    /** The entries from {@code offset}, at most {@code limit}, read in full and shown again. */
+    List<JobRecord> list(int offset, int limit) {
+        List<Incoming> all = readAll();
+        show(all);
+        return all.stream().skip(offset).limit(limit).map(in -> new JobRecord(in.jobId(), in.payload())).toList();
+    }
+
+    /** The first entry with job id {@code id}, if any; every entry is shown again. */
+    Optional<JobRecord> find(String id) {
+        List<Incoming> all = readAll();
+        show(all);
+        return all.stream().filter(in -> in.jobId().equals(id)).findFirst()
+                .map(in -> new JobRecord(in.jobId(), in.payload()));
+    }
+
+    /** Deletes the entries with job id {@code id}, showing the others again; whether there was one. */
+    boolean remove(String id) {
+        List<Incoming> all = readAll();
+        List<Incoming> matching = all.stream().filter(in -> in.jobId().equals(id)).toList();
+        show(all.stream().filter(in -> !in.jobId().equals(id)).toList());
+        return delete(matching) > 0;
     }
 }

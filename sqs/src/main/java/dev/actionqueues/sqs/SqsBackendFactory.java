@@ -3,6 +3,7 @@ package dev.actionqueues.sqs;
 import dev.actionqueues.deferred.BackendException;
 import dev.actionqueues.deferred.spi.Backend;
 import dev.actionqueues.deferred.spi.BackendFactory;
+import dev.actionqueues.deferred.spi.DebounceStore;
 import dev.actionqueues.deferred.spi.NewJob;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -13,13 +14,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 /**
  * Backends on Amazon SQS standard queues, through a synchronous {@link SqsClient} of the AWS SDK for
- * Java v2: at-least-once delivery, leases that are SQS visibility timeouts (extended by the worker's
+ * Java v2, an {@link SqsAsyncClient}, or both (the engine's {@code laterAsync} then sends its batches
+ * through the asynchronous client without holding a thread while SQS answers): at-least-once delivery, leases that are SQS visibility timeouts (extended by the worker's
  * heartbeat while a job runs), delays of any length (SQS's native limit of 15 minutes is bridged by
  * sending the job again until it is due), and an error queue that the library fills itself with the
  * error attached.
@@ -45,7 +48,12 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
  * per-message delay, so delays are not offered (retries run again at once). Content-based
  * deduplication is turned off on created queues.
  *
- * <p>What SQS cannot do, this backend does not offer: no debouncing, no unique job ids on standard
+ * <p>Debouncing needs a store SQS does not have: with {@link Builder#debouncer(DebounceStore)} (a
+ * {@code RedisDebounceStore}, or an {@code InMemoryDebounceStore} when one process pushes) standard
+ * queues debounce; without one, a debounced push is refused with an {@link UnsupportedOperationException}
+ * (and the engine refuses a debounced task when it is registered).
+ *
+ * <p>What SQS cannot do, this backend does not offer: no debouncing without a store, no unique job ids on standard
  * queues (only FIFO deduplication's 5 minutes), no listing, finding or removing of the main queue's
  * waiting jobs (the error queue's entries can: it reads them all), no order on standard queues. Payloads are limited to {@link Builder#maxMessageBytes(int)} less 1 KiB kept for
  * the message attributes; larger ones are refused before any call. Counts are SQS's approximate ones.
@@ -74,6 +82,8 @@ public final class SqsBackendFactory implements BackendFactory {
     private static final String FIFO_ENDING = ".fifo";
 
     private final SqsClient client;
+    /** For pushes that do not wait ({@code laterAsync}), or null. */
+    private final SqsAsyncClient asyncClient;
     private final String suffix;
     private final boolean createQueues;
     private final int maxReceiveCount;
@@ -84,10 +94,12 @@ public final class SqsBackendFactory implements BackendFactory {
     private final InstantSource clock;
     private final boolean fifo;
     private final Function<NewJob, String> orderingKey;
+    private final DebounceStore debouncer;
     private final Map<String, Backend> backends = new ConcurrentHashMap<>();
 
     private SqsBackendFactory(Builder b) {
-        this.client = b.client;
+        this.client = b.client != null ? b.client : new BlockingSqsClient(b.asyncClient);
+        this.asyncClient = b.asyncClient;
         this.suffix = b.suffix;
         this.createQueues = b.createQueues;
         this.maxReceiveCount = b.maxReceiveCount;
@@ -98,10 +110,12 @@ public final class SqsBackendFactory implements BackendFactory {
         this.clock = b.clock;
         this.fifo = b.fifo;
         this.orderingKey = b.orderingKey;
+        this.debouncer = b.debouncer;
     }
 
     /**
-     * A builder; {@link Builder#client(SqsClient)} is required.
+     * A builder; {@link Builder#client(SqsClient)} or {@link Builder#asyncClient(SqsAsyncClient)} (or
+     * both) is required.
      *
      * @return a new builder
      */
@@ -187,9 +201,9 @@ public final class SqsBackendFactory implements BackendFactory {
         int maxBody = maxMessageBytes - SqsMessages.ATTRIBUTE_RESERVE;
         SqsFifo fifoIds = fifo ? new SqsFifo(orderingKey != null ? orderingKey : job -> group) : null;
         SqsJobQueue errors = new SqsJobQueue(new SqsCalls(client, errorUrl, errorName), null, clock, maxBody,
-                scanWaitSeconds, fifoIds);
-        SqsJobQueue main = new SqsJobQueue(new SqsCalls(client, mainUrl, mainName), errors, clock, maxBody,
-                scanWaitSeconds, fifoIds);
+                scanWaitSeconds, fifoIds, null);
+        SqsJobQueue main = new SqsJobQueue(new SqsCalls(client, asyncClient, mainUrl, mainName), errors, clock, maxBody,
+                scanWaitSeconds, fifoIds, debouncer);
         return new Backend(group, main, errors);
     }
 
@@ -244,6 +258,7 @@ public final class SqsBackendFactory implements BackendFactory {
      */
     public static final class Builder {
         private SqsClient client;
+        private SqsAsyncClient asyncClient;
         private String suffix;
         private boolean createQueues;
         private int maxReceiveCount = DEFAULT_MAX_RECEIVE_COUNT;
@@ -254,8 +269,25 @@ public final class SqsBackendFactory implements BackendFactory {
         private InstantSource clock = InstantSource.system();
         private boolean fifo;
         private Function<NewJob, String> orderingKey;
+        private DebounceStore debouncer;
 
         private Builder() {
+        }
+
+        /**
+         * Where debounce keys are kept, since SQS has no store for them: a {@code RedisDebounceStore}
+         * (producers in several processes), an {@code InMemoryDebounceStore} (one process), or any
+         * {@link DebounceStore}. The store decides each debounced push, the job carries its (hashed)
+         * key, and its claim tells the store it started; see {@link DebounceStore} for what the split
+         * between store and queue means when a process dies between the two. Not for FIFO queues,
+         * which have no delays. Not closed by the factory.
+         *
+         * @param debouncer the store
+         * @return this builder
+         */
+        public Builder debouncer(DebounceStore debouncer) {
+            this.debouncer = Objects.requireNonNull(debouncer, "debouncer");
+            return this;
         }
 
         /**
@@ -291,14 +323,28 @@ public final class SqsBackendFactory implements BackendFactory {
         }
 
         /**
-         * The client to call SQS with (its region, credentials and endpoint); required. Not closed by
-         * the factory.
+         * The client to call SQS with (its region, credentials and endpoint); this or
+         * {@link #asyncClient(SqsAsyncClient)} is required. Not closed by the factory.
          *
          * @param client the client
          * @return this builder
          */
         public Builder client(SqsClient client) {
             this.client = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        /**
+         * An asynchronous client: the main queue's {@code pushBatchAsync} (the engine's {@code laterAsync})
+         * sends through it without waiting, several batches under way at once. Without a
+         * {@link #client(SqsClient) synchronous client}, every other call goes through this one too,
+         * each waiting for its answer (cheap on virtual threads). Not closed by the factory.
+         *
+         * @param asyncClient the client
+         * @return this builder
+         */
+        public Builder asyncClient(SqsAsyncClient asyncClient) {
+            this.asyncClient = Objects.requireNonNull(asyncClient, "asyncClient");
             return this;
         }
 
@@ -418,11 +464,15 @@ public final class SqsBackendFactory implements BackendFactory {
          * Builds the factory; no call is made until a backend is created.
          *
          * @return the factory
-         * @throws IllegalStateException if no client was set
+         * @throws IllegalStateException if neither client was set, or a debouncer is set for FIFO queues
          */
         public SqsBackendFactory build() {
-            if (client == null) {
-                throw new IllegalStateException("an SqsClient is required: call client(..)");
+            if (client == null && asyncClient == null) {
+                throw new IllegalStateException("an SQS client is required: call client(..), asyncClient(..) or both");
+            }
+            if (fifo && debouncer != null) {
+                throw new IllegalStateException("SQS FIFO queues have no per-message delay, which debouncing needs: "
+                        + "use a debouncer with standard queues only");
             }
             return new SqsBackendFactory(this);
         }

@@ -1,13 +1,17 @@
 package dev.actionqueues.sqs;
 
+import dev.actionqueues.deferred.spi.QueueStats;
 import dev.actionqueues.sqs.SqsMessages.Outgoing;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchResponse;
@@ -17,6 +21,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.PurgeQueueInProgressException;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
@@ -28,11 +33,18 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 final class SqsCalls {
 
     private final SqsClient client;
+    /** The asynchronous client of {@link #sendBatchAsync}, or null. */
+    private final SqsAsyncClient async;
     private final String url;
     private final String name;
 
     SqsCalls(SqsClient client, String url, String name) {
+        this(client, null, url, name);
+    }
+
+    SqsCalls(SqsClient client, SqsAsyncClient async, String url, String name) {
         this.client = client;
+        this.async = async;
         this.url = url;
         this.name = name;
     }
@@ -49,6 +61,41 @@ final class SqsCalls {
 
     /** Sends up to 10 messages; for each, whether SQS stored it. */
     List<Boolean> sendBatch(List<Outgoing> messages) {
+        SendMessageBatchRequest request = sendBatchRequest(messages);
+        SendMessageBatchResponse r = run("SendMessageBatch", () -> client.sendMessageBatch(request));
+        return results(messages.size(), r.successful().stream().map(e -> e.id()).toList());
+    }
+
+    /** Whether {@link #sendBatchAsync} goes through an asynchronous client (else it blocks). */
+    boolean hasAsync() {
+        return async != null;
+    }
+
+    /**
+     * Sends up to 10 messages through the asynchronous client, without waiting: the future gives, for
+     * each message, whether SQS stored it, or fails with a {@code BackendException}.
+     */
+    CompletableFuture<List<Boolean>> sendBatchAsync(List<Outgoing> messages) {
+        CompletableFuture<SendMessageBatchResponse> sent;
+        try {
+            sent = async.sendMessageBatch(sendBatchRequest(messages));
+        } catch (SdkException e) {
+            return CompletableFuture.failedFuture(SqsFailures.wrap("SendMessageBatch on " + name, e));
+        }
+        return sent.handle((r, failure) -> {
+            if (failure == null) {
+                return results(messages.size(), r.successful().stream().map(e -> e.id()).toList());
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof SdkException e) {
+                throw SqsFailures.wrap("SendMessageBatch on " + name, e);
+            }
+            throw cause instanceof RuntimeException re ? re : new CompletionException(cause);
+        });
+    }
+
+    private SendMessageBatchRequest sendBatchRequest(List<Outgoing> messages) {
         List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
             Outgoing m = messages.get(i);
@@ -56,12 +103,7 @@ final class SqsCalls {
                     .messageAttributes(m.attributes()).delaySeconds(m.delaySeconds()).messageGroupId(m.groupId())
                     .messageDeduplicationId(m.deduplicationId()).build());
         }
-        SendMessageBatchResponse r = run("SendMessageBatch", () -> client.sendMessageBatch(b -> b.queueUrl(url)
-                .entries(entries)));
-        Boolean[] ok = new Boolean[messages.size()];
-        Arrays.fill(ok, Boolean.FALSE);
-        r.successful().forEach(e -> ok[Integer.parseInt(e.id())] = Boolean.TRUE);
-        return List.of(ok);
+        return SendMessageBatchRequest.builder().queueUrl(url).entries(entries).build();
     }
 
     /**
@@ -111,10 +153,15 @@ final class SqsCalls {
 
     /** Sets the invisibility of up to 10 messages; for each, whether SQS accepted its receipt handle. */
     List<Boolean> changeVisibilityBatch(List<String> receipts, int seconds) {
+        return changeVisibilityBatch(receipts, java.util.Collections.nCopies(receipts.size(), seconds));
+    }
+
+    /** Sets the invisibility of up to 10 messages, each its own; for each, whether SQS accepted it. */
+    List<Boolean> changeVisibilityBatch(List<String> receipts, List<Integer> seconds) {
         List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
         for (int i = 0; i < receipts.size(); i++) {
             entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(i))
-                    .receiptHandle(receipts.get(i)).visibilityTimeout(seconds).build());
+                    .receiptHandle(receipts.get(i)).visibilityTimeout(seconds.get(i)).build());
         }
         ChangeMessageVisibilityBatchResponse r = run("ChangeMessageVisibilityBatch",
                 () -> client.changeMessageVisibilityBatch(b -> b.queueUrl(url).entries(entries)));
@@ -138,6 +185,21 @@ final class SqsCalls {
         return results(receipts.size(), r.successful().stream().map(e -> e.id()).toList());
     }
 
+    /** The queue's approximate counts: available, in flight, delayed. */
+    QueueStats stats() {
+        Map<QueueAttributeName, String> a = attributes(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED);
+        return new QueueStats(count(a, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
+                count(a, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE),
+                count(a, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));
+    }
+
+    private static long count(Map<QueueAttributeName, String> a, QueueAttributeName name) {
+        String v = a.get(name);
+        return v == null ? 0 : Math.max(0, Long.parseLong(v));
+    }
+
     Map<QueueAttributeName, String> attributes(QueueAttributeName... names) {
         return run("GetQueueAttributes", () -> client.getQueueAttributes(b -> b.queueUrl(url).attributeNames(names)))
                 .attributes();
@@ -150,6 +212,36 @@ final class SqsCalls {
             return true;
         } catch (SqsPurgeInProgress e) {
             return false;
+        }
+    }
+
+    /**
+     * The result of {@code f}, waiting through interrupts (the status stays set); its failure as a
+     * runtime exception.
+     */
+    static <T> T awaitUninterruptibly(CompletableFuture<T> f) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return f.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    if (cause instanceof Error err) {
+                        throw err;
+                    }
+                    throw new CompletionException(cause);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -89,7 +89,8 @@ final class SqsFifo {
         }
     }
 
-    private static String sha256(String s) {
+    /** The SHA-256 of {@code s}'s UTF-8 bytes, in hex. */
+    static String sha256(String s) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(
                     StandardCharsets.UTF_8)));

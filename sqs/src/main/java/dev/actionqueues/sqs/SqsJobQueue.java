@@ -1,8 +1,9 @@
 package dev.actionqueues.sqs;
 
-import dev.actionqueues.deferred.spi.CallCombiner;
+import dev.actionqueues.deferred.spi.CompleteAndNext;
 import dev.actionqueues.deferred.spi.Debounce;
 import dev.actionqueues.deferred.spi.DebounceResult;
+import dev.actionqueues.deferred.spi.DebounceStore;
 import dev.actionqueues.deferred.spi.JobQueue;
 import dev.actionqueues.deferred.spi.JobRecord;
 import dev.actionqueues.deferred.spi.Lease;
@@ -15,13 +16,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,25 +32,28 @@ import org.slf4j.LoggerFactory;
  * {@link #renew} is a ChangeMessageVisibility with the receipt handle, {@link #complete} a delete.
  * Completions and claims that do not wait, made by several threads at once (a worker's threads
  * each complete a job and claim the next), are combined into one DeleteMessageBatch and one
- * ReceiveMessage for up to 10 of them ({@link CallCombiner}); a lone caller's call goes out at once.
+ * ReceiveMessage for up to 10 of them ({@link SqsCombined}); a lone caller's call goes out at once.
  *
  * <p>SQS has no fencing token: the token is the release generation (carried in the message) in the
- * high half and the receive count in the low half. A lost lease is detected by a
- * refused visibility change: a lease this process holds with time to spare is used directly, any
- * other is first checked that way (see {@link LeaseTable}), so a stale lease is answered with
- * {@code false} and never counted as completed. A release sends the job again with its new payload
- * and delay, then deletes the old message. A delay over 15 minutes is sent as 15 minutes with the due
- * time attached, and sent again on receipt until due.
- * SQS counts delays, visibility timeouts and long-poll waits in whole seconds: each is rounded up,
- * so a claim asked to wait 100 ms may wait up to a second.
+ * high half and the receive count in the low half. A lost lease is detected by a refused visibility
+ * change: a lease this process holds with time to spare is used directly, any other is first
+ * checked that way (see {@link LeaseTable}), so a stale lease is answered with {@code false} and
+ * never counted as completed. A release sends the job again with its new payload and delay, then
+ * deletes the old message. A delay over 15 minutes is sent as 15 minutes with the due time
+ * attached, and sent again on receipt until due. SQS counts delays, visibility timeouts and
+ * long-poll waits in whole seconds: each is rounded up.
  *
  * <p>On a FIFO queue ({@link SqsFifo}) every send carries a message group (the ordering key) and a
  * deduplication id (the job id on a first send, so {@link #pushIfAbsent} is SQS's deduplication,
  * which lasts 5 minutes); there are no delays, and long delays are never re-sent.
  *
- * <p>Not available: debouncing, unique ids on standard queues, and inspection of the main queue's
- * waiting jobs. The
- * error queue reads all its entries to list, find or remove one ({@link ErrorScan}). Thread-safe.
+ * <p>Debouncing needs a {@link DebounceStore} beside SQS (the factory's {@code debouncer}): the store
+ * decides, the job is sent carrying its hashed key, and its claim tells the store it started; a
+ * failed send gives the key back. Not on FIFO queues (no delays).
+ *
+ * <p>Not available: debouncing without a store, unique ids on standard queues, and inspection of the
+ * main queue's waiting jobs. The error queue reads all its entries to list, find or remove one
+ * ({@link ErrorScan}). Thread-safe.
  */
 final class SqsJobQueue implements JobQueue {
 
@@ -71,16 +74,18 @@ final class SqsJobQueue implements JobQueue {
     /** Group and deduplication ids for a FIFO queue; null for a standard queue. */
     private final SqsFifo fifo;
     private final SqsFifo.Window dedupWindow = new SqsFifo.Window();
+    /** Debounced pushes through a store beside SQS, or null: no debouncing. */
+    private final SqsDebouncing debouncer;
     private final LeaseTable leases = new LeaseTable();
-    /** Concurrent completions, as DeleteMessageBatch calls. */
-    private final CallCombiner<String, Boolean> deletes;
-    /** Concurrent claims that do not wait, as one ReceiveMessage each, by visibility timeout. */
-    private final Map<Integer, CallCombiner<Integer, List<Message>>> receives = new ConcurrentHashMap<>();
+    /** Concurrent completions and claims that do not wait, combined. */
+    private final SqsCombined combined;
 
     /** A main queue when {@code errorQueue} is set; an error queue (which can be scanned) otherwise. */
     SqsJobQueue(SqsCalls calls, SqsJobQueue errorQueue, InstantSource clock, int maxBodyBytes, int scanWaitSeconds,
-            SqsFifo fifo) {
+            SqsFifo fifo, DebounceStore debouncer) {
         this.calls = calls;
+        this.debouncer = errorQueue == null || fifo != null || debouncer == null ? null
+                : new SqsDebouncing(calls, debouncer);
         this.errorQueue = errorQueue;
         this.clock = clock;
         this.maxBodyBytes = maxBodyBytes;
@@ -88,8 +93,8 @@ final class SqsJobQueue implements JobQueue {
         this.fifo = fifo;
         // FIFO queues have no per-message delay; deduplication stands in for unique ids (5 minutes only).
         this.capabilities = new QueueCapabilities(fifo == null ? MAX_DELAY : Duration.ZERO, MAX_BATCH, maxBodyBytes,
-                fifo != null, true, false, fifo != null, errorQueue == null);
-        this.deletes = new CallCombiner<>(MAX_BATCH, r -> 1, calls::deleteBatch);
+                fifo != null, true, this.debouncer != null, fifo != null, errorQueue == null);
+        this.combined = new SqsCombined(calls);
     }
 
     @Override
@@ -142,10 +147,49 @@ final class SqsJobQueue implements JobQueue {
         return messages.isEmpty() ? List.of() : calls.sendBatch(messages);
     }
 
+    /**
+     * Pushes a job under debouncing, decided by the factory's {@link DebounceStore}: the decision is
+     * atomic in the store, the send follows it (a failed send gives the key back); the job carries its
+     * hashed key, and its claim tells the store that it started. The delay decided is sent rounded up
+     * to whole seconds, as every SQS delay.
+     *
+     * @throws UnsupportedOperationException without a debounce store, on a FIFO queue or on an error queue
+     */
+    /**
+     * As {@link #pushBatch}, without waiting for SQS when the factory has an asynchronous client (one
+     * SendMessageBatch under way per call); otherwise it sends on the calling thread.
+     */
+    @Override
+    public CompletableFuture<List<Boolean>> pushBatchAsync(List<NewJob> jobs) {
+        if (!calls.hasAsync()) {
+            return JobQueue.super.pushBatchAsync(jobs);
+        }
+        List<Outgoing> messages = new ArrayList<>(jobs.size());
+        try {
+            checkBatch(jobs.size());
+            for (NewJob job : jobs) {
+                messages.add(first(job, encode(job.id(), job.payload(), 0, job.delay(), false)));
+            }
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return messages.isEmpty() ? CompletableFuture.completedFuture(List.of()) : calls.sendBatchAsync(messages);
+    }
+
     @Override
     public DebounceResult pushDebounced(NewJob job, Debounce debounce) {
-        throw new UnsupportedOperationException("SQS has no store to debounce in: the queue " + calls.name()
-                + " cannot debounce (capabilities().debounce() is false)");
+        Objects.requireNonNull(job, "job");
+        Objects.requireNonNull(debounce, "debounce");
+        if (debouncer == null) {
+            throw new UnsupportedOperationException("SQS has no store to debounce in: the queue " + calls.name()
+                    + " cannot debounce (capabilities().debounce() is false)" + (errorQueue == null ? ""
+                    : fifo != null ? "; FIFO queues have no delays, which debouncing needs"
+                    : "; build the SqsBackendFactory with debouncer(..): a RedisDebounceStore, or an "
+                            + "InMemoryDebounceStore when one process pushes"));
+        }
+        checkDelay(debounce.window());
+        Outgoing now = encode(job.id(), job.payload(), 0, Duration.ZERO, false); // refuses a payload too large
+        return debouncer.push(job, debounce, now, delay -> encode(job.id(), job.payload(), 0, delay, false));
     }
 
     @Override
@@ -163,13 +207,16 @@ final class SqsJobQueue implements JobQueue {
             long before = clock.millis();
             int wait = (int) Math.min(MAX_WAIT_SECONDS, SqsMessages.ceilSeconds(Duration.ofMillis(Math.max(0,
                     deadline - before))));
-            List<Message> received = wait == 0 ? receiveNow(max, visibility) : calls.receive(max, visibility, wait);
+            List<Message> received = wait == 0 ? combined.receiveNow(max, visibility) : calls.receive(max, visibility, wait);
             List<Lease> out = new ArrayList<>(received.size());
             for (Message m : received) {
                 Incoming in = SqsMessages.incoming(m);
                 if (fifo == null && in.dueMillis() > before) {
                     delayAgain(in, before);
                     continue;
+                }
+                if (in.debounceKey() != null && debouncer != null) {
+                    debouncer.started(in);
                 }
                 long visibleMillis = visibility * 1000L;
                 leases.claimed(in.receipt(), before, visibleMillis);
@@ -185,16 +232,9 @@ final class SqsJobQueue implements JobQueue {
     @Override
     public Optional<Lease> renew(Lease lease, Duration leaseDuration) {
         long now = clock.millis();
-        long seconds = visibilitySeconds(leaseDuration);
-        long left = leases.invisibleMillisLeft(lease.receipt(), now);
-        if (left >= 0 && seconds * 1000 > left) {
-            seconds = left / 1000;
-            if (seconds < 1) {
-                LOG.warn("Queue {}: job {} has been running for 12 hours, the longest SQS keeps a message hidden; "
-                        + "its lease cannot be extended and SQS will deliver it again", calls.name(), lease.jobId());
-                leases.forget(lease.receipt());
-                return Optional.empty();
-            }
+        long seconds = extension(lease, visibilitySeconds(leaseDuration), now);
+        if (seconds < 1) {
+            return Optional.empty();
         }
         if (!calls.changeVisibility(lease.receipt(), (int) seconds)) {
             leases.forget(lease.receipt());
@@ -204,14 +244,126 @@ final class SqsJobQueue implements JobQueue {
         return Optional.of(lease.withExpiry(Instant.ofEpochMilli(now + seconds * 1000)));
     }
 
+    /**
+     * Renews the leases with one ChangeMessageVisibilityBatch per 10 (each entry with its own
+     * timeout, capped at 12 hours from its receive); an entry SQS refuses is a stale lease.
+     */
+    @Override
+    public List<Optional<Lease>> renewBatch(List<Lease> batch, Duration leaseDuration) {
+        long now = clock.millis();
+        int asked = visibilitySeconds(leaseDuration);
+        List<Optional<Lease>> out = new ArrayList<>(Collections.nCopies(batch.size(), Optional.<Lease>empty()));
+        List<Integer> index = new ArrayList<>();
+        List<Integer> seconds = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            long s = extension(batch.get(i), asked, now);
+            if (s >= 1) {
+                index.add(i);
+                seconds.add((int) s);
+            }
+        }
+        for (int from = 0; from < index.size(); from += MAX_BATCH) {
+            int to = Math.min(index.size(), from + MAX_BATCH);
+            List<String> receipts = new ArrayList<>(to - from);
+            index.subList(from, to).forEach(i -> receipts.add(batch.get(i).receipt()));
+            List<Boolean> ok = calls.changeVisibilityBatch(receipts, seconds.subList(from, to));
+            for (int k = 0; k < ok.size(); k++) {
+                Lease lease = batch.get(index.get(from + k));
+                long millis = seconds.get(from + k) * 1000L;
+                if (ok.get(k)) {
+                    leases.renewed(lease.receipt(), now, millis);
+                    out.set(index.get(from + k), Optional.of(lease.withExpiry(Instant.ofEpochMilli(now + millis))));
+                } else {
+                    leases.forget(lease.receipt());
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * How many seconds a lease may be extended by now: {@code seconds}, capped at SQS's 12 hours from
+     * the receive; 0 (reported, and the lease forgotten) once it can be extended no more.
+     */
+    private long extension(Lease lease, long seconds, long now) {
+        long left = leases.invisibleMillisLeft(lease.receipt(), now);
+        if (left >= 0 && seconds * 1000 > left) {
+            seconds = left / 1000;
+            if (seconds < 1) {
+                LOG.warn("Queue {}: job {} has been running for 12 hours, the longest SQS keeps a message hidden; "
+                        + "its lease cannot be extended and SQS will deliver it again", calls.name(), lease.jobId());
+                leases.forget(lease.receipt());
+            }
+        }
+        return seconds;
+    }
+
     @Override
     public boolean complete(Lease lease) {
         if (!confirmHeld(lease)) {
             return false;
         }
-        boolean deleted = deletes.submit(lease.receipt());
+        boolean deleted = combined.delete(lease.receipt());
         leases.forget(lease.receipt());
         return deleted;
+    }
+
+    /**
+     * Completes a finished job and claims the next ones: for a surely held lease (its delete cannot be
+     * refused as stale) the delete goes out beside the receive, on a virtual thread, so a worker's
+     * thread waits for one round trip, not two; otherwise, and on FIFO queues (where the receive must
+     * follow the delete, or the group still looks in flight), one after the other. If the delete
+     * fails, the jobs received beside it are made visible again.
+     */
+    @Override
+    public CompleteAndNext completeAndClaim(Lease done, int max, Duration leaseDuration) {
+        checkBatch(max);
+        if (fifo != null || max < 1 || !leases.surelyHeld(done.receipt(), clock.millis())
+                || Thread.currentThread().isInterrupted()) {
+            return JobQueue.super.completeAndClaim(done, max, leaseDuration);
+        }
+        CompletableFuture<Boolean> deleted = new CompletableFuture<>();
+        Thread.ofVirtual().name("sqs-delete").start(() -> {
+            try {
+                deleted.complete(combined.delete(done.receipt()));
+            } catch (Throwable t) {
+                deleted.completeExceptionally(t);
+            }
+        });
+        List<Lease> next = List.of();
+        RuntimeException claimFailure = null;
+        try {
+            next = claimBatch(max, leaseDuration, Duration.ZERO);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            claimFailure = e;
+        }
+        boolean completed;
+        try {
+            completed = SqsCalls.awaitUninterruptibly(deleted);
+        } catch (RuntimeException e) {
+            if (!next.isEmpty()) {
+                giveBack(next);
+            }
+            throw e;
+        } finally {
+            leases.forget(done.receipt());
+        }
+        if (claimFailure != null) {
+            throw claimFailure;
+        }
+        return new CompleteAndNext(completed, next);
+    }
+
+    /** Makes claimed jobs visible again at once (best effort: they come back after their lease otherwise). */
+    private void giveBack(List<Lease> claimed) {
+        claimed.forEach(l -> leases.forget(l.receipt()));
+        try {
+            calls.changeVisibilityBatch(claimed.stream().map(Lease::receipt).toList(), 0);
+        } catch (RuntimeException e) {
+            LOG.warn("Queue {}: jobs claimed beside a failed delete come back after their lease", calls.name(), e);
+        }
     }
 
     @Override
@@ -323,42 +475,30 @@ final class SqsJobQueue implements JobQueue {
         if (offset < 0 || limit < 1) {
             throw new IllegalArgumentException("offset must be >= 0 and limit >= 1, were " + offset + ", " + limit);
         }
-        List<Incoming> all = scanner().readAll();
-        scan.show(all);
-        return all.stream().skip(offset).limit(limit).map(in -> new JobRecord(in.jobId(), in.payload())).toList();
+        return scanner().list(offset, limit);
     }
 
     @Override
     public Optional<JobRecord> find(String id) {
-        Objects.requireNonNull(id, "id");
-        List<Incoming> all = scanner().readAll();
-        scan.show(all);
-        return all.stream().filter(in -> in.jobId().equals(id)).findFirst()
-                .map(in -> new JobRecord(in.jobId(), in.payload()));
+        return scanner().find(Objects.requireNonNull(id, "id"));
     }
 
     @Override
     public boolean remove(String id) {
-        Objects.requireNonNull(id, "id");
-        List<Incoming> all = scanner().readAll();
-        List<Incoming> matching = all.stream().filter(in -> in.jobId().equals(id)).toList();
-        scan.show(all.stream().filter(in -> !in.jobId().equals(id)).toList());
-        return scan.delete(matching) > 0;
+        return scanner().remove(Objects.requireNonNull(id, "id"));
     }
 
     @Override
     public QueueStats stats() {
-        Map<QueueAttributeName, String> a = calls.attributes(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED);
-        return new QueueStats(count(a, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
-                count(a, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE),
-                count(a, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));
+        return calls.stats();
     }
 
     @Override
     public void flush() {
         leases.clear();
+        if (debouncer != null) {
+            debouncer.flush();
+        }
         if (!calls.purge()) {
             // SQS allows one purge per 60 s; the one under way removes what was sent before it began.
             LOG.info("Queue {}: a purge is already under way; it removes the messages sent before it began",
@@ -369,36 +509,6 @@ final class SqsJobQueue implements JobQueue {
     @Override
     public String toString() {
         return "SqsJobQueue[" + calls.name() + "]";
-    }
-
-    String name() {
-        return calls.name();
-    }
-
-    /**
-     * Receives up to {@code max} messages without waiting, in one ReceiveMessage with the other
-     * threads' claims made at the same time (a worker's threads each complete a job and claim the
-     * next: combined, that is one call for up to 10 of them instead of one each).
-     */
-    private List<Message> receiveNow(int max, int visibility) throws InterruptedException {
-        if (Thread.interrupted()) {
-            throw new InterruptedException();
-        }
-        return receives.computeIfAbsent(visibility, v -> new CallCombiner<>(MAX_BATCH, n -> n,
-                asks -> share(asks, calls.receiveNow(asks.stream().mapToInt(Integer::intValue).sum(), v))))
-                .submit(max);
-    }
-
-    /** The messages of one receive shared among the claims it was made for, in order, each up to its count. */
-    private static List<List<Message>> share(List<Integer> asks, List<Message> received) {
-        List<List<Message>> shares = new ArrayList<>(asks.size());
-        int from = 0;
-        for (int ask : asks) {
-            int to = Math.min(received.size(), from + ask);
-            shares.add(received.subList(from, to));
-            from = to;
-        }
-        return shares;
     }
 
     /** Sends {@code next} to {@code target} and deletes the leased message, if the lease still holds. */
@@ -429,11 +539,11 @@ final class SqsJobQueue implements JobQueue {
         return false;
     }
 
-    /** Sends a job that came before its due time again, for the rest of its delay. */
+    /** Sends a job that came before its due time again, for the rest of its delay (with its debounce key). */
     private void delayAgain(Incoming in, long now) {
         Duration rest = Duration.ofMillis(in.dueMillis() - now);
         calls.send(SqsMessages.outgoing(in.jobId(), in.payload(), in.generation(), rest, now, in.deadLettered(),
-                Integer.MAX_VALUE));
+                Integer.MAX_VALUE).withDebounceKey(in.debounceKey()));
         calls.delete(in.receipt());
     }
 
@@ -482,10 +592,5 @@ final class SqsJobQueue implements JobQueue {
         if (size < 0 || size > MAX_BATCH) {
             throw new IllegalArgumentException("batch size must be between 0 and " + MAX_BATCH + ", was " + size);
         }
-    }
-
-    private static long count(Map<QueueAttributeName, String> a, QueueAttributeName name) {
-        String v = a.get(name);
-        return v == null ? 0 : Math.max(0, Long.parseLong(v));
     }
 }

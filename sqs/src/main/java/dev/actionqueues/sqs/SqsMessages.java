@@ -13,7 +13,8 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * How a job travels in an SQS message. The body is the payload; message attributes carry the job
  * id ({@value #ID}), the release generation that makes fencing tokens grow ({@value #GEN}), the due
  * time of a delay longer than SQS's 15 minutes ({@value #DUE}), a mark on the entries the library
- * dead-lettered itself ({@value #DEAD}), and, for a payload SQS cannot carry as it is (empty, or with
+ * dead-lettered itself ({@value #DEAD}), the (hashed) debounce key of a job pushed under debouncing
+ * until it is claimed ({@value #DEBOUNCE}), and, for a payload SQS cannot carry as it is (empty, or with
  * characters outside SQS's allowed set, or a carriage return), its encoding ({@value #ENC}: the
  * UTF-16 code units in Base64, so every Java string comes back exactly).
  */
@@ -24,7 +25,8 @@ final class SqsMessages {
     static final String DUE = "aq-due";
     static final String ENC = "aq-enc";
     static final String DEAD = "aq-dead-lettered";
-    static final List<String> ATTRIBUTE_NAMES = List.of(ID, GEN, DUE, ENC, DEAD);
+    static final String DEBOUNCE = "aq-debounce";
+    static final List<String> ATTRIBUTE_NAMES = List.of(ID, GEN, DUE, ENC, DEAD, DEBOUNCE);
     private static final String ENC_UTF16_BASE64 = "utf16-base64";
 
     /** SQS's longest DelaySeconds. */
@@ -56,11 +58,22 @@ final class SqsMessages {
             }
             return new Outgoing(body, attributes, null, group, deduplication);
         }
+
+        /** This message carrying a debounce key, or as it is if {@code key} is null. */
+        Outgoing withDebounceKey(String key) {
+            if (key == null) {
+                return this;
+            }
+            Map<String, MessageAttributeValue> all = new HashMap<>(attributes);
+            all.put(DEBOUNCE, string(key));
+            return new Outgoing(body, Map.copyOf(all), delaySeconds, groupId, deduplicationId);
+        }
     }
 
     /** A received message, decoded. */
     record Incoming(String jobId, String payload, long generation, long dueMillis, int receiveCount,
-            long sentMillis, String receipt, String messageId, boolean ours, boolean deadLettered) {
+            long sentMillis, String receipt, String messageId, boolean ours, boolean deadLettered,
+            String debounceKey) {
 
         /** The fencing token: the generation in the high half, the receive count in the low half. */
         long fencingToken() {
@@ -119,7 +132,7 @@ final class SqsMessages {
         int receives = (int) Math.max(1, parseLong(m.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT), 1));
         long sent = parseLong(m.attributes().get(MessageSystemAttributeName.SENT_TIMESTAMP), 0);
         return new Incoming(id != null && !id.isBlank() ? id : m.messageId(), payload, gen, due, receives, sent,
-                m.receiptHandle(), m.messageId(), id != null, value(a, DEAD) != null);
+                m.receiptHandle(), m.messageId(), id != null, value(a, DEAD) != null, value(a, DEBOUNCE));
     }
 
     /** Whole seconds, rounded up, so a delay or lease is never shorter than asked. */

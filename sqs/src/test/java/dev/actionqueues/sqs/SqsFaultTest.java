@@ -118,9 +118,9 @@ class SqsFaultTest {
         }
         try (SqsClient unreachable = ElasticMq.clientFor(URI.create("http://127.0.0.1:" + closedPort))) {
             SqsJobQueue errors = new SqsJobQueue(new SqsCalls(unreachable, "http://127.0.0.1:" + closedPort + "/q_error",
-                    "q_error"), null, InstantSource.system(), 1000, 0, null);
+                    "q_error"), null, InstantSource.system(), 1000, 0, null, null);
             SqsJobQueue main = new SqsJobQueue(new SqsCalls(unreachable, "http://127.0.0.1:" + closedPort + "/q", "q"),
-                    errors, InstantSource.system(), 1000, 0, null);
+                    errors, InstantSource.system(), 1000, 0, null, null);
             Deferrable deferrable = Deferrable.builder(new Backend("q", main, errors)).build();
             deferrable.register("t", String.class, s -> { });
             try (Worker worker = Worker.builder(deferrable).errorBackoff(Duration.ofMillis(50)).build().start()) {

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -115,6 +116,36 @@ class SqsJobQueueTest {
                 + calls.count(ChangeMessageVisibilityBatchRequest.class)).as("held leases need no check").isZero();
         assertThat(calls.of(ReceiveMessageRequest.class).get(0).messageSystemAttributeNames()).isNotEmpty();
         assertThat(queue.stats()).isEqualTo(new QueueStats(0, 0, 0));
+    }
+
+    @Test
+    void theHeartbeatOfTwelveJobsIsTwoChangeMessageVisibilityBatchCalls() throws InterruptedException {
+        List<NewJob> jobs = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            jobs.add(NewJob.of("job-" + i, "p"));
+        }
+        queue.pushBatch(jobs.subList(0, 10));
+        queue.pushBatch(jobs.subList(10, 12));
+        List<Lease> leases = new ArrayList<>(queue.claimBatch(10, LEASE, Duration.ZERO));
+        leases.addAll(queue.claimBatch(10, LEASE, Duration.ZERO));
+        assertThat(leases).hasSize(12);
+        Lease stale = new Lease("gone", "p", 1, time.instant().plus(LEASE), 1, "not-a-receipt-handle");
+        leases.add(5, stale);
+        calls.clear();
+        time.advance(Duration.ofMinutes(1));
+
+        List<Optional<Lease>> renewed = queue.renewBatch(leases, Duration.ofMinutes(10));
+
+        assertThat(calls.count(ChangeMessageVisibilityBatchRequest.class)).isEqualTo(2);
+        assertThat(calls.count(ChangeMessageVisibilityRequest.class)).isZero();
+        assertThat(calls.of(ChangeMessageVisibilityBatchRequest.class).get(0).entries()).hasSize(10)
+                .allSatisfy(e -> assertThat(e.visibilityTimeout()).isEqualTo(600));
+        assertThat(renewed.get(5)).as("the stale lease").isEmpty();
+        renewed.remove(5);
+        leases.remove(5);
+        assertThat(renewed).allSatisfy(r -> assertThat(r).isPresent());
+        assertThat(renewed.get(0).orElseThrow().expiresAt()).isEqualTo(time.instant().plus(Duration.ofMinutes(10)));
+        assertThat(queue.completeBatch(leases.subList(0, 10))).containsOnly(true);
     }
 
     @Test

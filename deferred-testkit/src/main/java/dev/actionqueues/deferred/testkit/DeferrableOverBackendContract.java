@@ -166,11 +166,11 @@ public abstract class DeferrableOverBackendContract extends JobQueueContract {
         }
     }
 
-    /** {@code delegate}, counting the calls to {@link JobQueue#renew}. */
+    /** {@code delegate}, counting the calls to {@link JobQueue#renew} and {@link JobQueue#renewBatch}. */
     private static JobQueue countingRenewals(JobQueue delegate, AtomicInteger renewals) {
         return (JobQueue) Proxy.newProxyInstance(JobQueue.class.getClassLoader(), new Class<?>[] {JobQueue.class},
                 (proxy, method, args) -> {
-                    if (method.getName().equals("renew")) {
+                    if (method.getName().equals("renew") || method.getName().equals("renewBatch")) {
                         renewals.incrementAndGet();
                     }
                     try {

@@ -79,7 +79,11 @@ public abstract class JobQueueContract extends ErrorQueueContract {
         }
         List<String> popped = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            popped.add(claimNow(LONG_LEASE).orElseThrow().jobId());
+            // Each is completed before the next claim: SQS FIFO hands out nothing of a message group
+            // while an earlier job of it is in flight.
+            Lease lease = claimNow(LONG_LEASE).orElseThrow();
+            popped.add(lease.jobId());
+            assertThat(queue.complete(lease)).isTrue();
         }
         assertThat(popped).containsExactlyElementsOf(ids);
     }
@@ -115,6 +119,7 @@ public abstract class JobQueueContract extends ErrorQueueContract {
 
     @Test
     void aDelayedJobIsNotPoppedBeforeItsDueTime() throws InterruptedException {
+        assumeDelays(ticks(2));
         String id = id();
         queue.push(new NewJob(id, "later", ticks(2)));
         assertThat(queue.stats()).isEqualTo(new QueueStats(0, 0, 1));
@@ -141,11 +146,15 @@ public abstract class JobQueueContract extends ErrorQueueContract {
         queue.push(NewJob.of(id, "attempt 0"));
         Lease lease = claimNow(LONG_LEASE).orElseThrow();
 
-        assertThat(queue.release(lease, "attempt 1", ticks(2))).isTrue();
-        assertThat(queue.stats()).isEqualTo(new QueueStats(0, 0, 1));
-        assertThat(claimNow(LONG_LEASE)).isEmpty();
-
-        advance(ticks(2.2));
+        if (delays(ticks(2))) {
+            assertThat(queue.release(lease, "attempt 1", ticks(2))).isTrue();
+            assertThat(queue.stats()).isEqualTo(new QueueStats(0, 0, 1));
+            assertThat(claimNow(LONG_LEASE)).isEmpty();
+            advance(ticks(2.2));
+        } else {
+            // A queue without delays (SQS FIFO) gives the job back at once.
+            assertThat(queue.release(lease, "attempt 1", Duration.ZERO)).isTrue();
+        }
         Lease again = claimNow(LONG_LEASE).orElseThrow();
         assertThat(again.jobId()).isEqualTo(id);
         assertThat(again.payload()).isEqualTo("attempt 1");
@@ -370,6 +379,7 @@ public abstract class JobQueueContract extends ErrorQueueContract {
     @Test
     void waitingJobsOfTheMainQueueCanBeFoundAndRemovedButNotLeasedOnes() throws InterruptedException {
         assumeTrue(queue.capabilities().inspection(), "the queue cannot inspect its waiting jobs");
+        assumeDelays(ticks(2));
         String leasedId = id();
         String readyId = id();
         String keptId = id();
@@ -405,17 +415,22 @@ public abstract class JobQueueContract extends ErrorQueueContract {
         queue.push(NewJob.of(id(), "a"));
         queue.push(NewJob.of(id(), "b"));
         queue.push(NewJob.of(id(), "c"));
-        queue.push(new NewJob(id(), "d", ticks(5)));
+        boolean delayed = delays(ticks(5));
+        if (delayed) {
+            queue.push(new NewJob(id(), "d", ticks(5)));
+        }
         claimNow(LONG_LEASE).orElseThrow();
 
-        assertThat(queue.stats()).isEqualTo(new QueueStats(2, 1, 1));
+        assertThat(queue.stats()).isEqualTo(new QueueStats(2, 1, delayed ? 1 : 0));
     }
 
     @Test
     void flushRemovesEveryJobAndMakesLeasesStale() throws InterruptedException {
         queue.push(NewJob.of(id(), "a"));
         queue.push(NewJob.of(id(), "b"));
-        queue.push(new NewJob(id(), "c", ticks(5)));
+        if (delays(ticks(5))) {
+            queue.push(new NewJob(id(), "c", ticks(5)));
+        }
         Lease lease = claimNow(LONG_LEASE).orElseThrow();
 
         queue.flush();
@@ -437,7 +452,9 @@ public abstract class JobQueueContract extends ErrorQueueContract {
         }
         List<String> popped = new ArrayList<>();
         for (int i = 0; i < payloads.size(); i++) {
-            popped.add(claimNow(LONG_LEASE).orElseThrow().payload());
+            Lease lease = claimNow(LONG_LEASE).orElseThrow();
+            popped.add(lease.payload());
+            queue.complete(lease); // before the next claim, as a FIFO queue's message group needs
         }
         assertThat(popped).containsExactlyInAnyOrderElementsOf(payloads);
     }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
@@ -78,6 +79,20 @@ public abstract class QueueContractSupport {
     /** A fresh job id. */
     protected static String id() {
         return UUID.randomUUID().toString();
+    }
+
+    /**
+     * Whether the queue can delay a job by {@code delay} ({@code QueueCapabilities.maxDelay()}: SQS
+     * FIFO queues have no per-message delay at all).
+     */
+    protected final boolean delays(Duration delay) {
+        return queue.capabilities().maxDelay().compareTo(delay) >= 0;
+    }
+
+    /** Skips the test, saying why, unless the queue can delay a job by {@code delay}. */
+    protected final void assumeDelays(Duration delay) {
+        Assumptions.assumeTrue(delays(delay), () -> "the queue cannot delay a job by " + delay + " (its maxDelay is "
+                + queue.capabilities().maxDelay() + ")");
     }
 
     /** Claims one job without waiting. */

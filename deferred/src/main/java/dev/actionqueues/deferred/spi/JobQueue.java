@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A queue of jobs with opaque string payloads, at-least-once delivery and leases (named so it does
@@ -63,6 +64,24 @@ public interface JobQueue {
             result.add(Boolean.TRUE);
         }
         return result;
+    }
+
+    /**
+     * Adds several jobs without holding the calling thread for the broker's answer, where the broker's
+     * client can do that (SQS built with an {@code SqsAsyncClient}); the engine's {@code laterAsync}
+     * uses it. The future completes with what {@link #pushBatch} would return, or fails with what it
+     * would throw (an {@link IllegalArgumentException} for an invalid batch included). The default
+     * runs {@link #pushBatch} on the calling thread and returns its outcome as a completed future.
+     *
+     * @param jobs at most {@link QueueCapabilities#maxBatchSize()} jobs
+     * @return for each job, in order, whether it was stored
+     */
+    default CompletableFuture<List<Boolean>> pushBatchAsync(List<NewJob> jobs) {
+        try {
+            return CompletableFuture.completedFuture(pushBatch(jobs));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /**
@@ -148,6 +167,25 @@ public interface JobQueue {
     default boolean expire(WorkerLease lease) {
         Lease l = new Lease(lease.jobId(), "", lease.fencingToken(), Instant.EPOCH, 1, lease.receipt());
         return renew(l, Duration.ofMillis(1)).isPresent();
+    }
+
+    /**
+     * Renews several leases, as {@link #renew} does each: a worker's heartbeat renews the leases of
+     * all its running and prefetched jobs with one call. Backends with a batch call override it (SQS:
+     * one ChangeMessageVisibilityBatch per 10 leases); the default renews one by one. A stale lease
+     * gives an empty result and leaves the others alone.
+     *
+     * @param leases the current leases, any number (backends split them into their batch size)
+     * @param leaseDuration the new remaining time, positive
+     * @return for each lease, in order, the renewed lease, or empty if it is stale
+     * @throws BackendException if the broker failed; some leases may have been renewed
+     */
+    default List<Optional<Lease>> renewBatch(List<Lease> leases, Duration leaseDuration) {
+        List<Optional<Lease>> renewed = new ArrayList<>(leases.size());
+        for (Lease lease : leases) {
+            renewed.add(renew(lease, leaseDuration));
+        }
+        return renewed;
     }
 
     /**

@@ -7,6 +7,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -40,6 +41,22 @@ public final class ElasticMq {
     /** A new synchronous client for the server; the caller closes it. */
     public static SqsClient client(ExecutionInterceptor... interceptors) {
         return clientFor(endpoint(), interceptors);
+    }
+
+    /** A new asynchronous client for {@code uri} with the dummy credentials; the caller closes it. */
+    public static SqsAsyncClient asyncClientFor(URI uri, ExecutionInterceptor... interceptors) {
+        return SqsAsyncClient.builder().endpointOverride(uri).region(Region.EU_WEST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .overrideConfiguration(o -> {
+                    for (ExecutionInterceptor i : interceptors) {
+                        o.addExecutionInterceptor(i);
+                    }
+                }).build();
+    }
+
+    /** A new asynchronous client for the server; the caller closes it. */
+    public static SqsAsyncClient asyncClient(ExecutionInterceptor... interceptors) {
+        return asyncClientFor(endpoint(), interceptors);
     }
 
     /** A new synchronous client for {@code uri} with the dummy credentials; the caller closes it. */
