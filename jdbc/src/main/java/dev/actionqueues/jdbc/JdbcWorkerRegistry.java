@@ -40,12 +40,15 @@ final class JdbcWorkerRegistry implements WorkerRegistry {
         this.group = Objects.requireNonNull(group, "group");
         String table = config.tablePrefix() + "workers";
         this.session = new JdbcSession(config.dataSource(), null, "on table " + table + ", group '" + group + "'");
-        beat = "INSERT INTO " + table + " AS w (grp, name, host, pid, concurrency, in_flight, last_seen, expires_at,"
-                + " lease_ids, lease_tokens, lease_receipts) VALUES (?, ?, ?, ?, ?, ?, clock_timestamp(),"
-                + " clock_timestamp() + ?::bigint * interval '1 microsecond', ?, ?, ?)"
+        // One reading of the clock for the whole beat (now() is the statement's time in autocommit), so a
+        // new record's start and last-seen times are equal.
+        beat = "INSERT INTO " + table + " AS w (grp, name, host, pid, concurrency, in_flight, started_at, last_seen,"
+                + " expires_at, lease_ids, lease_tokens, lease_receipts) VALUES (?, ?, ?, ?, ?, ?, now(), now(),"
+                + " now() + ?::bigint * interval '1 microsecond', ?, ?, ?)"
                 + " ON CONFLICT (grp, name) DO UPDATE SET host = EXCLUDED.host, pid = EXCLUDED.pid,"
                 + " concurrency = EXCLUDED.concurrency, in_flight = EXCLUDED.in_flight,"
-                + " started_at = CASE WHEN w.expires_at <= clock_timestamp() THEN clock_timestamp() ELSE w.started_at END,"
+                + " started_at = CASE WHEN w.expires_at <= EXCLUDED.last_seen THEN EXCLUDED.last_seen"
+                + " ELSE w.started_at END,"
                 + " last_seen = EXCLUDED.last_seen, expires_at = EXCLUDED.expires_at, lease_ids = EXCLUDED.lease_ids,"
                 + " lease_tokens = EXCLUDED.lease_tokens, lease_receipts = EXCLUDED.lease_receipts";
         live = "SELECT " + COLUMNS + " FROM " + table + " WHERE grp = ? AND last_seen >" + AGO + KEPT
