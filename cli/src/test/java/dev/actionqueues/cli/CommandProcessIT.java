@@ -120,7 +120,8 @@ class CommandProcessIT {
         assertThat(usage.code()).isEqualTo(2);
         Result unreachable = run("stats", "--url", "redis://admin:s3cret@127.0.0.1:1");
         assertThat(unreachable.code()).isEqualTo(1);
-        assertThat(unreachable.out()).doesNotContain("s3cret").startsWith("actionqueues: ");
+        assertThat(unreachable.out()).doesNotContain("s3cret").startsWith("actionqueues: ")
+                .as("no JVM warnings (Enable-Native-Access in the manifest)").doesNotContain("WARNING");
     }
 
     @Test
