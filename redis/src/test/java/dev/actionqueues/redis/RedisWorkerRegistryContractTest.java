@@ -2,14 +2,9 @@ package dev.actionqueues.redis;
 
 import dev.actionqueues.deferred.spi.Backend;
 import dev.actionqueues.deferred.testkit.WorkerRegistryContract;
-import dev.actionqueues.redis.testing.RedisClock;
-import dev.actionqueues.redis.testing.SharedRedis;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
+import dev.actionqueues.redis.testing.RedisTestBackend;
 import java.time.Duration;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Redis worker registry passes the worker registry contract on the machine's Redis (a unique key prefix,
@@ -17,37 +12,17 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class RedisWorkerRegistryContractTest extends WorkerRegistryContract {
 
-    static final String PREFIX = "aqworkers-" + UUID.randomUUID().toString().substring(0, 8);
-    private static RedisBackendFactory factory;
-    private static RedisClient client;
-    private static StatefulRedisConnection<String, String> raw;
-
-    @BeforeAll
-    static void connect() {
-        String url = SharedRedis.require();
-        factory = RedisBackendFactory.builder().uri(url).keyPrefix(PREFIX).build();
-        client = RedisClient.create(url);
-        raw = client.connect();
-    }
-
-    @AfterAll
-    static void cleanUp() {
-        if (factory != null) {
-            factory.close();
-            RedisClock.deleteKeys(raw.sync(), PREFIX);
-            raw.close();
-            client.shutdown();
-        }
-    }
+    @RegisterExtension
+    static final RedisTestBackend REDIS = new RedisTestBackend("aqworkers");
 
     @Override
     protected Backend createBackend(String group) {
-        return factory.createBackendForGroup(group);
+        return REDIS.backend(group);
     }
 
     @Override
     protected void advance(Duration duration) {
-        RedisClock.advance(raw.sync(), duration);
+        REDIS.advance(duration);
     }
 
     @Override
