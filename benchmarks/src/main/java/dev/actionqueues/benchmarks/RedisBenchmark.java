@@ -42,7 +42,12 @@ public final class RedisBenchmark {
         String prefix = "aqbench-" + UUID.randomUUID().toString().substring(0, 8);
         RedisClient admin = RedisClient.create(uri);
         RedisCommands<String, String> redis = admin.connect().sync();
-        try (RedisBackendFactory factory = RedisBackendFactory.builder().uri(uri).keyPrefix(prefix).build()) {
+        // -DreplySpinMicros=0 measures the synchronous calls with the caller parked at once, as before replySpin.
+        RedisBackendFactory.Builder builder = RedisBackendFactory.builder().uri(uri).keyPrefix(prefix);
+        if (Integer.getInteger("replySpinMicros") != null) {
+            builder.replySpin(Duration.ofNanos(1000L * Integer.getInteger("replySpinMicros")));
+        }
+        try (RedisBackendFactory factory = builder.build()) {
             JobQueue queue = factory.createBackendForGroup("bench").queue();
             warmUp(queue);
             if (args.length > 2 && args[2].equals("engine")) {
@@ -58,20 +63,23 @@ public final class RedisBenchmark {
                 return;
             }
 
+            if (args.length > 2 && args[2].equals("producer")) {
+                // Only the producer measures beside redis-benchmark, three rounds: for tuning the enqueue path.
+                for (int i = 0; i < 3; i++) {
+                    double lpush50 = redisBenchmark(uri, 50, 200_000);
+                    double lpush1 = redisBenchmark(uri, 1, 50_000);
+                    System.out.printf("redis-benchmark LPUSH -c 50: %.0f/s; -c 1: %.0f/s%n", lpush50, lpush1);
+                    enqueueOne(queue, redis, jobs, lpush1);
+                    producers(factory, jobs, lpush1, lpush50);
+                }
+                return;
+            }
+
             double lpush50 = redisBenchmark(uri, 50, 200_000);
             double lpush1 = redisBenchmark(uri, 1, 50_000);
             System.out.printf("redis-benchmark LPUSH -c 50: %.0f/s; -c 1: %.0f/s%n", lpush50, lpush1);
 
-            redis.configResetstat();
-            long t0 = System.nanoTime();
-            for (int i = 0; i < jobs; i++) {
-                queue.push(NewJob.of("one-" + i, "{\"task\":\"noop\",\"args\":{}}"));
-            }
-            double enqueueOne = jobs / seconds(t0);
-            double pushCalls = commands(redis) / (double) jobs;
-            System.out.printf("enqueue one at a time: %.0f jobs/s = %.0f%% of LPUSH -c 1 (%.2f Redis commands per job)%n",
-                    enqueueOne, 100 * enqueueOne / lpush1, pushCalls);
-            queue.flush();
+            enqueueOne(queue, redis, jobs, lpush1);
 
             long t1 = System.nanoTime();
             List<NewJob> batch = new ArrayList<>(100);
@@ -122,6 +130,19 @@ public final class RedisBenchmark {
             }
             admin.shutdown();
         }
+    }
+
+    private static void enqueueOne(JobQueue queue, RedisCommands<String, String> redis, int jobs, double lpush1) {
+        redis.configResetstat();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < jobs; i++) {
+            queue.push(NewJob.of("one-" + i, "{\"task\":\"noop\",\"args\":{}}"));
+        }
+        double enqueueOne = jobs / seconds(t0);
+        double pushCalls = commands(redis) / (double) jobs;
+        System.out.printf("enqueue one at a time: %.0f jobs/s = %.0f%% of LPUSH -c 1 (%.2f Redis commands per job)%n",
+                enqueueOne, 100 * enqueueOne / lpush1, pushCalls);
+        queue.flush();
     }
 
     private static void warmUp(JobQueue queue) throws InterruptedException {
@@ -219,11 +240,14 @@ public final class RedisBenchmark {
             var noop = deferrable.task(dev.actionqueues.deferred.TaskDescriptor.of("noop", Noop.class));
             int n = measured ? jobs : 10_000;
 
+            long cpu0 = jvmCpuNanos();
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 noop.later(new Noop(i));
             }
             double one = n / seconds(t0);
+            double oneCpu = 100.0 * (jvmCpuNanos() - cpu0) / (System.nanoTime() - t0);
+            double oneCpuPerJob = (jvmCpuNanos() - cpu0) / 1000.0 / n;
             backend.queue().flush();
 
             List<Noop> args = new ArrayList<>(100);
@@ -254,8 +278,8 @@ public final class RedisBenchmark {
             }
             backend.queue().flush();
             if (measured) {
-                System.out.printf("later() one by one (JSON, one thread): %.0f jobs/s = %.0f%% of LPUSH -c 1%n", one,
-                        100 * one / lpush1);
+                System.out.printf("later() one by one (JSON, one thread): %.0f jobs/s = %.0f%% of LPUSH -c 1"
+                        + " (JVM CPU %.0f%% of a core, %.1f µs per job)%n", one, 100 * one / lpush1, oneCpu, oneCpuPerJob);
                 System.out.printf("laterAll in batches of 100: %.0f jobs/s%n", all);
                 System.out.printf("laterAsync, 64 in flight: %.0f jobs/s = %.0f%% of LPUSH -c 50%n", async,
                         100 * async / lpush50);

