@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
@@ -65,6 +66,16 @@ public final class SqsBenchmark {
                 .overrideConfiguration(o -> o.addExecutionInterceptor(CALLS)).build()) {
             SqsBackendFactory factory = SqsBackendFactory.builder().client(client).createQueues(true).build();
 
+            if (args.length > 1 && args[1].equals("engine")) {
+                // Only the engine burn-down at c = 16, after a warm-up, five times: for profiling.
+                engineBurnDown(factory, 10_000, 16, prefetch);
+                for (int i = 0; i < 5; i++) {
+                    double rate = engineBurnDown(factory, jobs, 16, prefetch);
+                    System.out.printf("engine burn-down c=16 prefetch=%d: %.0f jobs/s (JVM CPU %.0f%%); calls per job: %s%n",
+                            prefetch, rate, lastCpu, CALLS.perJob(jobs));
+                }
+                return;
+            }
             System.out.println("warm-up (not measured):");
             for (int round = 0; round < 2; round++) {
                 rawSendOne(client, 2_000);
@@ -90,11 +101,16 @@ public final class SqsBenchmark {
                     r.get("raw SendMessageBatch"), jobs);
             for (int c : new int[] {1, 16}) {
                 double raw = rawBurnDown(client, jobs, c);
-                System.out.printf("  raw burn-down c=%d (ReceiveMessage(10) + DeleteMessageBatch): %.0f msgs/s%n", c,
-                        raw);
+                double rawCpu = lastCpu;
+                double rawAsEngine = rawBurnDown(client, jobs, c, true);
+                System.out.printf("  raw burn-down c=%d (ReceiveMessage(10) + DeleteMessageBatch): %.0f msgs/s (JVM CPU"
+                        + " %.0f%%); with the engine's attributes sent and asked for: %.0f msgs/s (%.0f%%)%n", c, raw,
+                        rawCpu, rawAsEngine, lastCpu);
                 for (int p : new int[] {0, prefetch}) {
                     double engine = engineBurnDown(factory, jobs, c, p);
                     report("engine burn-down c=" + c + " prefetch=" + p, engine, raw, jobs);
+                    System.out.printf("    = %.0f%% of the raw loop with the engine's attributes (JVM CPU %.0f%%)%n",
+                            100 * engine / rawAsEngine, lastCpu);
                 }
             }
         } finally {
@@ -168,17 +184,35 @@ public final class SqsBenchmark {
 
     /** {@code concurrency} threads loop ReceiveMessage(10, no wait) + DeleteMessageBatch until all are gone. */
     private static double rawBurnDown(SqsClient client, int n, int concurrency) throws InterruptedException {
+        return rawBurnDown(client, n, concurrency, false);
+    }
+
+    /**
+     * {@code concurrency} threads loop ReceiveMessage(10, no wait) + DeleteMessageBatch until all are gone;
+     * with {@code asTheEngine}, the messages carry the engine's two message attributes and each receive asks
+     * for them and for the system attributes the engine reads (receive count, sent time), so the server does
+     * the same work per message as for the engine.
+     */
+    private static double rawBurnDown(SqsClient client, int n, int concurrency, boolean asTheEngine)
+            throws InterruptedException {
         String url = rawQueue(client);
-        sendBatches(client, url, n);
+        sendBatches(client, url, n, asTheEngine);
         LongAdder done = new LongAdder();
         CountDownLatch finished = new CountDownLatch(concurrency);
+        long cpu0 = jvmCpuNanos();
         long t0 = System.nanoTime();
         for (int t = 0; t < concurrency; t++) {
             Thread.ofVirtual().start(() -> {
                 try {
                     while (done.sum() < n) {
-                        List<Message> got = client.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10)
-                                .visibilityTimeout(60).waitTimeSeconds(0)).messages();
+                        List<Message> got = client.receiveMessage(b -> {
+                            b.queueUrl(url).maxNumberOfMessages(10).visibilityTimeout(60).waitTimeSeconds(0);
+                            if (asTheEngine) {
+                                b.messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
+                                        MessageSystemAttributeName.SENT_TIMESTAMP)
+                                        .messageAttributeNames("aq-id", "aq-gen");
+                            }
+                        }).messages();
                         if (got.isEmpty()) {
                             continue;
                         }
@@ -197,6 +231,7 @@ public final class SqsBenchmark {
         }
         finished.await();
         double rate = n / seconds(t0);
+        lastCpu = cpuPercent(cpu0, t0);
         client.deleteQueue(b -> b.queueUrl(url));
         return rate;
     }
@@ -248,6 +283,7 @@ public final class SqsBenchmark {
         TaskHandle<Noop> noop = deferrable.register("noop", Noop.class, a -> { });
         fill(noop, n);
         CALLS.reset();
+        long cpu0 = jvmCpuNanos();
         long t0 = System.nanoTime();
         double rate;
         try (Worker worker = Worker.builder(deferrable).concurrency(concurrency).prefetch(prefetch).build().start()) {
@@ -255,8 +291,21 @@ public final class SqsBenchmark {
                 Thread.sleep(1);
             }
             rate = n / seconds(t0);
+            lastCpu = cpuPercent(cpu0, t0);
         }
         return rate;
+    }
+
+    /** The JVM's CPU (engine or raw loop, SDK client and ElasticMQ together) over the last burn-down, in % of one core. */
+    private static volatile double lastCpu;
+
+    private static long jvmCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static double cpuPercent(long cpu0, long t0) {
+        return 100.0 * (jvmCpuNanos() - cpu0) / (System.nanoTime() - t0);
     }
 
     private static double seconds(long startNanos) {

@@ -54,7 +54,7 @@ final class BatchCompleter {
     }
 
     private void completeAndRefill(List<Lease> batch) {
-        int extra = ctx.stopping ? 0 : prefetch.reserve();
+        int extra = ctx.stopping ? 0 : prefetch.reserve(ctx.maxBatch);
         int kept = 0;
         boolean done = false;
         try {

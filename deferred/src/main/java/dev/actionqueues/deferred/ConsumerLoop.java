@@ -85,7 +85,7 @@ final class ConsumerLoop {
      */
     private Lease claim(ConsumerSlot slot) {
         List<Lease> claimed;
-        int extra = prefetch.reserve();
+        int extra = prefetch.reserve(ctx.maxBatch - 1);
         try {
             claimed = ctx.queue.claimBatch(1 + extra, ctx.leaseDuration, ctx.pollTimeout);
         } catch (InterruptedException e) {
@@ -165,7 +165,7 @@ final class ConsumerLoop {
             completer.submit(done);
             return next;
         }
-        return completeAndClaim(done, prefetch.reserve());
+        return completeAndClaim(done, prefetch.reserve(ctx.maxBatch - 1));
     }
 
     /**

@@ -43,11 +43,14 @@ final class Prefetch {
         return capacity > 0;
     }
 
-    /** Reserves room for up to the capacity in all; returns how many more jobs may be claimed. */
-    int reserve() {
+    /**
+     * Reserves room for up to {@code max} more jobs, never past the capacity in all; returns how many
+     * may be claimed.
+     */
+    int reserve(int max) {
         while (true) {
             int r = reserved.get();
-            int n = Math.max(0, capacity - r);
+            int n = Math.max(0, Math.min(max, capacity - r));
             if (n == 0 || reserved.compareAndSet(r, r + n)) {
                 return n;
             }

@@ -72,11 +72,6 @@ public final class Worker implements AutoCloseable {
     private Worker(Builder b) {
         Deferrable deferrable = b.deferrable;
         JobQueue queue = deferrable.backend().queue();
-        if (1 + b.prefetch > queue.capabilities().maxBatchSize()) {
-            throw new IllegalArgumentException("prefetch " + b.prefetch
-                    + " is more than the backend can claim at once (" + queue.capabilities().maxBatchSize()
-                    + " jobs, one of them for the thread itself)");
-        }
         this.ctx = new WorkerContext(queue, b.name, deferrable.backend().group(), b.leaseDuration, b.pollTimeout,
                 b.errorBackoff, b.sleeper, b.ticker);
         ctx.leaseLost = deferrable.runner()::leaseLost;
@@ -265,8 +260,10 @@ public final class Worker implements AutoCloseable {
          * jobs per round trip; keep it at 0 for long jobs or many worker processes, so that a busy
          * worker does not hold jobs another one could run. With a prefetch, jobs may start a little
          * out of queue order, even with one thread (the refill and the thread's own claim overlap).
+         * A prefetch larger than the backend claims in one call (SQS: 10 messages) is filled over
+         * several calls, each for as many as that call can take.
          *
-         * @param prefetch 0 or more; default 0; at most the backend's batch size minus one
+         * @param prefetch 0 or more; default 0
          * @return this builder
          * @throws IllegalArgumentException if negative
          */
@@ -403,7 +400,7 @@ public final class Worker implements AutoCloseable {
          *
          * @return the worker
          * @throws IllegalArgumentException if the dead-worker threshold is less than twice the
-         *     heartbeat interval, or the prefetch is more than the backend can claim at once
+         *     heartbeat interval
          */
         public Worker build() {
             if (deadWorkerAfter.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {

@@ -20,6 +20,8 @@ final class WorkerContext {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
 
     final JobQueue queue;
+    /** The most jobs the queue claims in one call. */
+    final int maxBatch;
     final String name;
     final String group;
     final Duration leaseDuration;
@@ -39,6 +41,7 @@ final class WorkerContext {
     WorkerContext(JobQueue queue, String name, String group, Duration leaseDuration, Duration pollTimeout,
             Duration errorBackoff, Sleeper sleeper, Ticker ticker) {
         this.queue = queue;
+        this.maxBatch = queue.capabilities().maxBatchSize();
         this.name = name;
         this.group = group;
         this.leaseDuration = leaseDuration;

@@ -34,7 +34,7 @@ class PrefetchTest {
         for (int i = 0; i < n; i++) {
             queue.push(NewJob.of("job-" + i, "p" + i));
         }
-        assertThat(prefetch.reserve()).isEqualTo(3);
+        assertThat(prefetch.reserve(10)).isEqualTo(3);
         List<Lease> claimed = queue.claimBatch(n, LEASE, Duration.ZERO);
         prefetch.unreserve(3 - claimed.size());
         prefetch.keep(claimed, time.read());
@@ -92,12 +92,14 @@ class PrefetchTest {
 
     @Test
     void roomIsReservedSoThePrefetchNeverHoldsMoreThanItsCapacity() {
-        assertThat(prefetch.reserve()).isEqualTo(3);
-        assertThat(prefetch.reserve()).as("all room is taken").isZero();
+        assertThat(prefetch.reserve(10)).isEqualTo(3);
+        assertThat(prefetch.reserve(10)).as("all room is taken").isZero();
         prefetch.unreserve(2);
-        assertThat(prefetch.reserve()).isEqualTo(2);
+        assertThat(prefetch.reserve(10)).isEqualTo(2);
+        prefetch.unreserve(3);
+        assertThat(prefetch.reserve(1)).as("no more than one call may claim").isEqualTo(1);
         assertThat(new Prefetch(ctx, 0).enabled()).isFalse();
-        assertThat(new Prefetch(ctx, 0).reserve()).isZero();
+        assertThat(new Prefetch(ctx, 0).reserve(10)).isZero();
     }
 
     @Test

@@ -22,6 +22,8 @@ final class RecordingQueue implements JobQueue {
     final AtomicInteger pushes = new AtomicInteger();
     final AtomicInteger pushBatches = new AtomicInteger();
     final AtomicInteger claims = new AtomicInteger();
+    /** The most jobs one call asked for, by claim or by complete-and-claim. */
+    final AtomicInteger largestClaim = new AtomicInteger();
     final AtomicInteger renewals = new AtomicInteger();
     final AtomicInteger renewBatches = new AtomicInteger();
     final List<Duration> releaseDelays = new CopyOnWriteArrayList<>();
@@ -80,6 +82,7 @@ final class RecordingQueue implements JobQueue {
     @Override
     public List<Lease> claimBatch(int max, Duration leaseDuration, Duration maxWait) throws InterruptedException {
         claims.incrementAndGet();
+        largestClaim.accumulateAndGet(max, Math::max);
         if (failClaims) {
             throw new BackendException("claim failed");
         }
@@ -106,6 +109,7 @@ final class RecordingQueue implements JobQueue {
 
     @Override
     public CompleteAndNext completeAndClaim(Lease done, int max, Duration leaseDuration) {
+        largestClaim.accumulateAndGet(max, Math::max);
         failCompletionIfAsked();
         return delegate.completeAndClaim(done, max, leaseDuration);
     }

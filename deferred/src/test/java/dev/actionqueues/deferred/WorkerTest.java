@@ -9,6 +9,7 @@ import ch.qos.logback.classic.Level;
 import dev.actionqueues.deferred.memory.InMemoryBackendFactory;
 import dev.actionqueues.deferred.spi.Backend;
 import dev.actionqueues.deferred.spi.NewJob;
+import dev.actionqueues.deferred.spi.QueueCapabilities;
 import dev.actionqueues.retry.Sleeper;
 import dev.actionqueues.testkit.FakeTime;
 import java.time.Duration;
@@ -337,10 +338,31 @@ class WorkerTest {
     }
 
     @Test
-    void aPrefetchLargerThanTheBackendCanClaimAtOnceIsRejected() {
+    void aPrefetchLargerThanTheBackendClaimsAtOnceIsFilledByClaimsTheBackendCanTake() throws Exception {
         assertThatThrownBy(() -> Worker.builder(deferrable).prefetch(-1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Worker.builder(deferrable).prefetch(queue.capabilities().maxBatchSize()).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("prefetch");
+        QueueCapabilities c = queue.capabilities();
+        // As SQS: at most 4 jobs a call here, against a prefetch of 10 and 2 threads.
+        queue.capabilities = new QueueCapabilities(c.maxDelay(), 4, c.maxPayloadBytes(), c.fifo(), c.blockingClaim(),
+                c.debounce(), c.uniqueIds(), c.inspection());
+        CountDownLatch release = new CountDownLatch(1);
+        Map<Integer, AtomicInteger> runs = new ConcurrentHashMap<>();
+        TaskHandle<Integer> t = deferrable.register("many", Integer.class, n -> {
+            runs.computeIfAbsent(n, k -> new AtomicInteger()).incrementAndGet();
+            release.await();
+        });
+        for (int i = 0; i < 300; i++) {
+            t.later(i);
+        }
+        start(Worker.builder(deferrable).concurrency(2).prefetch(10));
+        await().atMost(Duration.ofSeconds(5)).until(() -> runs.size() == 2);
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5))
+                .until(() -> deferrable.stats().inFlight() <= 12);
+        release.countDown();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> worker.processed() == 300);
+        assertThat(runs).hasSize(300).allSatisfy((n, count) -> assertThat(count).hasValue(1));
+        assertThat(queue.largestClaim.get()).as("no call asked for more than the backend takes").isEqualTo(4);
+        assertThat(deferrable.stats()).isEqualTo(new DeferrableStats(0, 0, 0, 0));
     }
 
     @Test

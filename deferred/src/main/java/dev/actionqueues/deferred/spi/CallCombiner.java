@@ -16,6 +16,13 @@ import java.util.function.ToIntFunction;
  * uncontended call costs one batch of one, with no added latency. Requests may have weights (SQS
  * counts messages, at most 10 a call): a batch takes queued requests while their weights add up to
  * at most its capacity. Only requests that can share a call may go to the same combiner.
+ *
+ * <p>By default one call is under way at a time. A combiner may let more run at once
+ * ({@link #CallCombiner(int, ToIntFunction, int, Function)}), but only full ones: a further call
+ * starts while others are under way only when the requests waiting fill a whole batch, and a
+ * finishing leader hands over only a full batch while another call is still under way. So batches
+ * stay as large as one call at a time makes them, and a backend whose calls mostly wait (a remote
+ * service) serves more callers than one call at a time would let it.
  * Thread-safe; callers block (virtual-thread friendly: no {@code synchronized}).
  *
  * @param <Q> request
@@ -38,11 +45,14 @@ public final class CallCombiner<Q, R> {
     private final List<Pending<Q>> queue = new ArrayList<>();
     private final int capacity;
     private final ToIntFunction<Q> weight;
+    private final int maxInFlight;
     private final Function<List<Q>, List<R>> batchCall;
-    private boolean leaderActive;
+    /** Guarded by {@code lock}: calls under way (or about to be), and the weight of the queue. */
+    private int leaders;
+    private int queuedWeight;
 
     /**
-     * A combiner of requests into batches of at most {@code maxBatch}.
+     * A combiner of requests into batches of at most {@code maxBatch}, one call at a time.
      *
      * @param maxBatch the largest batch to send
      * @param batchCall sends a batch; returns one result per request, in order
@@ -53,15 +63,34 @@ public final class CallCombiner<Q, R> {
 
     /**
      * A combiner of weighted requests into batches whose weights add up to at most {@code capacity}
-     * (a request heavier than that goes alone).
+     * (a request heavier than that goes alone), one call at a time.
      *
      * @param capacity the largest total weight of one batch
      * @param weight the weight of a request, at least 1
      * @param batchCall sends a batch; returns one result per request, in order
      */
     public CallCombiner(int capacity, ToIntFunction<Q> weight, Function<List<Q>, List<R>> batchCall) {
+        this(capacity, weight, 1, batchCall);
+    }
+
+    /**
+     * A combiner of weighted requests into batches whose weights add up to at most {@code capacity},
+     * with up to {@code maxInFlight} calls under way at once, all but one of them full.
+     *
+     * @param capacity the largest total weight of one batch
+     * @param weight the weight of a request, at least 1
+     * @param maxInFlight the most calls under way at once, at least 1
+     * @param batchCall sends a batch; returns one result per request, in order
+     * @throws IllegalArgumentException if {@code maxInFlight} is under 1
+     */
+    public CallCombiner(int capacity, ToIntFunction<Q> weight, int maxInFlight,
+            Function<List<Q>, List<R>> batchCall) {
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("maxInFlight must be at least 1, got " + maxInFlight);
+        }
         this.capacity = capacity;
         this.weight = weight;
+        this.maxInFlight = maxInFlight;
         this.batchCall = batchCall;
     }
 
@@ -79,10 +108,12 @@ public final class CallCombiner<Q, R> {
         boolean lead;
         lock.lock();
         try {
-            queue.add(me);
-            lead = !leaderActive;
+            lead = leaders == 0 || (leaders < maxInFlight && queuedWeight + weightOf(me) >= capacity);
             if (lead) {
-                leaderActive = true;
+                leaders++;
+            } else {
+                queue.add(me);
+                queuedWeight += weightOf(me);
             }
         } finally {
             lock.unlock();
@@ -94,6 +125,10 @@ public final class CallCombiner<Q, R> {
             }
         }
         return lead(me);
+    }
+
+    private int weightOf(Pending<Q> p) {
+        return weight.applyAsInt(p.request);
     }
 
     /** How many requests wait for a call now; for tests. */
@@ -138,28 +173,28 @@ public final class CallCombiner<Q, R> {
         }
     }
 
+    /** Sends {@code me} (no longer queued) with the head of the queue, then hands over the lead. */
     private R lead(Pending<Q> me) {
-        List<Pending<Q>> batch;
+        List<Pending<Q>> batch = new ArrayList<>();
+        batch.add(me);
         lock.lock();
         try {
-            int total = 0;
+            int total = weightOf(me);
             int n = 0;
             while (n < queue.size()) {
-                int w = weight.applyAsInt(queue.get(n).request);
-                if (n > 0 && total + w > capacity) {
+                int w = weightOf(queue.get(n));
+                if (total + w > capacity) {
                     break;
                 }
                 total += w;
                 n++;
             }
             List<Pending<Q>> head = queue.subList(0, n);
-            batch = new ArrayList<>(head);
-            head.clear();
-            if (!batch.contains(me)) {
-                // Our own request is further back: take it too, so the leader never waits on others.
-                queue.remove(me);
-                batch.add(me);
+            for (Pending<Q> p : head) {
+                queuedWeight -= weightOf(p);
             }
+            batch.addAll(head);
+            head.clear();
         } finally {
             lock.unlock();
         }
@@ -169,34 +204,37 @@ public final class CallCombiner<Q, R> {
                 requests.add(p.request);
             }
             List<R> results = batchCall.apply(requests);
-            R mine = null;
-            for (int i = 0; i < batch.size(); i++) {
-                Pending<Q> p = batch.get(i);
-                if (p == me) {
-                    mine = results.get(i);
-                } else {
-                    p.outcome.complete(results.get(i));
-                }
+            for (int i = 1; i < batch.size(); i++) {
+                batch.get(i).outcome.complete(results.get(i));
             }
-            return mine;
+            return results.get(0);
         } catch (RuntimeException | Error e) {
-            for (Pending<Q> p : batch) {
-                if (p != me) {
-                    p.outcome.completeExceptionally(e);
-                }
+            for (int i = 1; i < batch.size(); i++) {
+                batch.get(i).outcome.completeExceptionally(e);
             }
             throw e;
         } finally {
-            lock.lock();
-            try {
-                if (queue.isEmpty()) {
-                    leaderActive = false;
-                } else {
-                    queue.get(0).outcome.complete(LEAD);
-                }
-            } finally {
-                lock.unlock();
+            handOver();
+        }
+    }
+
+    /**
+     * Makes the first waiting request the next leader, taken off the queue so no other leader sends
+     * it too; while another call is under way, only if a full batch waits (that call's leader hands
+     * over the rest).
+     */
+    private void handOver() {
+        lock.lock();
+        try {
+            if (!queue.isEmpty() && (leaders == 1 || queuedWeight >= capacity)) {
+                Pending<Q> next = queue.remove(0);
+                queuedWeight -= weightOf(next);
+                next.outcome.complete(LEAD);
+            } else {
+                leaders--;
             }
+        } finally {
+            lock.unlock();
         }
     }
 }

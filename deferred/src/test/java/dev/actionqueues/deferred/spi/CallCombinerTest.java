@@ -72,4 +72,91 @@ class CallCombinerTest {
         assertThatThrownBy(() -> c.submit(1)).hasMessage("down");
         assertThatThrownBy(() -> c.submit(2)).as("the next call leads again").hasMessage("down");
     }
+
+    @Test
+    void aSecondCallGoesOutWhileOneIsUnderWayOnlyWithAFullBatch() throws InterruptedException {
+        CountDownLatch firstStarted = new CountDownLatch(1);
+        CountDownLatch secondStarted = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        CountDownLatch releaseSecond = new CountDownLatch(1);
+        List<List<Integer>> batches = new CopyOnWriteArrayList<>();
+        CallCombiner<Integer, Integer> c = new CallCombiner<>(2, q -> 1, 2, qs -> {
+            batches.add(qs);
+            CountDownLatch started = batches.size() == 1 ? firstStarted : batches.size() == 2 ? secondStarted : null;
+            CountDownLatch release = batches.size() == 1 ? releaseFirst : batches.size() == 2 ? releaseSecond : null;
+            if (started != null) {
+                started.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return qs.stream().map(q -> -q).toList();
+        });
+        List<Thread> threads = new ArrayList<>();
+        List<Integer> results = new CopyOnWriteArrayList<>();
+        threads.add(Thread.ofVirtual().start(() -> results.add(c.submit(1))));
+        firstStarted.await();
+        // One waiting request is not a full batch: it waits for the call under way.
+        threads.add(Thread.ofVirtual().start(() -> results.add(c.submit(20))));
+        await().atMost(Duration.ofSeconds(10)).until(() -> c.waiting() == 1);
+        // With a second, a full batch waits: it goes out beside the first call.
+        threads.add(Thread.ofVirtual().start(() -> results.add(c.submit(30))));
+        secondStarted.await();
+        assertThat(batches).containsExactly(List.of(1), List.of(30, 20));
+        // Two calls are under way, the most allowed: these two wait, full batch or not.
+        threads.add(Thread.ofVirtual().start(() -> results.add(c.submit(40))));
+        await().atMost(Duration.ofSeconds(10)).until(() -> c.waiting() == 1);
+        threads.add(Thread.ofVirtual().start(() -> results.add(c.submit(50))));
+        await().atMost(Duration.ofSeconds(10)).until(() -> c.waiting() == 2);
+        releaseFirst.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 3);
+        releaseSecond.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(batches).containsExactly(List.of(1), List.of(30, 20), List.of(40, 50));
+        assertThat(results).containsExactlyInAnyOrder(-1, -20, -30, -40, -50);
+    }
+
+    @Test
+    void aLeaderFinishingBesideAnotherCallLeavesAPartialBatchToThatCallsLeader() throws InterruptedException {
+        CountDownLatch bothStarted = new CountDownLatch(2);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        CountDownLatch releaseSecond = new CountDownLatch(1);
+        List<List<Integer>> batches = new CopyOnWriteArrayList<>();
+        CallCombiner<Integer, Integer> c = new CallCombiner<>(2, q -> 1, 2, qs -> {
+            batches.add(qs);
+            int n = batches.size();
+            if (n <= 2) {
+                bothStarted.countDown();
+                try {
+                    (n == 1 ? releaseFirst : releaseSecond).await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return qs.stream().map(q -> -q).toList();
+        });
+        List<Thread> threads = new ArrayList<>();
+        threads.add(Thread.ofVirtual().start(() -> c.submit(1)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 1);
+        threads.add(Thread.ofVirtual().start(() -> c.submit(2)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> c.waiting() == 1);
+        threads.add(Thread.ofVirtual().start(() -> c.submit(3)));
+        bothStarted.await();
+        threads.add(Thread.ofVirtual().start(() -> c.submit(4)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> c.waiting() == 1);
+        // The first call ends while the second is under way: one waiting request stays for the second's leader.
+        releaseFirst.countDown();
+        threads.get(0).join();
+        assertThat(c.waiting()).isEqualTo(1);
+        assertThat(batches).hasSize(2);
+        releaseSecond.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(batches).containsExactly(List.of(1), List.of(3, 2), List.of(4));
+    }
 }
