@@ -28,25 +28,12 @@ class CallCombinerTest {
 
     @Test
     void callsMadeWhileOneIsUnderWayGoOutTogetherUpToTheCapacityByWeight() throws InterruptedException {
-        CountDownLatch firstStarted = new CountDownLatch(1);
-        CountDownLatch releaseFirst = new CountDownLatch(1);
-        List<List<Integer>> batches = new CopyOnWriteArrayList<>();
-        CallCombiner<Integer, Integer> c = new CallCombiner<>(10, q -> q, qs -> {
-            batches.add(qs);
-            if (batches.size() == 1) {
-                firstStarted.countDown();
-                try {
-                    releaseFirst.await();
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-            return qs.stream().map(q -> -q).toList();
-        });
+        HeldBatches call = new HeldBatches(1);
+        CallCombiner<Integer, Integer> c = new CallCombiner<>(10, q -> q, call);
         List<Thread> threads = new ArrayList<>();
         List<Integer> results = new CopyOnWriteArrayList<>();
         threads.add(Thread.ofVirtual().start(() -> results.add(c.submit(1))));
-        firstStarted.await();
+        call.awaitStarted(0);
         // Weights 4, 4, 4 and 1 wait behind the first call, queued in this order: 4 + 4 fit in 10,
         // the third 4 does not and leads the next call.
         int[] weights = {4, 4, 4, 1};
@@ -56,11 +43,11 @@ class CallCombinerTest {
             int waiting = i + 1;
             await().atMost(Duration.ofSeconds(10)).until(() -> c.waiting() == waiting);
         }
-        releaseFirst.countDown();
+        call.release(0);
         for (Thread t : threads) {
             t.join();
         }
-        assertThat(batches).containsExactly(List.of(1), List.of(4, 4), List.of(4, 1));
+        assertThat(call.batches).containsExactly(List.of(1), List.of(4, 4), List.of(4, 1));
         assertThat(results).containsExactlyInAnyOrder(-1, -4, -4, -4, -1);
     }
 
@@ -75,88 +62,96 @@ class CallCombinerTest {
 
     @Test
     void aSecondCallGoesOutWhileOneIsUnderWayOnlyWithAFullBatch() throws InterruptedException {
-        CountDownLatch firstStarted = new CountDownLatch(1);
-        CountDownLatch secondStarted = new CountDownLatch(1);
-        CountDownLatch releaseFirst = new CountDownLatch(1);
-        CountDownLatch releaseSecond = new CountDownLatch(1);
-        List<List<Integer>> batches = new CopyOnWriteArrayList<>();
-        CallCombiner<Integer, Integer> c = new CallCombiner<>(2, q -> 1, 2, qs -> {
-            batches.add(qs);
-            CountDownLatch started = batches.size() == 1 ? firstStarted : batches.size() == 2 ? secondStarted : null;
-            CountDownLatch release = batches.size() == 1 ? releaseFirst : batches.size() == 2 ? releaseSecond : null;
-            if (started != null) {
-                started.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-            return qs.stream().map(q -> -q).toList();
-        });
+        HeldBatches call = new HeldBatches(2);
+        CallCombiner<Integer, Integer> c = new CallCombiner<>(2, q -> 1, 2, call);
         List<Thread> threads = new ArrayList<>();
         List<Integer> results = new CopyOnWriteArrayList<>();
         threads.add(Thread.ofVirtual().start(() -> results.add(c.submit(1))));
-        firstStarted.await();
+        call.awaitStarted(0);
         // One waiting request is not a full batch: it waits for the call under way.
         threads.add(Thread.ofVirtual().start(() -> results.add(c.submit(20))));
         await().atMost(Duration.ofSeconds(10)).until(() -> c.waiting() == 1);
         // With a second, a full batch waits: it goes out beside the first call.
         threads.add(Thread.ofVirtual().start(() -> results.add(c.submit(30))));
-        secondStarted.await();
-        assertThat(batches).containsExactly(List.of(1), List.of(30, 20));
+        call.awaitStarted(1);
+        assertThat(call.batches).containsExactly(List.of(1), List.of(30, 20));
         // Two calls are under way, the most allowed: these two wait, full batch or not.
         threads.add(Thread.ofVirtual().start(() -> results.add(c.submit(40))));
         await().atMost(Duration.ofSeconds(10)).until(() -> c.waiting() == 1);
         threads.add(Thread.ofVirtual().start(() -> results.add(c.submit(50))));
         await().atMost(Duration.ofSeconds(10)).until(() -> c.waiting() == 2);
-        releaseFirst.countDown();
-        await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 3);
-        releaseSecond.countDown();
+        call.release(0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> call.batches.size() == 3);
+        call.release(1);
         for (Thread t : threads) {
             t.join();
         }
-        assertThat(batches).containsExactly(List.of(1), List.of(30, 20), List.of(40, 50));
+        assertThat(call.batches).containsExactly(List.of(1), List.of(30, 20), List.of(40, 50));
         assertThat(results).containsExactlyInAnyOrder(-1, -20, -30, -40, -50);
     }
 
     @Test
     void aLeaderFinishingBesideAnotherCallLeavesAPartialBatchToThatCallsLeader() throws InterruptedException {
-        CountDownLatch bothStarted = new CountDownLatch(2);
-        CountDownLatch releaseFirst = new CountDownLatch(1);
-        CountDownLatch releaseSecond = new CountDownLatch(1);
-        List<List<Integer>> batches = new CopyOnWriteArrayList<>();
-        CallCombiner<Integer, Integer> c = new CallCombiner<>(2, q -> 1, 2, qs -> {
+        HeldBatches call = new HeldBatches(2);
+        CallCombiner<Integer, Integer> c = new CallCombiner<>(2, q -> 1, 2, call);
+        List<Thread> threads = new ArrayList<>();
+        threads.add(Thread.ofVirtual().start(() -> c.submit(1)));
+        call.awaitStarted(0);
+        threads.add(Thread.ofVirtual().start(() -> c.submit(2)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> c.waiting() == 1);
+        threads.add(Thread.ofVirtual().start(() -> c.submit(3)));
+        call.awaitStarted(1);
+        threads.add(Thread.ofVirtual().start(() -> c.submit(4)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> c.waiting() == 1);
+        // The first call ends while the second is under way: one waiting request stays for the second's leader.
+        call.release(0);
+        threads.get(0).join();
+        assertThat(c.waiting()).isEqualTo(1);
+        assertThat(call.batches).hasSize(2);
+        call.release(1);
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(call.batches).containsExactly(List.of(1), List.of(3, 2), List.of(4));
+    }
+
+    /**
+     * A batch call that records each batch and holds the first {@code held} of them, each until the
+     * test releases it; every result is the request negated.
+     */
+    private static final class HeldBatches implements java.util.function.Function<List<Integer>, List<Integer>> {
+        final List<List<Integer>> batches = new CopyOnWriteArrayList<>();
+        private final List<CountDownLatch> started = new ArrayList<>();
+        private final List<CountDownLatch> released = new ArrayList<>();
+
+        HeldBatches(int held) {
+            for (int i = 0; i < held; i++) {
+                started.add(new CountDownLatch(1));
+                released.add(new CountDownLatch(1));
+            }
+        }
+
+        @Override
+        public List<Integer> apply(List<Integer> qs) {
             batches.add(qs);
-            int n = batches.size();
-            if (n <= 2) {
-                bothStarted.countDown();
+            int n = batches.size() - 1;
+            if (n < started.size()) {
+                started.get(n).countDown();
                 try {
-                    (n == 1 ? releaseFirst : releaseSecond).await();
+                    released.get(n).await();
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
             }
             return qs.stream().map(q -> -q).toList();
-        });
-        List<Thread> threads = new ArrayList<>();
-        threads.add(Thread.ofVirtual().start(() -> c.submit(1)));
-        await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 1);
-        threads.add(Thread.ofVirtual().start(() -> c.submit(2)));
-        await().atMost(Duration.ofSeconds(10)).until(() -> c.waiting() == 1);
-        threads.add(Thread.ofVirtual().start(() -> c.submit(3)));
-        bothStarted.await();
-        threads.add(Thread.ofVirtual().start(() -> c.submit(4)));
-        await().atMost(Duration.ofSeconds(10)).until(() -> c.waiting() == 1);
-        // The first call ends while the second is under way: one waiting request stays for the second's leader.
-        releaseFirst.countDown();
-        threads.get(0).join();
-        assertThat(c.waiting()).isEqualTo(1);
-        assertThat(batches).hasSize(2);
-        releaseSecond.countDown();
-        for (Thread t : threads) {
-            t.join();
         }
-        assertThat(batches).containsExactly(List.of(1), List.of(3, 2), List.of(4));
+
+        void awaitStarted(int n) throws InterruptedException {
+            started.get(n).await();
+        }
+
+        void release(int n) {
+            released.get(n).countDown();
+        }
     }
 }
