@@ -40,7 +40,9 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  * by operation, so the calls per job are printed beside each rate.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.actionqueues.benchmarks.SqsBenchmark [jobs]}
- * (default 20,000); {@code -Dprefetch=9} sets the prefetch of the engine's c = 16 run with prefetch.
+ * (default 20,000); {@code -Dprefetch=N} sets the prefetch of the engine runs with a prefetch (default 32; a prefetch
+ * larger than SQS's 10 messages a call is filled by several receives). Add {@code engine} after the job count to run only
+ * the engine at c = 16 (four warm-up burn-downs, then five measured), for profiling.
  */
 public final class SqsBenchmark {
 
@@ -57,7 +59,7 @@ public final class SqsBenchmark {
 
     public static void main(String[] args) throws Exception {
         int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
-        int prefetch = Integer.getInteger("prefetch", 9);
+        int prefetch = Integer.getInteger("prefetch", 32);
         SQSRestServer server = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(0).start();
         int port = server.waitUntilStarted().localAddress().getPort();
         URI endpoint = URI.create("http://127.0.0.1:" + port);
