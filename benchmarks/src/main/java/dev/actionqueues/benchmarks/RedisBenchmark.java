@@ -26,8 +26,10 @@ import java.util.regex.Pattern;
  * pre-enqueued no-op jobs at concurrency 1 and 16, pickup latency of an idle worker, Redis
  * commands per job, and what an idle worker costs Redis.
  *
- * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.actionqueues.benchmarks.RedisBenchmark [redis-uri] [jobs] [engine]};
- * with {@code engine}, only the engine burn-down, five times (for profiling; {@code -Dconcurrency=16 -Dprefetch=16}).
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.actionqueues.benchmarks.RedisBenchmark [redis-uri] [jobs] [engine|producer]};
+ * with {@code engine}, only the engine burn-down, five times (for profiling; {@code -Dconcurrency=16 -Dprefetch=16});
+ * with {@code producer}, three rounds of {@code redis-benchmark} and the producer's measures ({@code push}, {@code later()},
+ * {@code laterAll}, {@code laterAsync}). {@code -DreplySpinMicros=N} sets the factory's {@code replySpin} (0: parked at once).
  */
 public final class RedisBenchmark {
 
