@@ -57,7 +57,7 @@ final class Prefetch {
         }
     }
 
-    /** Gives back room reserved by {@link #reserve()} that no claimed job took. */
+    /** Gives back room reserved by {@link #reserve(int)} that no claimed job took. */
     void unreserve(int n) {
         reserved.addAndGet(-n);
     }

@@ -102,6 +102,7 @@ final class RedisOps implements AutoCloseable {
     /** Waits for a reply: spinning first where {@link ReplyWait} lets it, then parked, uninterruptibly. */
     private <T> T await(java.util.concurrent.CompletionStage<T> stage, long sentAt) {
         java.util.concurrent.CompletableFuture<T> f = stage.toCompletableFuture();
+        replyWait.track(f, sentAt);
         replyWait.spin(f, sentAt);
         long limit = connection.getTimeout().plusSeconds(5).toNanos();
         long deadline = System.nanoTime() + limit;
@@ -124,7 +125,6 @@ final class RedisOps implements AutoCloseable {
                 }
             }
         } finally {
-            replyWait.replied(sentAt);
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }

@@ -35,7 +35,7 @@ final class ReplyWait {
     private volatile long typicalNanos;
 
     ReplyWait(Duration limit) {
-        this(limit, Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
+        this(limit, Math.max(0, Runtime.getRuntime().availableProcessors() - 1));
     }
 
     ReplyWait(Duration limit, int maxSpinners) {
@@ -63,8 +63,8 @@ final class ReplyWait {
         if (n >= maxSpinners || !spinners.compareAndSet(n, n + 1)) {
             return;
         }
-        spins.increment();
         try {
+            spins.increment();
             long end = sentAt + limitNanos;
             while (!reply.isDone() && System.nanoTime() - end < 0) {
                 Thread.onSpinWait();
@@ -74,11 +74,20 @@ final class ReplyWait {
         }
     }
 
-    /** Records how long a reply took, {@code sentAt} being {@link System#nanoTime()} at the send. */
-    void replied(long sentAt) {
-        long took = System.nanoTime() - sentAt;
+    /**
+     * Times {@code reply} from {@code sentAt} ({@link System#nanoTime()} at the send) to the moment it
+     * completes, on whichever thread completes it: the time a parked caller takes to wake up is not
+     * counted, or a few slow replies would lift the average above the limit and keep it there (parked
+     * waits would then keep it high).
+     */
+    void track(CompletableFuture<?> reply, long sentAt) {
+        reply.whenComplete((r, e) -> replied(System.nanoTime() - sentAt));
+    }
+
+    /** Adds a reply time to the moving average. */
+    void replied(long tookNanos) {
         long t = typicalNanos;
-        typicalNanos = t + (took - t) / 8;
+        typicalNanos = t + (tookNanos - t) / 8;
     }
 
     /** How many waits spun, for tests. */

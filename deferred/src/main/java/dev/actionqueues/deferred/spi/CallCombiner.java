@@ -34,10 +34,13 @@ public final class CallCombiner<Q, R> {
 
     private static final class Pending<Q> {
         final Q request;
+        /** Asked once, so a weight function that throws does so before anything is queued. */
+        final int weight;
         final CompletableFuture<Object> outcome = new CompletableFuture<>();
 
-        Pending(Q request) {
+        Pending(Q request, int weight) {
             this.request = request;
+            this.weight = weight;
         }
     }
 
@@ -104,7 +107,7 @@ public final class CallCombiner<Q, R> {
      */
     @SuppressWarnings("unchecked")
     public R submit(Q request) {
-        Pending<Q> me = new Pending<>(request);
+        Pending<Q> me = new Pending<>(request, weight.applyAsInt(request));
         boolean lead;
         lock.lock();
         try {
@@ -127,8 +130,8 @@ public final class CallCombiner<Q, R> {
         return lead(me);
     }
 
-    private int weightOf(Pending<Q> p) {
-        return weight.applyAsInt(p.request);
+    private static int weightOf(Pending<?> p) {
+        return p.weight;
     }
 
     /** How many requests wait for a call now; for tests. */
