@@ -1,5 +1,7 @@
 package dev.actionqueues.benchmarks;
 
+import static dev.actionqueues.benchmarks.Clocks.seconds;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.actionqueues.deferred.Deferrable;
@@ -299,7 +301,4 @@ public final class JdbcBenchmark {
         }
     }
 
-    private static double seconds(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1e9;
-    }
 }

@@ -1,5 +1,8 @@
 package dev.actionqueues.benchmarks;
 
+import static dev.actionqueues.benchmarks.Clocks.seconds;
+import static dev.actionqueues.benchmarks.Clocks.jvmCpuNanos;
+
 import dev.actionqueues.deferred.spi.JobQueue;
 import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.deferred.spi.NewJob;
@@ -248,7 +251,7 @@ public final class RedisBenchmark {
                 noop.later(new Noop(i));
             }
             double one = n / seconds(t0);
-            double oneCpu = 100.0 * (jvmCpuNanos() - cpu0) / (System.nanoTime() - t0);
+            double oneCpu = Clocks.cpuPercent(cpu0, t0);
             double oneCpuPerJob = (jvmCpuNanos() - cpu0) / 1000.0 / n;
             backend.queue().flush();
 
@@ -349,10 +352,6 @@ public final class RedisBenchmark {
     }
 
     /** Top-level calls since the last CONFIG RESETSTAT: scripts, LPUSH and the blocking wait. */
-    private static long jvmCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean()).getProcessCpuTime();
-    }
 
     private static double redisCpuSeconds(RedisCommands<String, String> redis) {
         double total = 0;
@@ -402,7 +401,4 @@ public final class RedisBenchmark {
         return rate;
     }
 
-    private static double seconds(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1e9;
-    }
 }

@@ -1,5 +1,9 @@
 package dev.actionqueues.benchmarks;
 
+import static dev.actionqueues.benchmarks.Clocks.seconds;
+import static dev.actionqueues.benchmarks.Clocks.jvmCpuNanos;
+import static dev.actionqueues.benchmarks.Clocks.cpuPercent;
+
 import dev.actionqueues.deferred.Deferrable;
 import dev.actionqueues.deferred.TaskHandle;
 import dev.actionqueues.deferred.Worker;
@@ -304,18 +308,8 @@ public final class SqsBenchmark {
     /** The JVM's CPU (engine or raw loop, SDK client and ElasticMQ together) over the last burn-down, in % of one core. */
     private static volatile double lastCpu;
 
-    private static long jvmCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean()).getProcessCpuTime();
-    }
 
-    private static double cpuPercent(long cpu0, long t0) {
-        return 100.0 * (jvmCpuNanos() - cpu0) / (System.nanoTime() - t0);
-    }
 
-    private static double seconds(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1e9;
-    }
 
     /** Counts the SDK client's calls by operation since the last {@link #reset()}. */
     private static final class CallCounter implements ExecutionInterceptor {
