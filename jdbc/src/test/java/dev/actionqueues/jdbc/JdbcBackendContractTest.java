@@ -3,7 +3,6 @@ package dev.actionqueues.jdbc;
 import dev.actionqueues.deferred.spi.Backend;
 import dev.actionqueues.deferred.testkit.DeferrableOverBackendContract;
 import dev.actionqueues.jdbc.testing.PostgresSchema;
-import java.sql.SQLException;
 import java.time.Duration;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,11 +24,7 @@ class JdbcBackendContractTest extends DeferrableOverBackendContract {
 
     @Override
     protected void advance(Duration duration) {
-        try {
-            DB.advance(duration);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        DB.advance(duration);
     }
 
     @Override

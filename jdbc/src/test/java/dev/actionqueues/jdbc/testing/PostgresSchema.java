@@ -51,8 +51,13 @@ public final class PostgresSchema implements BeforeAllCallback, AfterAllCallback
      * cannot move: waits until {@code clock_timestamp()} has passed its value now plus
      * {@code duration}.
      */
-    public void advance(Duration duration) throws SQLException {
-        Instant target = now().plus(duration);
+    public void advance(Duration duration) {
+        Instant target;
+        try {
+            target = now().plus(duration);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the database's clock", e);
+        }
         Awaitility.await().atMost(duration.plusSeconds(10)).pollInterval(Duration.ofMillis(5))
                 .until(() -> !now().isBefore(target));
     }
