@@ -72,6 +72,49 @@ public final class SqsBenchmark {
                 .overrideConfiguration(o -> o.addExecutionInterceptor(CALLS)).build()) {
             SqsBackendFactory factory = SqsBackendFactory.builder().client(client).createQueues(true).build();
 
+            if (args.length > 1 && args[1].equals("variants")) {
+                // What message attributes cost (the engine carried two until it put them in the body): the
+                // raw loop at c = 16 with each part alone, three interleaved rounds after one to warm up.
+                RawShape[] shapes = {RawShape.BARE, new RawShape("ask system attributes", false, true, false, false),
+                    new RawShape("send message attributes", true, false, false, false),
+                    new RawShape("send and ask message attributes", true, false, true, false),
+                    new RawShape("send and ask message and system attributes", true, true, true, false),
+                    RawShape.AS_THE_ENGINE};
+                for (int round = 0; round < 4; round++) {
+                    for (RawShape shape : shapes) {
+                        double rate = rawBurnDown(client, jobs, 16, shape);
+                        if (round > 0) { // the first round warms up
+                            System.out.printf("raw c=16 %s: %.0f msgs/s (JVM CPU %.0f%%)%n", shape.name(), rate, lastCpu);
+                        }
+                    }
+                }
+                return;
+            }
+            if (args.length > 1 && args[1].equals("compare")) {
+                // Profiling aid: the raw loop with the engine's message bodies and the engine at c = 16,
+                // each recorded by JFR into its own file, to compare where the CPU goes per message.
+                for (int i = 0; i < 3; i++) {
+                    rawBurnDown(client, jobs, 16, RawShape.AS_THE_ENGINE);
+                    engineBurnDown(factory, jobs, 16, prefetch);
+                }
+                for (String what : new String[] {"raw", "engine"}) {
+                    try (jdk.jfr.Recording rec = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"))) {
+                        rec.start();
+                        double sum = 0;
+                        for (int i = 0; i < 3; i++) {
+                            sum += what.equals("raw") ? rawBurnDown(client, jobs, 16, RawShape.AS_THE_ENGINE)
+                                    : engineBurnDown(factory, jobs, 16, prefetch);
+                            System.out.printf("%s c=16: (JVM CPU %.0f%%) window %d %d%n", what, lastCpu,
+                                    windowStart, windowEnd);
+                        }
+                        rec.stop();
+                        rec.dump(java.nio.file.Path.of(what + ".jfr"));
+                        System.out.printf("%s c=16: %.0f /s mean over 3, calls per job %s%n", what, sum / 3,
+                                CALLS.perJob(jobs));
+                    }
+                }
+                return;
+            }
             if (args.length > 1 && args[1].equals("engine")) {
                 // Only the engine burn-down at c = 16, after a warm-up, five times: for profiling. The
                 // server and the SDK need as long a warm-up as the full harness gives them.
@@ -103,22 +146,20 @@ public final class SqsBenchmark {
             r.put("later()", laterOne(factory, single));
             report("enqueue one at a time", r.get("later()"), r.get("raw SendMessage"), single);
             r.put("raw SendMessageBatch", rawSendBatch(client, jobs));
-            System.out.printf("  (raw SendMessageBatch with the two message attributes every job carries: %.0f msgs/s)%n",
-                    rawSendBatchWithAttributes(client, jobs));
             r.put("laterAll", laterAll(factory, jobs));
             report("enqueue in batches (laterAll of 100 / SendMessageBatch of 10)", r.get("laterAll"),
                     r.get("raw SendMessageBatch"), jobs);
             for (int c : new int[] {1, 16}) {
                 double raw = rawBurnDown(client, jobs, c);
                 double rawCpu = lastCpu;
-                double rawAsEngine = rawBurnDown(client, jobs, c, true);
+                double rawAsEngine = rawBurnDown(client, jobs, c, RawShape.AS_THE_ENGINE);
                 System.out.printf("  raw burn-down c=%d (ReceiveMessage(10) + DeleteMessageBatch): %.0f msgs/s (JVM CPU"
-                        + " %.0f%%); with the engine's attributes sent and asked for: %.0f msgs/s (%.0f%%)%n", c, raw,
-                        rawCpu, rawAsEngine, lastCpu);
+                        + " %.0f%%); with the engine's message bodies and system attributes: %.0f msgs/s (%.0f%%)%n", c,
+                        raw, rawCpu, rawAsEngine, lastCpu);
                 for (int p : new int[] {0, prefetch}) {
                     double engine = engineBurnDown(factory, jobs, c, p);
                     report("engine burn-down c=" + c + " prefetch=" + p, engine, raw, jobs);
-                    System.out.printf("    = %.0f%% of the raw loop with the engine's attributes (JVM CPU %.0f%%)%n",
+                    System.out.printf("    = %.0f%% of the raw loop with the engine's message bodies (JVM CPU %.0f%%)%n",
                             100 * engine / rawAsEngine, lastCpu);
                 }
             }
@@ -158,25 +199,16 @@ public final class SqsBenchmark {
         return rate;
     }
 
-    /** Where the time of {@code laterAll} goes: the same raw batches, each message with an id and a generation. */
-    private static double rawSendBatchWithAttributes(SqsClient client, int n) {
-        String url = rawQueue(client);
-        long t0 = System.nanoTime();
-        sendBatches(client, url, n, true);
-        double rate = n / seconds(t0);
-        client.deleteQueue(b -> b.queueUrl(url));
-        return rate;
-    }
-
     private static void sendBatches(SqsClient client, String url, int n) {
-        sendBatches(client, url, n, false);
+        sendBatches(client, url, n, RawShape.BARE);
     }
 
-    private static void sendBatches(SqsClient client, String url, int n, boolean attributes) {
+    private static void sendBatches(SqsClient client, String url, int n, RawShape shape) {
         List<SendMessageBatchRequestEntry> entries = new ArrayList<>(10);
         for (int i = 0; i < n; i++) {
-            var entry = SendMessageBatchRequestEntry.builder().id(Integer.toString(entries.size())).messageBody(BODY);
-            if (attributes) {
+            var entry = SendMessageBatchRequestEntry.builder().id(Integer.toString(entries.size()))
+                    .messageBody(shape.engineBody() ? engineBody(i) : BODY);
+            if (shape.sendAttributes()) {
                 entry.messageAttributes(Map.of(
                         "aq-id", MessageAttributeValue.builder().dataType("String")
                                 .stringValue(java.util.UUID.randomUUID().toString()).build(),
@@ -193,33 +225,58 @@ public final class SqsBenchmark {
 
     /** {@code concurrency} threads loop ReceiveMessage(10, no wait) + DeleteMessageBatch until all are gone. */
     private static double rawBurnDown(SqsClient client, int n, int concurrency) throws InterruptedException {
-        return rawBurnDown(client, n, concurrency, false);
+        return rawBurnDown(client, n, concurrency, RawShape.BARE);
     }
 
     /**
-     * {@code concurrency} threads loop ReceiveMessage(10, no wait) + DeleteMessageBatch until all are gone;
-     * with {@code asTheEngine}, the messages carry the engine's two message attributes and each receive asks
-     * for them and for the system attributes the engine reads (receive count, sent time), so the server does
-     * the same work per message as for the engine.
+     * What the raw loop's messages carry and its receives ask for.
+     *
+     * @param sendAttributes each message carries two message attributes (an id and a number)
+     * @param askSystem each receive asks for the two system attributes the engine reads (receive count, sent time)
+     * @param askMessage each receive asks for the two message attributes
+     * @param engineBody each message's body is as long as the engine's: its header and a job's JSON payload
      */
-    private static double rawBurnDown(SqsClient client, int n, int concurrency, boolean asTheEngine)
+    record RawShape(String name, boolean sendAttributes, boolean askSystem, boolean askMessage, boolean engineBody) {
+        static final RawShape BARE = new RawShape("bare", false, false, false, false);
+        /** The messages and receives as the engine's, so the server and the SDK do the same work per message. */
+        static final RawShape AS_THE_ENGINE = new RawShape("with the engine's bodies and system attributes", false, true,
+                false, true);
+    }
+
+    /** A body as the engine sends for a no-op job: the header (job id, generation), then the job's JSON. */
+    private static String engineBody(int i) {
+        String id = java.util.UUID.randomUUID().toString();
+        long now = System.currentTimeMillis();
+        return "aq1:0:0::" + id.length() + ":" + id + ":0:\n{\"v\":1,\"task\":\"noop\",\"args\":{\"n\":" + i
+                + "},\"group\":\"engine1\",\"attempts\":0,\"first_push_time\":" + now + ",\"last_push_time\":" + now
+                + "}";
+    }
+
+    /**
+     * {@code concurrency} threads loop ReceiveMessage(10, no wait) + DeleteMessageBatch until all are gone,
+     * with messages and receives of the given shape.
+     */
+    private static double rawBurnDown(SqsClient client, int n, int concurrency, RawShape shape)
             throws InterruptedException {
         String url = rawQueue(client);
-        sendBatches(client, url, n, asTheEngine);
+        sendBatches(client, url, n, shape);
         LongAdder done = new LongAdder();
         CountDownLatch finished = new CountDownLatch(concurrency);
         long cpu0 = jvmCpuNanos();
         long t0 = System.nanoTime();
+        windowStart = System.currentTimeMillis();
         for (int t = 0; t < concurrency; t++) {
             Thread.ofVirtual().start(() -> {
                 try {
                     while (done.sum() < n) {
                         List<Message> got = client.receiveMessage(b -> {
                             b.queueUrl(url).maxNumberOfMessages(10).visibilityTimeout(60).waitTimeSeconds(0);
-                            if (asTheEngine) {
+                            if (shape.askSystem()) {
                                 b.messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
-                                        MessageSystemAttributeName.SENT_TIMESTAMP)
-                                        .messageAttributeNames("aq-id", "aq-gen");
+                                        MessageSystemAttributeName.SENT_TIMESTAMP);
+                            }
+                            if (shape.askMessage()) {
+                                b.messageAttributeNames("aq-id", "aq-gen");
                             }
                         }).messages();
                         if (got.isEmpty()) {
@@ -239,6 +296,7 @@ public final class SqsBenchmark {
             });
         }
         finished.await();
+        windowEnd = System.currentTimeMillis();
         double rate = n / seconds(t0);
         lastCpu = cpuPercent(cpu0, t0);
         client.deleteQueue(b -> b.queueUrl(url));
@@ -294,12 +352,14 @@ public final class SqsBenchmark {
         CALLS.reset();
         long cpu0 = jvmCpuNanos();
         long t0 = System.nanoTime();
+        windowStart = System.currentTimeMillis();
         double rate;
         try (Worker worker = Worker.builder(deferrable).concurrency(concurrency).prefetch(prefetch).build().start()) {
             while (worker.processed() < n) {
                 Thread.sleep(1);
             }
             rate = n / seconds(t0);
+            windowEnd = System.currentTimeMillis();
             lastCpu = cpuPercent(cpu0, t0);
         }
         return rate;
@@ -307,6 +367,9 @@ public final class SqsBenchmark {
 
     /** The JVM's CPU (engine or raw loop, SDK client and ElasticMQ together) over the last burn-down, in % of one core. */
     private static volatile double lastCpu;
+    /** The wall-clock window of the last burn-down, for picking its samples out of a recording. */
+    private static volatile long windowStart;
+    private static volatile long windowEnd;
 
 
 

@@ -102,7 +102,7 @@ final class ErrorScan {
                     + "received too many times without finishing (workers died or lost its lease)", calls.name(),
                     in.jobId());
         } else {
-            LOG.warn("Error queue {}: message {} was not sent by actionqueues (no job id attribute)", calls.name(),
+            LOG.warn("Error queue {}: message {} was not sent by actionqueues (its body has no actionqueues header)", calls.name(),
                     in.messageId());
         }
     }

@@ -56,7 +56,7 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
  * <p>What SQS cannot do, this backend does not offer: no debouncing without a store, no unique job ids on standard
  * queues (only FIFO deduplication's 5 minutes), no listing, finding or removing of the main queue's
  * waiting jobs (the error queue's entries can: it reads them all), no order on standard queues. Payloads are limited to {@link Builder#maxMessageBytes(int)} less 1 KiB kept for
- * the message attributes; larger ones are refused before any call. Counts are SQS's approximate ones.
+ * the header this backend puts before the payload in the message body; larger ones are refused before any call. Counts are SQS's approximate ones.
  *
  * <p>The client's credentials never appear in {@link #toString()}, in exceptions or in logs. The
  * factory does not close the client. Thread-safe.
@@ -198,7 +198,7 @@ public final class SqsBackendFactory implements BackendFactory {
             throw new IllegalStateException("the SQS queues of group '" + group + "' do not fit the backend: "
                     + String.join("; ", problems));
         }
-        int maxBody = maxMessageBytes - SqsMessages.ATTRIBUTE_RESERVE;
+        int maxBody = maxMessageBytes - SqsMessages.HEADER_RESERVE;
         SqsFifo fifoIds = fifo ? new SqsFifo(orderingKey != null ? orderingKey : job -> group) : null;
         SqsJobQueue errors = new SqsJobQueue(new SqsCalls(client, errorUrl, errorName), null, clock, maxBody,
                 scanWaitSeconds, fifoIds, null);
@@ -415,7 +415,7 @@ public final class SqsBackendFactory implements BackendFactory {
         }
 
         /**
-         * The largest SQS message, body and attributes; payloads get it less 1 KiB.
+         * The largest SQS message; payloads get it less 1 KiB, kept for the header this backend puts before them in the body.
          *
          * @param maxMessageBytes between 2 KiB and 1 MiB; default 1 MiB (use 262,144 where SQS, or an
          *     emulator, still has the old 256 KiB limit)

@@ -55,7 +55,7 @@ final class SqsCalls {
 
     void send(Outgoing m) {
         run("SendMessage", () -> client.sendMessage(b -> b.queueUrl(url).messageBody(m.body())
-                .messageAttributes(m.attributes()).delaySeconds(m.delaySeconds()).messageGroupId(m.groupId())
+                .delaySeconds(m.delaySeconds()).messageGroupId(m.groupId())
                 .messageDeduplicationId(m.deduplicationId())));
     }
 
@@ -100,7 +100,7 @@ final class SqsCalls {
         for (int i = 0; i < messages.size(); i++) {
             Outgoing m = messages.get(i);
             entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(m.body())
-                    .messageAttributes(m.attributes()).delaySeconds(m.delaySeconds()).messageGroupId(m.groupId())
+                    .delaySeconds(m.delaySeconds()).messageGroupId(m.groupId())
                     .messageDeduplicationId(m.deduplicationId()).build());
         }
         return SendMessageBatchRequest.builder().queueUrl(url).entries(entries).build();
@@ -119,8 +119,7 @@ final class SqsCalls {
             return client.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(max)
                     .visibilityTimeout(visibilitySeconds).waitTimeSeconds(waitSeconds)
                     .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
-                            MessageSystemAttributeName.SENT_TIMESTAMP)
-                    .messageAttributeNames(SqsMessages.ATTRIBUTE_NAMES)).messages();
+                            MessageSystemAttributeName.SENT_TIMESTAMP)).messages();
         } catch (AbortedException e) {
             Thread.currentThread().interrupt();
             if (Thread.interrupted()) {
@@ -141,8 +140,7 @@ final class SqsCalls {
         return run("ReceiveMessage", () -> client.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(max)
                 .visibilityTimeout(visibilitySeconds).waitTimeSeconds(0)
                 .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
-                        MessageSystemAttributeName.SENT_TIMESTAMP)
-                .messageAttributeNames(SqsMessages.ATTRIBUTE_NAMES))).messages();
+                        MessageSystemAttributeName.SENT_TIMESTAMP))).messages();
     }
 
     /** Sets a message's remaining invisibility; false if SQS refused the receipt handle as stale. */

@@ -2,39 +2,57 @@ package dev.actionqueues.sqs;
 
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
- * How a job travels in an SQS message. The body is the payload; message attributes carry the job
- * id ({@value #ID}), the release generation that makes fencing tokens grow ({@value #GEN}), the due
- * time of a delay longer than SQS's 15 minutes ({@value #DUE}), a mark on the entries the library
- * dead-lettered itself ({@value #DEAD}), the (hashed) debounce key of a job pushed under debouncing
- * until it is claimed ({@value #DEBOUNCE}), and, for a payload SQS cannot carry as it is (empty, or with
- * characters outside SQS's allowed set, or a carriage return), its encoding ({@value #ENC}: the
- * UTF-16 code units in Base64, so every Java string comes back exactly).
+ * How a job travels in an SQS message: in the body, after a one-line header, and without message
+ * attributes, which cost SQS and the SDK more per message than the same bytes in the body (measured:
+ * a receive that asks for two message attributes cut the raw loop's rate by 15–25 %; see
+ * {@code BENCHMARKS.md}). The header carries the job id, the release generation that makes fencing
+ * tokens grow, the due time of a delay longer than SQS's 15 minutes, a mark on the entries the
+ * library dead-lettered itself and the (hashed) debounce key of a job pushed under debouncing:
+ *
+ * <pre>aq1:&lt;generation&gt;:&lt;due millis, 0 if none&gt;:&lt;flags&gt;:&lt;id length&gt;:&lt;id&gt;:&lt;key length&gt;:&lt;key&gt;\n&lt;payload&gt;</pre>
+ *
+ * <p>Flags: {@code d} for dead-lettered by the library. Lengths count UTF-16 code units, so an id
+ * or key may hold any character, the separator included. A body SQS could not carry as it is (with
+ * characters outside SQS's allowed set, or a carriage return) is sent as {@code aq1b:} and the
+ * UTF-16 code units of the whole header and payload in Base64, so every Java string comes back
+ * exactly. A body in neither form (sent by something else) is a job with that body as its payload
+ * and SQS's message id as its id.
  */
 final class SqsMessages {
 
-    static final String ID = "aq-id";
-    static final String GEN = "aq-gen";
-    static final String DUE = "aq-due";
-    static final String ENC = "aq-enc";
-    static final String DEAD = "aq-dead-lettered";
-    static final String DEBOUNCE = "aq-debounce";
-    static final List<String> ATTRIBUTE_NAMES = List.of(ID, GEN, DUE, ENC, DEAD, DEBOUNCE);
-    private static final String ENC_UTF16_BASE64 = "utf16-base64";
+    private static final String MAGIC = "aq1:";
+    private static final String MAGIC_BASE64 = "aq1b:";
+    private static final char DEAD_FLAG = 'd';
 
     /** SQS's longest DelaySeconds. */
     static final int MAX_NATIVE_DELAY_SECONDS = 900;
-    /** Bytes of the message size kept for the attributes above: the payload gets the rest. */
-    static final int ATTRIBUTE_RESERVE = 1024;
+    /** Bytes of the message size kept for the header: the payload gets the rest. */
+    static final int HEADER_RESERVE = 1024;
 
     private SqsMessages() {
+    }
+
+    /** What the header and body of a message carry. */
+    record Envelope(String jobId, String payload, long generation, long dueMillis, boolean deadLettered,
+            String debounceKey) {
+
+        /** The body: header and payload, in Base64 if SQS could not carry them as they are. */
+        String body() {
+            StringBuilder b = new StringBuilder(payload.length() + jobId.length() + 48).append(MAGIC)
+                    .append(generation).append(':').append(dueMillis).append(':');
+            if (deadLettered) {
+                b.append(DEAD_FLAG);
+            }
+            b.append(':').append(jobId.length()).append(':').append(jobId).append(':');
+            String key = debounceKey == null ? "" : debounceKey;
+            b.append(key.length()).append(':').append(key).append('\n').append(payload);
+            String plain = b.toString();
+            return needsEncoding(plain) ? MAGIC_BASE64 + Base64.getEncoder().encodeToString(codeUnits(plain)) : plain;
+        }
     }
 
     /**
@@ -44,11 +62,10 @@ final class SqsMessages {
      * @param groupId the message group id on a FIFO queue, else null
      * @param deduplicationId the deduplication id on a FIFO queue, else null
      */
-    record Outgoing(String body, Map<String, MessageAttributeValue> attributes, Integer delaySeconds, String groupId,
-            String deduplicationId) {
+    record Outgoing(Envelope envelope, String body, Integer delaySeconds, String groupId, String deduplicationId) {
 
-        Outgoing(String body, Map<String, MessageAttributeValue> attributes, int delaySeconds) {
-            this(body, attributes, Integer.valueOf(delaySeconds), null, null);
+        Outgoing(Envelope envelope, int delaySeconds) {
+            this(envelope, envelope.body(), Integer.valueOf(delaySeconds), null, null);
         }
 
         /** This message for a FIFO queue: no per-message delay, a message group and a deduplication id. */
@@ -56,7 +73,7 @@ final class SqsMessages {
             if (delaySeconds != null && delaySeconds > 0) {
                 throw new IllegalArgumentException("SQS FIFO queues have no per-message delay");
             }
-            return new Outgoing(body, attributes, null, group, deduplication);
+            return new Outgoing(envelope, body, null, group, deduplication);
         }
 
         /** This message carrying a debounce key, or as it is if {@code key} is null. */
@@ -64,9 +81,9 @@ final class SqsMessages {
             if (key == null) {
                 return this;
             }
-            Map<String, MessageAttributeValue> all = new HashMap<>(attributes);
-            all.put(DEBOUNCE, string(key));
-            return new Outgoing(body, Map.copyOf(all), delaySeconds, groupId, deduplicationId);
+            Envelope e = new Envelope(envelope.jobId(), envelope.payload(), envelope.generation(),
+                    envelope.dueMillis(), envelope.deadLettered(), key);
+            return new Outgoing(e, e.body(), delaySeconds, groupId, deduplicationId);
         }
     }
 
@@ -85,54 +102,117 @@ final class SqsMessages {
      * Encodes a job.
      *
      * @param nowMillis the sender's clock, for the due time of a long delay
-     * @throws IllegalArgumentException if the encoded body exceeds {@code maxBodyBytes}
+     * @throws IllegalArgumentException if the payload exceeds {@code maxPayloadBytes}, or the body
+     *     (header and payload, encoded) the payload limit plus {@link #HEADER_RESERVE}
      */
     static Outgoing outgoing(String id, String payload, long generation, Duration delay, long nowMillis,
-            boolean deadLettered, int maxBodyBytes) {
-        Map<String, MessageAttributeValue> attributes = new HashMap<>();
-        attributes.put(ID, string(id));
-        attributes.put(GEN, MessageAttributeValue.builder().dataType("Number").stringValue(Long.toString(generation))
-                .build());
-        String body = payload;
-        if (needsEncoding(payload)) {
-            body = Base64.getEncoder().encodeToString(codeUnits(payload));
-            attributes.put(ENC, string(ENC_UTF16_BASE64));
-            if (body.isEmpty()) {
-                body = "-";
-            }
-        }
-        int bytes = utf8Length(body);
-        if (bytes > maxBodyBytes) {
-            throw new IllegalArgumentException("a payload of " + utf8Length(payload) + " bytes (" + bytes
-                    + " as an SQS message body) is over the limit of " + maxBodyBytes + " bytes");
-        }
+            boolean deadLettered, int maxPayloadBytes) {
         long delaySeconds = ceilSeconds(delay);
+        long due = 0;
         if (delaySeconds > MAX_NATIVE_DELAY_SECONDS) {
-            attributes.put(DUE, MessageAttributeValue.builder().dataType("Number")
-                    .stringValue(Long.toString(nowMillis + delay.toMillis())).build());
+            due = nowMillis + delay.toMillis();
             delaySeconds = MAX_NATIVE_DELAY_SECONDS;
         }
-        if (deadLettered) {
-            attributes.put(DEAD, string("1"));
+        Envelope envelope = new Envelope(id, payload, generation, due, deadLettered, null);
+        String body = envelope.body();
+        if (maxPayloadBytes != Integer.MAX_VALUE) {
+            int payloadBytes = utf8Length(payload);
+            int bodyBytes = utf8Length(body);
+            if (payloadBytes > maxPayloadBytes || bodyBytes - (long) maxPayloadBytes > HEADER_RESERVE) {
+                throw new IllegalArgumentException("a payload of " + payloadBytes + " bytes (" + bodyBytes
+                        + " as an SQS message body with its header) is over the limit of " + maxPayloadBytes
+                        + " bytes");
+            }
         }
-        return new Outgoing(body, Map.copyOf(attributes), (int) delaySeconds);
+        return new Outgoing(envelope, body, (int) delaySeconds, null, null);
     }
 
     /** Decodes a received message; one that was not sent by this library keeps its body and SQS id. */
     static Incoming incoming(Message m) {
-        Map<String, MessageAttributeValue> a = m.messageAttributes();
-        String id = value(a, ID);
-        String payload = m.body();
-        if (ENC_UTF16_BASE64.equals(value(a, ENC))) {
-            String body = "-".equals(payload) ? "" : payload;
-            payload = fromCodeUnits(Base64.getDecoder().decode(body));
-        }
-        long gen = parseLong(value(a, GEN), 0);
-        long due = parseLong(value(a, DUE), 0);
         int receives = (int) Math.max(1, parseLong(m.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT), 1));
         long sent = parseLong(m.attributes().get(MessageSystemAttributeName.SENT_TIMESTAMP), 0);
-        return new Incoming(id != null && !id.isBlank() ? id : m.messageId(), payload, gen, due, receives, sent,
-                m.receiptHandle(), m.messageId(), id != null, value(a, DEAD) != null, value(a, DEBOUNCE));
+        Envelope e = envelope(m.body());
+        if (e == null) {
+            return new Incoming(m.messageId(), m.body(), 0, 0, receives, sent, m.receiptHandle(), m.messageId(),
+                    false, false, null);
+        }
+        return new Incoming(e.jobId(), e.payload(), e.generation(), e.dueMillis(), receives, sent, m.receiptHandle(),
+                m.messageId(), true, e.deadLettered(), e.debounceKey());
+    }
+
+    /** The envelope of a body this library sent, or null if it is not one (wrong form, or cut short). */
+    static Envelope envelope(String body) {
+        if (body == null) {
+            return null;
+        }
+        String plain = body;
+        if (body.startsWith(MAGIC_BASE64)) {
+            try {
+                plain = fromCodeUnits(Base64.getDecoder().decode(body.substring(MAGIC_BASE64.length())));
+            } catch (IllegalArgumentException notBase64) {
+                return null;
+            }
+        }
+        if (!plain.startsWith(MAGIC)) {
+            return null;
+        }
+        Cursor c = new Cursor(plain, MAGIC.length());
+        long generation = c.number(':');
+        long due = c.number(':');
+        String flags = c.until(':');
+        String id = c.counted(':');
+        String key = c.counted('\n');
+        if (c.failed || flags == null || id == null || key == null || generation < 0 || due < 0 || id.isEmpty()) {
+            return null;
+        }
+        return new Envelope(id, plain.substring(c.at), generation, due, flags.indexOf(DEAD_FLAG) >= 0,
+                key.isEmpty() ? null : key);
+    }
+
+    /** Reads a header's fields in order; {@code failed} once one is not as expected. */
+    private static final class Cursor {
+        private final String s;
+        int at;
+        boolean failed;
+
+        Cursor(String s, int at) {
+            this.s = s;
+            this.at = at;
+        }
+
+        /** The text up to {@code end}, which is skipped. */
+        String until(char end) {
+            int i = failed ? -1 : s.indexOf(end, at);
+            if (i < 0) {
+                failed = true;
+                return null;
+            }
+            String v = s.substring(at, i);
+            at = i + 1;
+            return v;
+        }
+
+        /** A non-negative decimal number up to {@code end}; -1 if it is not one. */
+        long number(char end) {
+            String v = until(end);
+            if (v == null || v.isEmpty() || v.length() > 19 || !v.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+                failed = true;
+                return -1;
+            }
+            return Long.parseLong(v);
+        }
+
+        /** A length, ':', that many code units, then {@code end}. */
+        String counted(char end) {
+            long n = number(':');
+            if (failed || n > s.length() - at - 1 || s.charAt(at + (int) n) != end) {
+                failed = true;
+                return null;
+            }
+            String v = s.substring(at, at + (int) n);
+            at += (int) n + 1;
+            return v;
+        }
     }
 
     /** Whole seconds, rounded up, so a delay or lease is never shorter than asked. */
@@ -199,15 +279,6 @@ final class SqsMessages {
             c[i] = (char) (((b[2 * i] & 0xFF) << 8) | (b[2 * i + 1] & 0xFF));
         }
         return new String(c);
-    }
-
-    private static MessageAttributeValue string(String v) {
-        return MessageAttributeValue.builder().dataType("String").stringValue(v).build();
-    }
-
-    private static String value(Map<String, MessageAttributeValue> a, String name) {
-        MessageAttributeValue v = a == null ? null : a.get(name);
-        return v == null ? null : v.stringValue();
     }
 
     private static long parseLong(String s, long fallback) {

@@ -73,7 +73,7 @@ class SqsDebounceTest {
         assertThat(queue.pushDebounced(NewJob.of("j2", "p"), d).decision()).isEqualTo(DebounceDecision.SKIP);
         SendMessageRequest sent = calls.of(SendMessageRequest.class).get(0);
         assertThat(sent.delaySeconds()).isEqualTo(900);
-        String key = sent.messageAttributes().get(SqsMessages.DEBOUNCE).stringValue();
+        String key = SqsMessages.envelope(sent.messageBody()).debounceKey();
         assertThat(key).as("hashed").isEqualTo(SqsFifo.sha256("report:42"));
 
         // As SQS hands it out after its 15 native minutes: sent again for the rest, with its key.
@@ -83,7 +83,7 @@ class SqsDebounceTest {
         assertThat(queue.claimBatch(10, LEASE, Duration.ZERO)).isEmpty();
         SendMessageRequest again = calls.of(SendMessageRequest.class).get(0);
         assertThat(again.delaySeconds()).isEqualTo(300);
-        assertThat(again.messageAttributes().get(SqsMessages.DEBOUNCE).stringValue()).isEqualTo(key);
+        assertThat(SqsMessages.envelope(again.messageBody()).debounceKey()).isEqualTo(key);
         assertThat(queue.pushDebounced(NewJob.of("j3", "p"), d).decision()).as("still pending")
                 .isEqualTo(DebounceDecision.SKIP);
 

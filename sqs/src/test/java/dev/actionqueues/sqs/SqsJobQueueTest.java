@@ -15,7 +15,6 @@ import dev.actionqueues.testkit.FakeTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -25,7 +24,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequest;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityRequest;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequest;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
@@ -154,7 +152,7 @@ class SqsJobQueueTest {
         SendMessageRequest first = calls.of(SendMessageRequest.class).get(0);
         assertThat(first.delaySeconds()).isEqualTo(900);
         long due = time.millis() + Duration.ofMinutes(20).toMillis();
-        assertThat(first.messageAttributes().get(SqsMessages.DUE).stringValue()).isEqualTo(Long.toString(due));
+        assertThat(SqsMessages.envelope(first.messageBody()).dueMillis()).isEqualTo(due);
 
         // As SQS hands it out after its 15 native minutes: 5 minutes early.
         time.advance(Duration.ofMinutes(15));
@@ -163,7 +161,7 @@ class SqsJobQueueTest {
         assertThat(queue.claimBatch(10, LEASE, Duration.ZERO)).isEmpty();
         SendMessageRequest again = calls.of(SendMessageRequest.class).get(0);
         assertThat(again.delaySeconds()).isEqualTo(300);
-        assertThat(again.messageAttributes().get(SqsMessages.ID).stringValue()).isEqualTo("far2");
+        assertThat(SqsMessages.envelope(again.messageBody()).jobId()).isEqualTo("far2");
 
         time.advance(Duration.ofMinutes(5));
         send("due", due);
@@ -224,8 +222,8 @@ class SqsJobQueueTest {
     void anEntryThatSqsRedroveWithoutAnErrorIsReportedWhenTheErrorQueueIsRead() {
         Backend backend = factory(SqsBackendFactory.DEFAULT_MAX_MESSAGE_BYTES).createBackendForGroup(group());
         String errorUrl = client.getQueueUrl(b -> b.queueName("deferrable_" + backend.group() + "_error")).queueUrl();
-        client.sendMessage(b -> b.queueUrl(errorUrl).messageBody("{}").messageAttributes(Map.of(SqsMessages.ID,
-                MessageAttributeValue.builder().dataType("String").stringValue("redriven").build())));
+        client.sendMessage(b -> b.queueUrl(errorUrl).messageBody(new SqsMessages.Envelope("redriven", "{}", 0, 0, false,
+                null).body()));
         ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
                 .getLogger(ErrorScan.class);
         var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
@@ -246,9 +244,7 @@ class SqsJobQueueTest {
     }
 
     private void send(String id, long dueMillis) {
-        client.sendMessage(b -> b.queueUrl(url).messageBody("p").messageAttributes(Map.of(
-                SqsMessages.ID, MessageAttributeValue.builder().dataType("String").stringValue(id).build(),
-                SqsMessages.DUE, MessageAttributeValue.builder().dataType("Number").stringValue(Long.toString(dueMillis))
-                        .build())));
+        client.sendMessage(b -> b.queueUrl(url).messageBody(new SqsMessages.Envelope(id, "p", 0, dueMillis, false, null)
+                .body()));
     }
 }
