@@ -72,6 +72,39 @@ public final class SqsBenchmark {
                 .overrideConfiguration(o -> o.addExecutionInterceptor(CALLS)).build()) {
             SqsBackendFactory factory = SqsBackendFactory.builder().client(client).createQueues(true).build();
 
+            if (args.length > 1 && args[1].equals("rounds")) {
+                // The burn-downs interleaved, round after round, so that a machine whose speed drifts
+                // (shared cores) moves raw and engine alike: each round's ratio, then the medians.
+                int rounds = Integer.getInteger("rounds", 7);
+                for (int c : new int[] {1, 16}) {
+                    engineBurnDown(factory, jobs, c, prefetch); // warm-up
+                    rawBurnDown(client, jobs, c);
+                    List<Double> raws = new ArrayList<>();
+                    List<Double> engines = new ArrayList<>();
+                    List<Double> plain = new ArrayList<>();
+                    List<Double> ratios = new ArrayList<>();
+                    for (int i = 0; i < rounds; i++) {
+                        double raw = rawBurnDown(client, jobs, c);
+                        double rawCpu = lastCpu;
+                        double engine = engineBurnDown(factory, jobs, c, prefetch);
+                        double engineCpu = lastCpu;
+                        double noPrefetch = engineBurnDown(factory, jobs, c, 0);
+                        raws.add(raw);
+                        engines.add(engine);
+                        plain.add(noPrefetch);
+                        ratios.add(100 * engine / raw);
+                        System.out.printf("c=%d round %d: raw %.0f msgs/s (CPU %.0f%%), engine prefetch=%d %.0f jobs/s"
+                                + " (CPU %.0f%%) = %.0f%%, no prefetch %.0f jobs/s = %.0f%%%n", c, i + 1, raw, rawCpu,
+                                prefetch, engine, engineCpu, 100 * engine / raw, noPrefetch, 100 * noPrefetch / raw);
+                    }
+                    System.out.printf("c=%d medians over %d rounds: raw %.0f msgs/s, engine prefetch=%d %.0f jobs/s (%.0f%%),"
+                            + " no prefetch %.0f jobs/s (%.0f%%); per-round ratios with prefetch %s%n", c, rounds,
+                            median(raws), prefetch, median(engines), 100 * median(engines) / median(raws), median(plain),
+                            100 * median(plain) / median(raws), ratios.stream().sorted()
+                                    .map(x -> String.format("%.0f", x)).toList());
+                }
+                return;
+            }
             if (args.length > 1 && args[1].equals("variants")) {
                 // What message attributes cost (the engine carried two until it put them in the body): the
                 // raw loop at c = 16 with each part alone, three interleaved rounds after one to warm up.
@@ -166,6 +199,12 @@ public final class SqsBenchmark {
         } finally {
             server.stopAndWait();
         }
+    }
+
+    private static double median(List<Double> xs) {
+        List<Double> sorted = xs.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private static void report(String what, double rate, double raw, int jobs) {
@@ -355,8 +394,17 @@ public final class SqsBenchmark {
         windowStart = System.currentTimeMillis();
         double rate;
         try (Worker worker = Worker.builder(deferrable).concurrency(concurrency).prefetch(prefetch).build().start()) {
+            long nextTrace = System.nanoTime();
+            StringBuilder trace = new StringBuilder();
             while (worker.processed() < n) {
                 Thread.sleep(1);
+                if (TRACE && System.nanoTime() - nextTrace >= 0) {
+                    trace.append(worker.processed()).append(' ');
+                    nextTrace += 100_000_000L;
+                }
+            }
+            if (TRACE) {
+                System.out.println("    processed every 100 ms: " + trace);
             }
             rate = n / seconds(t0);
             windowEnd = System.currentTimeMillis();
@@ -367,6 +415,8 @@ public final class SqsBenchmark {
 
     /** The JVM's CPU (engine or raw loop, SDK client and ElasticMQ together) over the last burn-down, in % of one core. */
     private static volatile double lastCpu;
+    /** With {@code -Dtrace=true}, each engine burn-down prints how many jobs were done every 100 ms. */
+    private static final boolean TRACE = Boolean.getBoolean("trace");
     /** The wall-clock window of the last burn-down, for picking its samples out of a recording. */
     private static volatile long windowStart;
     private static volatile long windowEnd;

@@ -8,14 +8,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Completes, in the background, the finished jobs that a worker's threads hand over when they go
- * straight on to a prefetched job: one drainer at a time (chosen by a flag set with CAS) takes
- * them in batches, completes each batch in one call and refills the prefetch after it, and ends
- * when nothing is left. At shutdown, {@link #drain(long, Ticker)} waits for the drainers and
+ * straight on to a prefetched job: a drainer ({@link GroupCommit}) takes them in batches, completes
+ * each batch in one call and refills the prefetch after it, and ends when nothing is left; while a
+ * full batch waits that the running drainers have not taken, another starts, up to
+ * {@value #MAX_DRAINERS} (a backend's calls take a round trip each: one drainer alone held a worker
+ * of 16 threads back, see {@code BENCHMARKS.md}). At shutdown, {@link #drain(long, Ticker)} waits for the drainers and
  * completes what is left. Thread-safe.
  */
 final class BatchCompleter {
 
     private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Batches completed at once, a further one only while a full batch waits for it. */
+    static final int MAX_DRAINERS = 4;
 
     private final WorkerContext ctx;
     private final Prefetch prefetch;
@@ -26,7 +30,7 @@ final class BatchCompleter {
         this.ctx = ctx;
         this.prefetch = prefetch;
         this.toComplete = new GroupCommit<>(ctx.name + "-completer", ctx.queue.capabilities().maxBatchSize(),
-                this::completeAndRefill);
+                MAX_DRAINERS, this::completeAndRefill);
     }
 
     /** Hands over a finished job; once the worker is stopping, completes it on the calling thread. */

@@ -20,7 +20,7 @@ class GroupCommitTest {
         Set<Integer> seen = ConcurrentHashMap.newKeySet();
         List<Integer> sizes = new CopyOnWriteArrayList<>();
         AtomicBoolean twice = new AtomicBoolean();
-        GroupCommit<Integer> commit = new GroupCommit<>("test", 16, batch -> {
+        GroupCommit<Integer> commit = new GroupCommit<>("test", 16, 4, batch -> {
             sizes.add(batch.size());
             batch.forEach(i -> twice.compareAndSet(false, !seen.add(i)));
         });
@@ -47,6 +47,47 @@ class GroupCommitTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 8_000 && commit.drainers().isEmpty());
         assertThat(twice).isFalse();
         assertThat(sizes).allSatisfy(n -> assertThat(n).isBetween(1, 16));
+        assertThat(commit.poll()).isNull();
+    }
+
+    @Test
+    void aFurtherDrainerStartsOnlyForAFullBatchThatTheRunningOnesHaveNotTakenAndNeverPastTheLimit() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<Integer> sizes = new CopyOnWriteArrayList<>();
+        Set<Integer> seen = ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicInteger inAction = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger mostAtOnce = new java.util.concurrent.atomic.AtomicInteger();
+        GroupCommit<Integer> commit = new GroupCommit<>("test", 10, 3, batch -> {
+            sizes.add(batch.size());
+            mostAtOnce.accumulateAndGet(inAction.incrementAndGet(), Math::max);
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            seen.addAll(batch);
+            inAction.decrementAndGet();
+        });
+
+        commit.submit(0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> inAction.get() == 1);
+        for (int i = 1; i <= 9; i++) {
+            commit.submit(i);
+        }
+        assertThat(commit.drainers()).as("9 waiting: not a full batch").hasSize(1);
+        commit.submit(10);
+        await().atMost(Duration.ofSeconds(10)).until(() -> inAction.get() == 2);
+        for (int i = 11; i < 100; i++) {
+            commit.submit(i);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> inAction.get() == 3);
+        assertThat(commit.drainers()).as("the limit").hasSize(3);
+        release.countDown();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 100 && commit.drainers().isEmpty());
+        assertThat(mostAtOnce).hasValue(3);
+        assertThat(sizes.subList(0, 3)).as("the first three batches").containsExactly(1, 10, 10);
+        assertThat(sizes).allSatisfy(n -> assertThat(n).isBetween(1, 10));
         assertThat(commit.poll()).isNull();
     }
 
