@@ -68,7 +68,8 @@ class SqsMessagesTest {
     @ParameterizedTest
     @ValueSource(strings = {"{\"task\":\"t\"}", "aq1:", "aq1:x:0::1:a:0:\np", "aq1:0:0::9:short:0:\np",
         "aq1:0:0::5:job-1:0:p", "aq1:0:0::0::0:\np", "aq1:-1:0::1:a:0:\np", "aq1:0:0::1:a:99999999999999999999:\np",
-        "aq1b:not base64!", "aq1b:" + "YQ==", ""})
+        "aq1:9999999999999999999:0::1:a:0:\np", "aq1:999999999999999999:0::1:a:0:\np", "aq1:4294967296:0::1:a:0:\np",
+        "aq1:0:0:D:1:a:0:\np", "aq1:0:0:x\n:1:a:0:\np", "aq1b:not base64!", "aq1b:" + "YQ==", "aq1b:AGEA", ""})
     void aBodyNotInTheFormIsAForeignJobWithItsBodyAsPayloadAndTheSqsIdAsId(String body) {
         Incoming in = SqsMessages.incoming(received(body, 1));
 
@@ -87,6 +88,32 @@ class SqsMessagesTest {
                 .hasMessageContaining("limit of 100 bytes");
         assertThatThrownBy(() -> SqsMessages.outgoing("i".repeat(2000), "p", 0, Duration.ZERO, NOW, false, 100))
                 .as("an id too long for the header's allowance").isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aJobThatPassesTheCheckStillFitsOnceItsHeaderGrowsForARetryTheErrorQueueOrADebounceKey() {
+        int limit = 2000;
+        for (String payload : new String[] {"p".repeat(limit), "\r".repeat(limit / 3)}) {
+            Outgoing first = firstThatFits(payload, limit);
+            Outgoing grown = SqsMessages.outgoing(first.envelope().jobId(), first.envelope().payload(), 4_294_967_295L,
+                    Duration.ofDays(3650), NOW, true, Integer.MAX_VALUE).withDebounceKey("k".repeat(64));
+            assertThat(SqsMessages.utf8Length(grown.body())).as("the largest the job's body can become")
+                    .isLessThanOrEqualTo(limit + SqsMessages.HEADER_RESERVE);
+        }
+    }
+
+    /** The job with the longest id that passes the check, for a payload at or near the limit. */
+    private static Outgoing firstThatFits(String payload, int limit) {
+        Outgoing fits = null;
+        for (int idLength = 1; idLength < 2 * SqsMessages.HEADER_RESERVE; idLength++) {
+            try {
+                fits = SqsMessages.outgoing("i".repeat(idLength), payload, 0, Duration.ZERO, NOW, false, limit);
+            } catch (IllegalArgumentException tooLarge) {
+                assertThat(fits).as("some id fits").isNotNull();
+                return fits;
+            }
+        }
+        throw new AssertionError("no id was too long");
     }
 
     private static Message received(String body, int receiveCount) {
