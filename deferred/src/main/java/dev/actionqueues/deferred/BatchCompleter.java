@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Completes, in the background, the finished jobs that a worker's threads hand over when they go
  * straight on to a prefetched job: a drainer ({@link GroupCommit}) takes them in batches, completes
- * each batch in one call and refills the prefetch after it, and ends when nothing is left; while a
- * full batch waits that the running drainers have not taken, another starts, up to
+ * each batch in one call and refills the prefetch after it, and ends when nothing is left; while the
+ * jobs waiting would fill a full batch for every drainer running, another starts, up to
  * {@value #MAX_DRAINERS} (a backend's calls take a round trip each: one drainer alone held a worker
  * of 16 threads back, see {@code BENCHMARKS.md}). At shutdown, {@link #drain(long, Ticker)} waits for the drainers and
  * completes what is left. Thread-safe.
@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 final class BatchCompleter {
 
     private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
-    /** Batches completed at once, a further one only while a full batch waits for it. */
+    /** Batches completed at once, a further one only while full batches wait for it. */
     static final int MAX_DRAINERS = 4;
 
     private final WorkerContext ctx;

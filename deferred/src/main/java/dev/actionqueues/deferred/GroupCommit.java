@@ -11,11 +11,11 @@ import java.util.function.Consumer;
 /**
  * A group commit: items handed over by any number of threads are acted on in batches by background
  * drainers (virtual threads), each of which takes what has gathered, up to a batch size, acts on it
- * and goes on until nothing is left, then ends. One drainer runs whenever items wait; up to
- * {@code maxDrainers} run at once, a further one starting only when a full batch waits that the
- * running ones have not taken (so batches stay as large as with one drainer, and a backend whose
- * calls take a round trip has several under way when items come faster than one drainer can act).
- * No thread waits for another's item. Thread-safe.
+ * and goes on until nothing is left, then ends. Handing an item over starts a drainer if none
+ * runs; up to {@code maxDrainers} run at once, a further one starting only when the items waiting
+ * would fill a full batch for every drainer running (so batches stay as large as with one drainer,
+ * and a backend whose calls take a round trip has several under way when items come faster than
+ * one drainer can act). No thread waits for another's item. Thread-safe.
  *
  * @param <T> the items
  */

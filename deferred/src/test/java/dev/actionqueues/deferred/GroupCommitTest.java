@@ -89,6 +89,10 @@ class GroupCommitTest {
         assertThat(sizes.subList(0, 3)).as("the first three batches").containsExactly(1, 10, 10);
         assertThat(sizes).allSatisfy(n -> assertThat(n).isBetween(1, 10));
         assertThat(commit.poll()).isNull();
+
+        // Every drainer left, and counted itself out: the next item starts one again.
+        commit.submit(100);
+        await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains(100) && commit.drainers().isEmpty());
     }
 
     @Test
