@@ -6,12 +6,14 @@ import static org.awaitility.Awaitility.await;
 import dev.actionqueues.deferred.memory.InMemoryBackendFactory;
 import dev.actionqueues.deferred.spi.Lease;
 import dev.actionqueues.deferred.spi.NewJob;
+import dev.actionqueues.deferred.spi.QueueCapabilities;
 import dev.actionqueues.deferred.spi.QueueStats;
 import dev.actionqueues.retry.Sleeper;
 import dev.actionqueues.retry.Ticker;
 import dev.actionqueues.testkit.FakeTime;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 /** The background completer: its drainers run on real virtual threads, so the waits are conditions. */
@@ -55,6 +57,33 @@ class BatchCompleterTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> ctx.processed.sum() == 1 && prefetch.reserved() == 2);
         assertThat(queue.stats()).as("2 prefetched, 1 left").isEqualTo(new QueueStats(1, 2, 0));
         assertThat(prefetch.take().jobId()).isEqualTo("next-1");
+    }
+
+    @Test
+    void whileFullBatchesWaitSeveralAreCompletedAtOnceAndThePrefetchStaysWithinItsCapacity() throws Exception {
+        QueueCapabilities c = queue.capabilities();
+        // As SQS: 10 jobs a call.
+        queue.capabilities = new QueueCapabilities(c.maxDelay(), 10, c.maxPayloadBytes(), c.fifo(), c.blockingClaim(),
+                c.debounce(), c.uniqueIds(), c.inspection());
+        WorkerContext tens = new WorkerContext(queue, "test", "complete", LEASE, Duration.ofSeconds(1),
+                Duration.ofSeconds(1), Sleeper.system(), () -> 0L);
+        Prefetch ahead = new Prefetch(tens, 15);
+        BatchCompleter batches = new BatchCompleter(tens, ahead);
+        List<Lease> finished = claim(60);
+        for (int i = 0; i < 30; i++) {
+            queue.push(NewJob.of("next-" + i, "p"));
+        }
+        CountDownLatch hold = new CountDownLatch(1);
+        queue.holdCompleteBatches = hold;
+
+        // Handed over faster than a held batch completes: a drainer for each full batch waiting, up to the limit.
+        finished.forEach(batches::submit);
+        await().atMost(Duration.ofSeconds(10)).until(() -> queue.completeBatchesNow.get() == BatchCompleter.MAX_DRAINERS);
+        hold.countDown();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> tens.processed.sum() == 60 && ahead.reserved() == 15);
+        assertThat(queue.mostCompleteBatchesAtOnce).hasValue(BatchCompleter.MAX_DRAINERS);
+        assertThat(queue.stats()).as("60 completed, 15 prefetched, 15 left").isEqualTo(new QueueStats(15, 15, 0));
     }
 
     @Test

@@ -39,6 +39,11 @@ final class RecordingQueue implements JobQueue {
     /** Every completion (alone, in a batch or with a claim) throws, as a backend that is down would. */
     volatile boolean failCompletions;
 
+    /** While set, every batch completion waits for it to open (counting how many wait at once). */
+    volatile java.util.concurrent.CountDownLatch holdCompleteBatches;
+    final AtomicInteger completeBatchesNow = new AtomicInteger();
+    final AtomicInteger mostCompleteBatchesAtOnce = new AtomicInteger();
+
     RecordingQueue(JobQueue delegate) {
         this.delegate = delegate;
         this.capabilities = delegate.capabilities();
@@ -117,6 +122,17 @@ final class RecordingQueue implements JobQueue {
     @Override
     public List<Boolean> completeBatch(List<Lease> leases) {
         failCompletionIfAsked();
+        java.util.concurrent.CountDownLatch hold = holdCompleteBatches;
+        if (hold != null) {
+            mostCompleteBatchesAtOnce.accumulateAndGet(completeBatchesNow.incrementAndGet(), Math::max);
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                completeBatchesNow.decrementAndGet();
+            }
+        }
         return delegate.completeBatch(leases);
     }
 
