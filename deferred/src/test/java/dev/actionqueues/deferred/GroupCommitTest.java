@@ -11,17 +11,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The drainers run on real virtual threads, so the waits are conditions. */
 class GroupCommitTest {
 
-    @Test
-    void everyItemHandedOverByManyThreadsIsActedOnOnceInBoundedBatches() throws Exception {
+    @ParameterizedTest(name = "{0} drainers")
+    @ValueSource(ints = {1, 4})
+    void everyItemHandedOverByManyThreadsIsActedOnOnceInBoundedBatches(int maxDrainers) throws Exception {
         Set<Integer> seen = ConcurrentHashMap.newKeySet();
         List<Integer> sizes = new CopyOnWriteArrayList<>();
         AtomicBoolean twice = new AtomicBoolean();
-        GroupCommit<Integer> commit = new GroupCommit<>("test", 16, 4, batch -> {
+        List<Integer> actedOn = new CopyOnWriteArrayList<>();
+        GroupCommit<Integer> commit = new GroupCommit<>("test", 16, maxDrainers, batch -> {
             sizes.add(batch.size());
+            actedOn.addAll(batch);
             batch.forEach(i -> twice.compareAndSet(false, !seen.add(i)));
         });
         CountDownLatch start = new CountDownLatch(1);
@@ -48,6 +53,14 @@ class GroupCommitTest {
         assertThat(twice).isFalse();
         assertThat(sizes).allSatisfy(n -> assertThat(n).isBetween(1, 16));
         assertThat(commit.poll()).isNull();
+        if (maxDrainers == 1) {
+            // One drainer acts in the order of handing over (the asynchronous pusher relies on it).
+            for (int t = 0; t < 8; t++) {
+                int from = t * 1_000;
+                assertThat(actedOn.stream().filter(i -> i >= from && i < from + 1_000).toList())
+                        .as("producer %d's items", t).isSorted();
+            }
+        }
     }
 
     @Test
