@@ -45,8 +45,18 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.actionqueues.benchmarks.SqsBenchmark [jobs]}
  * (default 20,000); {@code -Dprefetch=N} sets the prefetch of the engine runs with a prefetch (default 32; a prefetch
- * larger than SQS's 10 messages a call is filled by several receives). Add {@code engine} after the job count to run only
- * the engine at c = 16 (four warm-up burn-downs, then five measured), for profiling.
+ * larger than SQS's 10 messages a call is filled by several receives). A mode after the job count runs one part only:
+ * <ul>
+ *   <li>{@code rounds}: at c = 1, then 16, the raw loop, the engine with the prefetch and without, interleaved round
+ *       after round ({@code -Drounds=N}, default 7), each round's ratio and the medians: the measure to read on a
+ *       machine whose speed drifts;</li>
+ *   <li>{@code variants}: the raw loop at c = 16 with message attributes sent, asked for, or both, and with the
+ *       engine's bodies: what each costs;</li>
+ *   <li>{@code compare}: the raw loop with the engine's bodies and the engine at c = 16, each recorded by JFR into
+ *       {@code raw.jfr} and {@code engine.jfr}, with each burn-down's wall-clock window printed to pick its samples;</li>
+ *   <li>{@code engine}: only the engine at c = 16 (four warm-up burn-downs, then five measured), for profiling.</li>
+ * </ul>
+ * {@code -Dtrace=true} prints each engine burn-down's progress every 100 ms.
  */
 public final class SqsBenchmark {
 
