@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -68,8 +69,8 @@ class GroupCommitTest {
         CountDownLatch release = new CountDownLatch(1);
         List<Integer> sizes = new CopyOnWriteArrayList<>();
         Set<Integer> seen = ConcurrentHashMap.newKeySet();
-        java.util.concurrent.atomic.AtomicInteger inAction = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger mostAtOnce = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger inAction = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
         GroupCommit<Integer> commit = new GroupCommit<>("test", 10, 3, batch -> {
             sizes.add(batch.size());
             mostAtOnce.accumulateAndGet(inAction.incrementAndGet(), Math::max);

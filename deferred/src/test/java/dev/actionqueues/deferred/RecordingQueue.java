@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A queue decorator for tests: records calls and delays, can fake capabilities and failures. */
@@ -40,7 +41,7 @@ final class RecordingQueue implements JobQueue {
     volatile boolean failCompletions;
 
     /** While set, every batch completion waits for it to open (counting how many wait at once). */
-    volatile java.util.concurrent.CountDownLatch holdCompleteBatches;
+    volatile CountDownLatch holdCompleteBatches;
     final AtomicInteger completeBatchesNow = new AtomicInteger();
     final AtomicInteger mostCompleteBatchesAtOnce = new AtomicInteger();
 
@@ -122,7 +123,7 @@ final class RecordingQueue implements JobQueue {
     @Override
     public List<Boolean> completeBatch(List<Lease> leases) {
         failCompletionIfAsked();
-        java.util.concurrent.CountDownLatch hold = holdCompleteBatches;
+        CountDownLatch hold = holdCompleteBatches;
         if (hold != null) {
             mostCompleteBatchesAtOnce.accumulateAndGet(completeBatchesNow.incrementAndGet(), Math::max);
             try {
