@@ -126,13 +126,17 @@ final class SqsMessages {
                 throw new IllegalArgumentException("a payload of " + payloadBytes + " bytes is over the limit of "
                         + maxPayloadBytes + " bytes");
             }
+            boolean base64 = body.startsWith(MAGIC_BASE64);
+            // A plain body is the header and then the payload, whose bytes are counted already.
+            long bodyBytes = base64 ? body.length()
+                    : payloadBytes + (long) utf8Length(body.substring(0, body.length() - payload.length()));
             // In Base64 each character of growth is two UTF-16 bytes, 8/3 characters once encoded.
-            long worstBody = utf8Length(body) + (body.startsWith(MAGIC_BASE64) ? 3L * HEADER_GROWTH : HEADER_GROWTH);
+            long worstBody = bodyBytes + (base64 ? 3L * HEADER_GROWTH : HEADER_GROWTH);
             if (worstBody > (long) maxPayloadBytes + HEADER_RESERVE) {
                 throw new IllegalArgumentException("a job of " + payloadBytes + " payload bytes with id of "
                         + id.length() + " characters takes up to " + worstBody + " bytes as an SQS message body,"
                         + " over the limit of " + ((long) maxPayloadBytes + HEADER_RESERVE) + " bytes"
-                        + (body.startsWith(MAGIC_BASE64) ? " (it holds characters SQS cannot carry, so it is sent"
+                        + (base64 ? " (it holds characters SQS cannot carry, so it is sent"
                                 + " in Base64)" : ""));
             }
         }
